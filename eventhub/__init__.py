@@ -1,0 +1,56 @@
+"""eventhub: exhibitor applications, QR passes, calendar feeds and results reports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from eventhub.config import load_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The app factory: settings from the environment, then ``config`` on top (for tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        celery_overrides = config.get("CELERY", {})
+        app.config.update({k: v for k, v in config.items() if k != "CELERY"})
+        app.config["CELERY"] = {**app.config["CELERY"], **celery_overrides}
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from eventhub import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from eventhub.extensions import api, celery_init_app, db, migrate, openapi_plugin
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent.parent / "migrations"),
+        # SQLite alters tables by copying them; batch mode does that for every migration.
+        render_as_batch=True,
+        compare_type=True,
+    )
+    api.init_app(
+        app,
+        spec_kwargs={
+            "marshmallow_plugin": openapi_plugin(),
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                }
+            },
+        },
+    )
+    celery_init_app(app)
+
+    from eventhub.accounts.api import blp as accounts_blp
+    from eventhub.events.api import blp as events_blp
+    from eventhub.health.api import blp as health_blp
+
+    for blueprint in (health_blp, accounts_blp, events_blp):
+        api.register_blueprint(blueprint)
+    cli.register(app)
+    return app

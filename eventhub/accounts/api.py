@@ -1,0 +1,208 @@
+"""Log in, sign up, tokens, roles and organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from eventhub.accounts import schemas, service
+from eventhub.accounts.auth import login_required, require_user, token_from_request
+from eventhub.accounts.models import Organisation, Role, User
+from eventhub.errors import ApiError
+from eventhub.extensions import db
+from eventhub.pagination import page_of, paginate
+
+blp = Blueprint(
+    "accounts", __name__, url_prefix="/api/v1", description="Accounts, tokens and organisations"
+)
+
+
+@blp.post("/auth/login")
+@blp.arguments(schemas.LoginSchema)
+@blp.response(201, schemas.NewTokenSchema)
+def login(data: dict[str, Any]) -> dict[str, Any]:
+    """Exchange email and password for a bearer token (read and write)."""
+    user = service.authenticate(data["email"], data["password"])
+    if user is None:
+        raise ApiError(
+            401,
+            "invalid_credentials",
+            "The email or the password is wrong.",
+            "メールアドレスまたはパスワードが正しくありません。",
+        )
+    days = current_app.config["EVENTHUB_TOKEN_DAYS"]
+    token, raw = service.issue_token(user, data["token_name"], service.login_scopes(), days)
+    db.session.commit()
+    return _new_token(token, raw)
+
+
+def _new_token(token: Any, raw: str) -> dict[str, Any]:
+    return {**schemas.TokenSchema().dump(token), "token": raw, "user": token.user}
+
+
+@blp.post("/auth/logout")
+@login_required()
+@blp.response(204)
+def logout() -> None:
+    """Revoke the token this request was made with."""
+    token = token_from_request()
+    assert token is not None
+    service.revoke_token(token)
+    db.session.commit()
+
+
+@blp.get("/auth/tokens")
+@login_required()
+@blp.response(200, schemas.TokenSchema(many=True))
+def list_tokens() -> list[Any]:
+    """Your tokens, newest first, including revoked and expired ones."""
+    return service.tokens_of(require_user())
+
+
+@blp.post("/auth/tokens")
+@login_required()
+@blp.arguments(schemas.TokenCreateSchema)
+@blp.response(201, schemas.NewTokenSchema)
+def create_token(data: dict[str, Any]) -> dict[str, Any]:
+    """A named token for a script or an integration, with chosen scopes and lifetime."""
+    token, raw = service.issue_token(require_user(), data["name"], data["scopes"], data["days"])
+    db.session.commit()
+    return _new_token(token, raw)
+
+
+@blp.delete("/auth/tokens/<int:token_id>")
+@login_required()
+@blp.response(204)
+def revoke_token(token_id: int) -> None:
+    service.revoke_token(service.own_token(require_user(), token_id))
+    db.session.commit()
+
+
+@blp.post("/users")
+@blp.arguments(schemas.SignUpSchema)
+@blp.response(201, schemas.UserSchema)
+def sign_up(data: dict[str, Any]) -> User:
+    """Create an account; exhibitors then create or join their organisation."""
+    user = service.create_user(**data)
+    db.session.commit()
+    return user
+
+
+@blp.get("/users/me")
+@login_required()
+@blp.response(200, schemas.UserSchema)
+def me() -> User:
+    return require_user()
+
+
+@blp.patch("/users/me")
+@login_required()
+@blp.arguments(schemas.UserUpdateSchema)
+@blp.response(200, schemas.UserSchema)
+def update_me(data: dict[str, Any]) -> User:
+    user = service.update_user(require_user(), data, token_from_request())
+    db.session.commit()
+    return user
+
+
+@blp.get("/users")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.UserListArgs, location="query")
+@blp.response(200, page_of(schemas.UserSchema))
+def list_users(args: dict[str, Any]) -> dict[str, Any]:
+    return paginate(service.users_query(args.get("email"), args.get("role")), args)
+
+
+@blp.get("/users/<int:user_id>")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.UserSchema)
+def get_user(user_id: int) -> User:
+    return service.get_user(user_id)
+
+
+@blp.post("/users/<int:user_id>/roles")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.RoleGrantSchema)
+@blp.response(201, schemas.RoleGrantSchema)
+def grant_role(data: dict[str, Any], user_id: int) -> Any:
+    grant = service.grant_role(
+        service.get_user(user_id), data["role"], data["prefecture_code"], require_user()
+    )
+    db.session.commit()
+    return grant
+
+
+@blp.delete("/users/<int:user_id>/roles/<int:grant_id>")
+@login_required(Role.ORGANISER)
+@blp.response(204)
+def revoke_role(user_id: int, grant_id: int) -> None:
+    service.revoke_role(service.get_user(user_id), grant_id)
+    db.session.commit()
+
+
+@blp.post("/organisations")
+@login_required()
+@blp.arguments(schemas.OrganisationSchema)
+@blp.response(201, schemas.OrganisationSchema)
+def create_organisation(data: dict[str, Any]) -> Organisation:
+    """Register an organisation; you become its first member."""
+    organisation = service.create_organisation(require_user(), data)
+    db.session.commit()
+    return organisation
+
+
+@blp.get("/organisations")
+@login_required()
+@blp.arguments(schemas.OrganisationListArgs, location="query")
+@blp.response(200, page_of(schemas.OrganisationSchema))
+def list_organisations(args: dict[str, Any]) -> dict[str, Any]:
+    """Organisers and reviewers see all organisations; others see their own."""
+    return paginate(service.organisations_query(require_user(), args), args)
+
+
+@blp.get("/organisations/<int:organisation_id>")
+@login_required()
+@blp.response(200, schemas.OrganisationSchema)
+def get_organisation(organisation_id: int) -> Organisation:
+    return service.visible_organisation(require_user(), organisation_id)
+
+
+@blp.patch("/organisations/<int:organisation_id>")
+@login_required()
+@blp.arguments(schemas.OrganisationSchema(partial=True))
+@blp.response(200, schemas.OrganisationSchema)
+def update_organisation(data: dict[str, Any], organisation_id: int) -> Organisation:
+    organisation = service.editable_organisation(require_user(), organisation_id)
+    service.update_organisation(organisation, data)
+    db.session.commit()
+    return organisation
+
+
+@blp.get("/organisations/<int:organisation_id>/members")
+@login_required()
+@blp.response(200, schemas.MemberSchema(many=True))
+def list_members(organisation_id: int) -> list[Any]:
+    return service.visible_organisation(require_user(), organisation_id).memberships
+
+
+@blp.post("/organisations/<int:organisation_id>/members")
+@login_required()
+@blp.arguments(schemas.MemberAddSchema)
+@blp.response(201, schemas.MemberSchema)
+def add_member(data: dict[str, Any], organisation_id: int) -> Any:
+    """Add a colleague who already has an account."""
+    organisation = service.editable_organisation(require_user(), organisation_id)
+    membership = service.add_member(organisation, data["email"])
+    db.session.commit()
+    return membership
+
+
+@blp.delete("/organisations/<int:organisation_id>/members/<int:user_id>")
+@login_required()
+@blp.response(204)
+def remove_member(organisation_id: int, user_id: int) -> None:
+    organisation = service.editable_organisation(require_user(), organisation_id)
+    service.remove_member(organisation, user_id)
+    db.session.commit()

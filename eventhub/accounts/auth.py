@@ -1,0 +1,122 @@
+"""Bearer-token authentication and the role checks every endpoint declares."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from flask import g, request
+from flask_smorest import Blueprint
+
+from eventhub.accounts.models import ApiToken, Role, TokenScope, User
+from eventhub.db import utcnow
+from eventhub.errors import ApiError
+from eventhub.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SECURITY = [{"bearerAuth": []}]
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits: a fast hash is enough, unlike for passwords.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _unauthenticated(detail: str) -> ApiError:
+    return ApiError(
+        401, "unauthenticated", "Authentication is required.", "認証が必要です。", detail=detail
+    )
+
+
+def token_from_request() -> ApiToken | None:
+    """The valid token of this request, or None when the request carries none.
+
+    A token that is present but wrong, expired or revoked is an error, not anonymity: a
+    client with a stale token must learn that, not silently see only public data.
+    """
+    if "token" in g:
+        return cast(ApiToken | None, g.token)
+    header = request.headers.get("Authorization", "")
+    if not header:
+        g.token = None
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise _unauthenticated("Use the header 'Authorization: Bearer <token>'.")
+    token = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.token_hash == hash_token(value.strip()))
+    ).first()
+    if token is None or token.revoked_at is not None:
+        raise _unauthenticated("The token is unknown or has been revoked.")
+    if token.expires_at <= utcnow():
+        raise _unauthenticated("The token has expired; log in again.")
+    if not token.user.is_active:
+        raise _unauthenticated("The account is disabled.")
+    g.token = token
+    return token
+
+
+def current_user() -> User | None:
+    token = token_from_request()
+    return token.user if token else None
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:
+        raise _unauthenticated("This endpoint needs a bearer token.")
+    return user
+
+
+def forbidden(detail: str) -> ApiError:
+    return ApiError(
+        403, "forbidden", "You may not do this.", "この操作は許可されていません。", detail=detail
+    )
+
+
+def _check_scope(token: ApiToken) -> None:
+    needed = TokenScope.WRITE if request.method in _UNSAFE_METHODS else TokenScope.READ
+    if needed not in token.scope_set:
+        raise forbidden(f"The token lacks the '{needed}' scope.")
+
+
+def login_required(*roles: Role) -> Callable[[F], F]:
+    """Require a valid token with the scope the method needs, and one of ``roles`` if given."""
+
+    def decorator(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = require_user()
+            token = token_from_request()
+            assert token is not None  # require_user() guarantees it
+            _check_scope(token)
+            if roles and not user.has_role(*roles):
+                names = ", ".join(roles)
+                raise forbidden(f"This needs one of the roles: {names}.")
+            return func(*args, **kwargs)
+
+        documented = Blueprint.doc(security=SECURITY)(wrapper)
+        return cast(F, documented)
+
+    return decorator
+
+
+def optional_login(func: F) -> F:
+    """Anonymous callers are welcome; a token, when sent, must still be valid."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token_from_request()
+        return func(*args, **kwargs)
+
+    documented = Blueprint.doc(security=[*SECURITY, {}])(wrapper)
+    return cast(F, documented)
+
+
+def is_organiser(user: User | None) -> bool:
+    return user is not None and user.has_role(Role.ORGANISER)

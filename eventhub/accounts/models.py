@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.db import TimestampMixin, UTCDateTime, enum_check, utcnow
+from eventhub.extensions import db
+
+
+class Locale(enum.StrEnum):
+    JA = "ja"
+    EN = "en"
+
+
+class Role(enum.StrEnum):
+    ORGANISER = "organiser"
+    REVIEWER = "reviewer"
+    #: Acts for one prefecture: sees and endorses applications that name it.
+    PREFECTURE_CONTACT = "prefecture_contact"
+    GATE_STAFF = "gate_staff"
+    # Exhibitors are not a granted role: a user exhibits through membership of an organisation.
+
+
+class OrganisationKind(enum.StrEnum):
+    COMPANY = "company"
+    ASSOCIATION = "association"
+    MUNICIPALITY = "municipality"
+    OTHER = "other"
+
+
+class TokenScope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "users"
+    __table_args__ = (
+        # Emails are unique whatever their case; the column keeps what the user typed.
+        sa.Index("uq_users_email_lower", sa.func.lower(sa.text("email")), unique=True),
+        enum_check("locale", Locale),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(100))
+    locale: Mapped[str] = mapped_column(sa.String(2), default=Locale.JA)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    roles: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys="RoleGrant.user_id",
+    )
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(grant.role in roles for grant in self.roles)
+
+    def contact_prefectures(self) -> set[int]:
+        return {
+            grant.prefecture_code
+            for grant in self.roles
+            if grant.role == Role.PREFECTURE_CONTACT and grant.prefecture_code is not None
+        }
+
+
+class RoleGrant(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        enum_check("role", Role),
+        # Only a prefecture contact is tied to a prefecture, and it always is.
+        sa.CheckConstraint(
+            "(role = 'prefecture_contact') = (prefecture_code IS NOT NULL)",
+            name="prefecture_only_for_contact",
+        ),
+        sa.CheckConstraint(
+            "prefecture_code IS NULL OR prefecture_code BETWEEN 1 AND 47",
+            name="prefecture_code_range",
+        ),
+        sa.Index(
+            "uq_role_grants_user_role_prefecture",
+            "user_id",
+            "role",
+            sa.func.coalesce(sa.text("prefecture_code"), 0),
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(32))
+    #: JIS X 0401 code, for prefecture contacts only.
+    prefecture_code: Mapped[int | None]
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
+
+
+class Organisation(TimestampMixin, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "organisations"
+    __table_args__ = (
+        enum_check("kind", OrganisationKind),
+        sa.CheckConstraint("prefecture_code BETWEEN 1 AND 47", name="prefecture_code_range"),
+        sa.Index(
+            "uq_organisations_corporate_number",
+            "corporate_number",
+            unique=True,
+            postgresql_where=sa.text("corporate_number IS NOT NULL"),
+            sqlite_where=sa.text("corporate_number IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: Furigana in katakana.
+    name_kana: Mapped[str] = mapped_column(sa.String(200))
+    #: 法人番号, 13 digits with its check digit; municipalities and groups may have none.
+    corporate_number: Mapped[str | None] = mapped_column(sa.String(13))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    prefecture_code: Mapped[int]
+    postal_code: Mapped[str] = mapped_column(sa.String(8))
+    address: Mapped[str] = mapped_column(sa.String(300))
+    phone: Mapped[str] = mapped_column(sa.String(20))
+    website: Mapped[str | None] = mapped_column(sa.String(500))
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+
+class Membership(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    #: Space-separated scopes, e.g. "read write".
+    scopes: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())

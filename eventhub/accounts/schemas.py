@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from eventhub import fields
+from eventhub.accounts.models import Locale, OrganisationKind, Role, TokenScope
+from eventhub.pagination import PageArgs
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class Password(ma.fields.String):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            load_only=True,
+            validate=ma.validate.Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=256,
+                error=f"Use {MIN_PASSWORD_LENGTH} to 256 characters.",
+            ),
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+class LoginSchema(ma.Schema):
+    email = ma.fields.Email(required=True)
+    password = ma.fields.String(required=True, load_only=True)
+    token_name = fields.Text(load_default="login", max_length=100)
+
+
+class SignUpSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    password = Password(required=True)
+    display_name = fields.Text(required=True, max_length=100)
+    locale = ma.fields.String(load_default=Locale.JA.value, validate=fields.one_of(Locale))
+
+
+class UserUpdateSchema(ma.Schema):
+    display_name = fields.Text(max_length=100)
+    locale = ma.fields.String(validate=fields.one_of(Locale))
+    password = Password()
+    #: Changing the password needs the current one, so a stolen token cannot lock the owner out.
+    current_password = ma.fields.String(load_only=True)
+
+    @ma.validates_schema
+    def _password_needs_current(self, data: dict[str, object], **_: object) -> None:
+        if "password" in data and not data.get("current_password"):
+            raise ma.ValidationError(
+                "Give your current password to set a new one.", "current_password"
+            )
+
+
+class RoleGrantSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    role = ma.fields.String(required=True, validate=fields.one_of(Role))
+    prefecture_code = fields.PrefectureCode(allow_none=True, load_default=None)
+    granted_at = fields.DateTime(dump_only=True)
+
+    @ma.validates_schema
+    def _prefecture_for_contacts(self, data: dict[str, object], **_: object) -> None:
+        is_contact = data.get("role") == Role.PREFECTURE_CONTACT
+        if is_contact and data.get("prefecture_code") is None:
+            raise ma.ValidationError("A prefecture contact needs a prefecture.", "prefecture_code")
+        if not is_contact and data.get("prefecture_code") is not None:
+            raise ma.ValidationError(
+                "Only a prefecture contact is tied to a prefecture.", "prefecture_code"
+            )
+
+
+class MembershipBriefSchema(ma.Schema):
+    organisation_id = ma.fields.Integer()
+    organisation_name = ma.fields.String(attribute="organisation.name")
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    email = ma.fields.String()
+    display_name = ma.fields.String()
+    locale = ma.fields.String()
+    roles = ma.fields.List(ma.fields.Nested(RoleGrantSchema))
+    organisations = ma.fields.List(ma.fields.Nested(MembershipBriefSchema), attribute="memberships")
+    created_at = fields.DateTime()
+
+
+class UserBriefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    email = ma.fields.String()
+    display_name = ma.fields.String()
+
+
+class UserListArgs(PageArgs):
+    email = ma.fields.String(metadata={"description": "Part of the email address"})
+    role = ma.fields.String(validate=fields.one_of(Role))
+
+
+class TokenSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    scopes = ma.fields.List(ma.fields.String(), attribute="scope_set")
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    revoked_at = fields.DateTime()
+
+
+class NewTokenSchema(TokenSchema):
+    #: Shown once: only its hash is stored.
+    token = ma.fields.String()
+    user = ma.fields.Nested(UserSchema)
+
+
+class TokenCreateSchema(ma.Schema):
+    name = fields.Text(required=True, max_length=100)
+    scopes = ma.fields.List(
+        ma.fields.String(validate=fields.one_of(TokenScope)),
+        load_default=lambda: [TokenScope.READ.value],
+        validate=ma.validate.Length(min=1),
+    )
+    days = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=1, max=366))
+
+
+class OrganisationSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = fields.Text(required=True, max_length=200)
+    name_kana = fields.Furigana(required=True, validate=ma.validate.Length(max=200))
+    corporate_number = fields.CorporateNumber(allow_none=True, load_default=None)
+    kind = ma.fields.String(required=True, validate=fields.one_of(OrganisationKind))
+    prefecture_code = fields.PrefectureCode(required=True)
+    postal_code = fields.PostalCode(required=True)
+    address = fields.Text(required=True, max_length=300)
+    phone = fields.Phone(required=True)
+    website = ma.fields.URL(
+        allow_none=True,
+        load_default=None,
+        schemes={"http", "https"},
+        validate=ma.validate.Length(max=500),
+    )
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class OrganisationListArgs(PageArgs):
+    prefecture_code = fields.PrefectureCode()
+    kind = ma.fields.String(validate=fields.one_of(OrganisationKind))
+    q = ma.fields.String(metadata={"description": "Part of the name or its reading"})
+
+
+class MemberAddSchema(ma.Schema):
+    email = ma.fields.Email(required=True)
+
+
+class MemberSchema(ma.Schema):
+    user = ma.fields.Nested(UserBriefSchema)
+    joined_at = fields.DateTime()

@@ -1,0 +1,305 @@
+"""Users, organisations, roles and API tokens: the logic web, CLI and workers share."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from eventhub.accounts.auth import forbidden, hash_token, is_organiser
+from eventhub.accounts.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    Role,
+    RoleGrant,
+    TokenScope,
+    User,
+)
+from eventhub.db import utcnow
+from eventhub.errors import ApiError, field_error, not_found
+from eventhub.extensions import db
+
+log = logging.getLogger(__name__)
+
+TOKEN_PREFIX = "eh_"  # noqa: S105  (a visible prefix, not a secret)
+#: Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class EmailTakenError(ApiError):
+    def __init__(self) -> None:
+        super().__init__(
+            409,
+            "email_taken",
+            "An account with this email already exists.",
+            "このメールアドレスは既に登録されています。",
+        )
+
+
+def _by_email(email: str) -> User | None:
+    return db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())
+    ).first()
+
+
+def create_user(email: str, password: str, display_name: str, locale: str = "ja") -> User:
+    if _by_email(email) is not None:
+        raise EmailTakenError()
+    user = User(
+        email=email.strip(),
+        password_hash=generate_password_hash(password),
+        display_name=display_name,
+        locale=locale,
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as exc:
+        # Two sign-ups with the same email at once: the unique index decides.
+        db.session.rollback()
+        raise EmailTakenError() from exc
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = _by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def update_user(user: User, data: dict[str, Any], current_token: ApiToken | None) -> User:
+    if "password" in data:
+        if not check_password_hash(user.password_hash, data["current_password"]):
+            raise field_error("current_password", "The current password is wrong.")
+        user.password_hash = generate_password_hash(data["password"])
+        # A new password ends every other session, in case the old one leaked.
+        revoke_other_tokens(user, keep=current_token)
+    for key in ("display_name", "locale"):
+        if key in data:
+            setattr(user, key, data[key])
+    return user
+
+
+def issue_token(user: User, name: str, scopes: Iterable[str], days: int) -> tuple[ApiToken, str]:
+    """A new bearer token; the raw value is returned once and only its hash is kept."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        token_hash=hash_token(raw),
+        name=name,
+        scopes=" ".join(sorted(set(scopes))),
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def login_scopes() -> list[str]:
+    return [TokenScope.READ.value, TokenScope.WRITE.value]
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def revoke_other_tokens(user: User, keep: ApiToken | None) -> None:
+    query = sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(ApiToken.id != keep.id)
+    db.session.execute(query.values(revoked_at=utcnow()))
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def own_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise not_found("Token", "トークン")
+    return token
+
+
+def grant_role(
+    user: User, role: str, prefecture_code: int | None, granted_by: User | None
+) -> RoleGrant:
+    for grant in user.roles:
+        if grant.role == role and grant.prefecture_code == prefecture_code:
+            return grant
+    grant = RoleGrant(
+        user=user,
+        role=role,
+        prefecture_code=prefecture_code,
+        granted_by_id=granted_by and granted_by.id,
+    )
+    db.session.add(grant)
+    db.session.flush()
+    log.info("role granted", extra={"user_id": user.id, "role": role})
+    return grant
+
+
+def revoke_role(user: User, grant_id: int) -> None:
+    grant = next((g for g in user.roles if g.id == grant_id), None)
+    if grant is None:
+        raise not_found("Role grant", "権限")
+    if grant.role == Role.ORGANISER:
+        remaining = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(RoleGrant)
+            .where(RoleGrant.role == Role.ORGANISER, RoleGrant.id != grant.id)
+        )
+        if not remaining:
+            raise ApiError(
+                409,
+                "last_organiser",
+                "The last organiser cannot lose the role.",
+                "最後の主催者の権限は削除できません。",
+            )
+    user.roles.remove(grant)
+
+
+def create_organiser(email: str, password: str, display_name: str) -> User:
+    """The CLI's way in: an organiser account, or the organiser role for an existing user."""
+    user = _by_email(email) or create_user(email, password, display_name)
+    grant_role(user, Role.ORGANISER, None, None)
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise not_found("User", "ユーザー")
+    return user
+
+
+def users_query(email: str | None, role: str | None) -> sa.Select[tuple[User]]:
+    query = sa.select(User).order_by(User.id)
+    if email:
+        query = query.where(sa.func.lower(User.email).contains(email.lower(), autoescape=True))
+    if role:
+        query = query.where(User.roles.any(RoleGrant.role == role))
+    return query
+
+
+# Organisations ---------------------------------------------------------------------------
+
+
+def _can_see_all_organisations(user: User) -> bool:
+    return user.has_role(Role.ORGANISER, Role.REVIEWER)
+
+
+def is_member(user: User, organisation: Organisation) -> bool:
+    return any(m.user_id == user.id for m in organisation.memberships)
+
+
+def _check_corporate_number_free(number: str | None, organisation_id: int | None) -> None:
+    if number is None:
+        return
+    other = db.session.scalars(
+        sa.select(Organisation.id).where(Organisation.corporate_number == number)
+    ).first()
+    if other is not None and other != organisation_id:
+        raise ApiError(
+            409,
+            "corporate_number_taken",
+            "An organisation with this corporate number is already registered; ask its members "
+            "to add you.",
+            "この法人番号の団体は既に登録されています。団体のメンバーに追加を依頼してください。",
+            existing_id=other,
+        )
+
+
+def create_organisation(creator: User, data: dict[str, Any]) -> Organisation:
+    _check_corporate_number_free(data.get("corporate_number"), None)
+    organisation = Organisation(**data)
+    organisation.memberships.append(Membership(user=creator))
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    if "corporate_number" in data:
+        _check_corporate_number_free(data["corporate_number"], organisation.id)
+    for key, value in data.items():
+        setattr(organisation, key, value)
+    return organisation
+
+
+def visible_organisation(user: User, organisation_id: int) -> Organisation:
+    """The organisation if ``user`` may see it; 404 rather than 403 so ids are not probed."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not (
+        _can_see_all_organisations(user) or is_member(user, organisation)
+    ):
+        raise not_found("Organisation", "団体")
+    return organisation
+
+
+def editable_organisation(user: User, organisation_id: int) -> Organisation:
+    organisation = visible_organisation(user, organisation_id)
+    if not (is_member(user, organisation) or is_organiser(user)):
+        raise forbidden("Only the organisation's members and organisers may change it.")
+    return organisation
+
+
+def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[tuple[Organisation]]:
+    query = sa.select(Organisation).order_by(Organisation.id)
+    if not _can_see_all_organisations(user):
+        query = query.where(Organisation.memberships.any(Membership.user_id == user.id))
+    if "prefecture_code" in args:
+        query = query.where(Organisation.prefecture_code == args["prefecture_code"])
+    if "kind" in args:
+        query = query.where(Organisation.kind == args["kind"])
+    if args.get("q"):
+        q = args["q"]
+        query = query.where(
+            sa.or_(
+                Organisation.name.contains(q, autoescape=True),
+                Organisation.name_kana.contains(q, autoescape=True),
+            )
+        )
+    return query
+
+
+def add_member(organisation: Organisation, email: str) -> Membership:
+    user = _by_email(email)
+    if user is None:
+        raise field_error("email", "No account uses this email; the person must sign up first.")
+    for membership in organisation.memberships:
+        if membership.user_id == user.id:
+            return membership
+    membership = Membership(user=user, organisation=organisation)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def remove_member(organisation: Organisation, user_id: int) -> None:
+    membership = next((m for m in organisation.memberships if m.user_id == user_id), None)
+    if membership is None:
+        raise not_found("Member", "メンバー")
+    if len(organisation.memberships) == 1:
+        raise ApiError(
+            409,
+            "last_member",
+            "An organisation keeps at least one member.",
+            "団体には少なくとも1人のメンバーが必要です。",
+        )
+    organisation.memberships.remove(membership)

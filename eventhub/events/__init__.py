@@ -1,0 +1,1 @@
+"""Series, editions and their timetables."""

@@ -1,0 +1,252 @@
+"""Series, editions and their timetables."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from eventhub import japan
+from eventhub.accounts.auth import is_organiser
+from eventhub.accounts.models import Organisation, User
+from eventhub.errors import ApiError, field_error, not_found
+from eventhub.events.models import (
+    EDITION_TRANSITIONS,
+    PUBLISHED_STATUSES,
+    Edition,
+    EditionStatus,
+    Series,
+    SessionKind,
+    TimetableSession,
+)
+from eventhub.extensions import db
+
+
+def version_conflict(current: int) -> ApiError:
+    return ApiError(
+        409,
+        "version_conflict",
+        "Someone else changed this meanwhile; reload it and try again.",
+        "他の人が先に変更しました。再読み込みしてからやり直してください。",
+        current_version=current,
+    )
+
+
+def commit_versioned(obj: Edition | TimetableSession) -> None:
+    """Commit, turning a lost optimistic-lock race into 409 instead of a 500."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        db.session.refresh(obj)
+        raise version_conflict(obj.version) from exc
+
+
+def _check_version(obj: Edition | TimetableSession, data: dict[str, Any]) -> None:
+    sent = data.pop("version", None)
+    if sent is not None and sent != obj.version:
+        raise version_conflict(obj.version)
+
+
+# Series ------------------------------------------------------------------------------------
+
+
+def all_series() -> list[Series]:
+    return list(db.session.scalars(sa.select(Series).order_by(Series.id)))
+
+
+def series_by_slug(slug: str) -> Series:
+    series = db.session.scalars(sa.select(Series).where(Series.slug == slug)).first()
+    if series is None:
+        raise not_found("Series", "シリーズ")
+    return series
+
+
+# Editions ----------------------------------------------------------------------------------
+
+
+def _derive_fiscal_year(data: dict[str, Any], edition: Edition | None) -> None:
+    """Fill in or check the fiscal year against the first day, in the edition's zone."""
+    starts_at = data.get("starts_at") or (edition.starts_at if edition else None)
+    zone = ZoneInfo(data.get("timezone") or (edition.timezone if edition else "Asia/Tokyo"))
+    if starts_at is None:
+        return
+    expected = japan.fiscal_year(starts_at.astimezone(zone).date())
+    given = data.get("fiscal_year")
+    if given is None:
+        data["fiscal_year"] = expected
+    elif given != expected:
+        raise field_error(
+            "fiscal_year",
+            f"An edition starting on {starts_at.astimezone(zone).date()} belongs to "
+            f"fiscal year {expected} ({japan.fiscal_year_label(expected)}).",
+        )
+
+
+def _check_edition_times(edition: Edition) -> None:
+    """Rules across fields, checked on the merged result of a create or a partial update."""
+    if edition.ends_at <= edition.starts_at:
+        raise field_error("ends_at", "Must be after starts_at.")
+    opens, closes = edition.applications_open_at, edition.applications_close_at
+    if opens and closes and closes <= opens:
+        raise field_error("applications_close_at", "Must be after applications_open_at.")
+    if closes and closes > edition.starts_at:
+        raise field_error(
+            "applications_close_at", "Applications must close before the edition starts."
+        )
+
+
+def create_edition(data: dict[str, Any]) -> Edition:
+    series = db.session.scalars(
+        sa.select(Series).where(Series.slug == data.pop("series_slug"))
+    ).first()
+    if series is None:
+        slugs = ", ".join(s.slug for s in all_series())
+        raise field_error("series", f"Unknown series; use one of: {slugs}.")
+    _derive_fiscal_year(data, None)
+    edition = Edition(series=series, status=EditionStatus.DRAFT, **data)
+    _check_edition_times(edition)
+    db.session.add(edition)
+    db.session.flush()
+    return edition
+
+
+def update_edition(edition: Edition, data: dict[str, Any]) -> Edition:
+    _check_version(edition, data)
+    if edition.status in {EditionStatus.HELD, EditionStatus.CANCELLED}:
+        raise ApiError(
+            409,
+            "edition_final",
+            f"A {edition.status} edition can no longer be changed.",
+            "開催済みまたは中止のエディションは変更できません。",
+        )
+    _derive_fiscal_year(data, edition)
+    for key, value in data.items():
+        setattr(edition, key, value)
+    _check_edition_times(edition)
+    return edition
+
+
+def change_edition_status(edition: Edition, data: dict[str, Any]) -> Edition:
+    _check_version(edition, data)
+    target = EditionStatus(data["status"])
+    current = EditionStatus(edition.status)
+    if target == current:
+        return edition
+    if target not in EDITION_TRANSITIONS[current]:
+        allowed = ", ".join(sorted(EDITION_TRANSITIONS[current])) or "none"
+        raise ApiError(
+            409,
+            "invalid_transition",
+            f"An edition cannot go from {current} to {target} (allowed: {allowed}).",
+            "このステータスには変更できません。",
+        )
+    edition.status = target
+    if target == EditionStatus.CANCELLED:
+        edition.cancellation_reason = data["reason"]
+    return edition
+
+
+def get_edition(edition_id: int, user: User | None) -> Edition:
+    """An edition the caller may see: published ones for anyone, drafts for organisers."""
+    edition = db.session.get(Edition, edition_id)
+    if edition is None or not (edition.is_published or is_organiser(user)):
+        raise not_found("Edition", "エディション")
+    return edition
+
+
+def editions_query(args: dict[str, Any], user: User | None) -> sa.Select[tuple[Edition]]:
+    query = sa.select(Edition).order_by(Edition.starts_at.desc(), Edition.id)
+    if not is_organiser(user):
+        query = query.where(Edition.status.in_(PUBLISHED_STATUSES))
+    if args.get("series"):
+        query = query.join(Edition.series).where(Series.slug == args["series"])
+    for key in ("fiscal_year", "status", "format"):
+        if key in args:
+            query = query.where(getattr(Edition, key) == args[key])
+    return query
+
+
+# Timetable sessions ------------------------------------------------------------------------
+
+
+def _edition_days(edition: Edition) -> tuple[datetime, datetime]:
+    """Midnight before the first day to midnight after the last, in the edition's zone."""
+    zone = ZoneInfo(edition.timezone)
+    first = edition.starts_at.astimezone(zone).date()
+    last = edition.ends_at.astimezone(zone).date()
+    return (
+        datetime.combine(first, time(), tzinfo=zone),
+        datetime.combine(last + timedelta(days=1), time(), tzinfo=zone),
+    )
+
+
+def _check_session(edition: Edition, session: TimetableSession) -> None:
+    if session.ends_at <= session.starts_at:
+        raise field_error("ends_at", "Must be after starts_at.")
+    day_start, day_end = _edition_days(edition)
+    if session.starts_at < day_start or session.ends_at > day_end:
+        raise field_error("starts_at", "The session must take place on the edition's days.")
+    if session.kind == SessionKind.HANDS_ON and session.seats is None:
+        raise field_error("seats", "A hands-on session needs a number of seats per slot.")
+    if (
+        session.organisation_id is not None
+        and db.session.get(Organisation, session.organisation_id) is None
+    ):
+        raise field_error("organisation_id", "No organisation has this id.")
+
+
+def _editable_edition(edition: Edition) -> None:
+    if edition.status in {EditionStatus.HELD, EditionStatus.CANCELLED}:
+        raise ApiError(
+            409,
+            "edition_final",
+            f"The timetable of a {edition.status} edition can no longer be changed.",
+            "開催済みまたは中止のエディションのタイムテーブルは変更できません。",
+        )
+
+
+def create_session(edition: Edition, data: dict[str, Any]) -> TimetableSession:
+    _editable_edition(edition)
+    session = TimetableSession(edition=edition, **data)
+    _check_session(edition, session)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def update_session(session: TimetableSession, data: dict[str, Any]) -> TimetableSession:
+    _check_version(session, data)
+    _editable_edition(session.edition)
+    for key, value in data.items():
+        setattr(session, key, value)
+    _check_session(session.edition, session)
+    return session
+
+
+def get_session(edition: Edition, session_id: int) -> TimetableSession:
+    session = db.session.get(TimetableSession, session_id)
+    if session is None or session.edition_id != edition.id:
+        raise not_found("Session", "セッション")
+    return session
+
+
+def sessions_query(edition: Edition, args: dict[str, Any]) -> sa.Select[tuple[TimetableSession]]:
+    query = (
+        sa.select(TimetableSession)
+        .where(TimetableSession.edition_id == edition.id)
+        .order_by(TimetableSession.starts_at, TimetableSession.id)
+    )
+    if "kind" in args:
+        query = query.where(TimetableSession.kind == args["kind"])
+    if "day" in args:
+        zone = ZoneInfo(edition.timezone)
+        start = datetime.combine(args["day"], time(), tzinfo=zone)
+        query = query.where(
+            TimetableSession.starts_at >= start,
+            TimetableSession.starts_at < start + timedelta(days=1),
+        )
+    return query

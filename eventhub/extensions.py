@@ -1,0 +1,62 @@
+"""The Flask extensions, created unbound and bound to an app by ``create_app``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from celery import Celery, Task
+from flask import Flask
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+
+from eventhub import errors
+from eventhub.db import Base
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api answering errors as problem+json and documenting them so."""
+
+    ERROR_SCHEMA = errors.ProblemSchema
+
+    def handle_http_exception(self, error: Any) -> Any:
+        return errors.handle_http_exception(error)
+
+
+def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
+    """OpenAPI component names: the class name, and "Patch" for partial (PATCH) bodies."""
+    cls = resolve_schema_cls(schema)
+    name: str = cls.__name__.removesuffix("Schema")
+    if isinstance(schema, ma.Schema) and schema.partial:
+        name = name.removesuffix("Update") + "Patch"
+    return name
+
+
+def openapi_plugin() -> MarshmallowPlugin:
+    return MarshmallowPlugin(schema_name_resolver=schema_name)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+api = ProblemApi()
+
+#: Task modules, named rather than imported: ``eventhub`` never imports ``workers``.
+TASK_MODULES = ("workers.health",)
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """The Flask docs' Celery pattern: every task runs inside an app context."""
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask, include=list(TASK_MODULES))
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

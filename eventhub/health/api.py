@@ -1,0 +1,64 @@
+"""Is it up: the database, and a round trip through the task queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app
+from flask_smorest import Blueprint
+
+from eventhub import fields
+from eventhub.accounts.auth import login_required
+from eventhub.accounts.models import Role
+from eventhub.errors import not_found
+from eventhub.extensions import db
+from eventhub.health import service
+from eventhub.health.models import WorkerHeartbeat
+
+blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Health checks")
+
+
+class HeartbeatSchema(ma.Schema):
+    id = ma.fields.Integer()
+    requested_at = fields.DateTime()
+    completed_at = fields.DateTime()
+    worker_host = ma.fields.String()
+    worker_pid = ma.fields.Integer()
+
+
+class HealthSchema(ma.Schema):
+    database = ma.fields.String(metadata={"description": "ok or unavailable"})
+    tasks = ma.fields.String(metadata={"description": "eager (in-process) or celery"})
+    last_heartbeat = ma.fields.Nested(HeartbeatSchema, allow_none=True)
+
+
+@blp.get("")
+@blp.response(200, HealthSchema)
+def health() -> Any:
+    """Anyone may ask; answers 503 when the database cannot be reached."""
+    ok = service.database_ok()
+    body = {
+        "database": "ok" if ok else "unavailable",
+        "tasks": "eager" if current_app.config["CELERY"]["task_always_eager"] else "celery",
+        "last_heartbeat": service.last_heartbeat() if ok else None,
+    }
+    return body, (200 if ok else 503)
+
+
+@blp.post("/heartbeats")
+@login_required(Role.ORGANISER)
+@blp.response(202, HeartbeatSchema)
+def request_heartbeat() -> WorkerHeartbeat:
+    """Queue a task that a worker completes; poll the heartbeat to see it done."""
+    return service.request_heartbeat()
+
+
+@blp.get("/heartbeats/<int:beat_id>")
+@login_required(Role.ORGANISER)
+@blp.response(200, HeartbeatSchema)
+def get_heartbeat(beat_id: int) -> WorkerHeartbeat:
+    beat = db.session.get(WorkerHeartbeat, beat_id)
+    if beat is None:
+        raise not_found("Heartbeat", "ハートビート")
+    return beat

@@ -1,0 +1,18 @@
+"""The Celery app, bound to the Flask app: ``celery -A workers worker`` / ``beat``.
+
+Task modules are thin: they re-load rows by id and call the domain's service functions.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from eventhub import create_app
+
+flask_app = create_app()
+celery_app: Celery = flask_app.extensions["celery"]
+
+celery_app.conf.beat_schedule = {
+    # A heartbeat a minute shows in /api/v1/health that the workers are alive.
+    "heartbeat": {"task": "eventhub.health.beat_periodic", "schedule": 60.0},
+}

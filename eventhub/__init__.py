@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from eventhub.config import load_config
+from eventhub.config import engine_options, load_config
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The app factory: settings from the environment, then ``config`` on top (for tests)."""
-    app = Flask(__name__, instance_relative_config=True)
+    """The app factory: settings from the environment, then ``config`` on top (for tests).
+
+    EVENTHUB_INSTANCE_PATH moves the instance folder (SQLite file, generated secret key).
+    """
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("EVENTHUB_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         celery_overrides = config.get("CELERY", {})
         app.config.update({k: v for k, v in config.items() if k != "CELERY"})
         app.config["CELERY"] = {**app.config["CELERY"], **celery_overrides}
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+                app.config["SQLALCHEMY_DATABASE_URI"]
+            )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from eventhub import cli, models  # noqa: F401  (models: every table known to Alembic)

@@ -101,20 +101,23 @@ def _secret_key(value: str | None, instance_path: Path) -> str:
     return key
 
 
+def engine_options(database_url: str) -> dict[str, Any]:
+    if database_url.startswith("sqlite"):
+        # Eager tasks open a second connection while a request still holds one; wait, don't fail.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read the settings from the environment (or ``environ``) into Flask config keys."""
     env = os.environ if environ is None else environ
     instance_path.mkdir(parents=True, exist_ok=True)
     redis_url = _redis_url(env.get("REDIS_URL"))
     database_url = _database_url(env.get("DATABASE_URL"), instance_path)
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
-    if database_url.startswith("sqlite"):
-        # Eager tasks open a second connection while a request still holds one; wait, don't fail.
-        engine_options["connect_args"] = {"timeout": 30}
     return {
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "EVENTHUB_BASE_URL": _base_url(env.get("EVENTHUB_BASE_URL")),
         "EVENTHUB_TIMEZONE": _timezone(env.get("EVENTHUB_TIMEZONE")),
         "EVENTHUB_TOKEN_DAYS": _positive_int(

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from eventhub.accounts import schemas, service
 from eventhub.accounts.auth import login_required, require_user, token_from_request
-from eventhub.accounts.models import Organisation, Role, User
+from eventhub.accounts.models import ApiToken, Organisation, Role, User
 from eventhub.errors import ApiError
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
@@ -22,7 +22,7 @@ blp = Blueprint(
 @blp.post("/auth/login")
 @blp.arguments(schemas.LoginSchema)
 @blp.response(201, schemas.NewTokenSchema)
-def login(data: dict[str, Any]) -> dict[str, Any]:
+def login(data: dict[str, Any]) -> ApiToken:
     """Exchange email and password for a bearer token (read and write)."""
     user = service.authenticate(data["email"], data["password"])
     if user is None:
@@ -38,8 +38,9 @@ def login(data: dict[str, Any]) -> dict[str, Any]:
     return _new_token(token, raw)
 
 
-def _new_token(token: Any, raw: str) -> dict[str, Any]:
-    return {**schemas.TokenSchema().dump(token), "token": raw, "user": token.user}
+def _new_token(token: ApiToken, raw: str) -> ApiToken:
+    token.raw = raw  # type: ignore[attr-defined]  # shown once, never stored
+    return token
 
 
 @blp.post("/auth/logout")
@@ -65,7 +66,7 @@ def list_tokens() -> list[Any]:
 @login_required()
 @blp.arguments(schemas.TokenCreateSchema)
 @blp.response(201, schemas.NewTokenSchema)
-def create_token(data: dict[str, Any]) -> dict[str, Any]:
+def create_token(data: dict[str, Any]) -> ApiToken:
     """A named token for a script or an integration, with chosen scopes and lifetime."""
     token, raw = service.issue_token(require_user(), data["name"], data["scopes"], data["days"])
     db.session.commit()

@@ -104,7 +104,7 @@ class TokenSchema(ma.Schema):
 
 class NewTokenSchema(TokenSchema):
     #: Shown once: only its hash is stored.
-    token = ma.fields.String()
+    token = ma.fields.String(attribute="raw")
     user = ma.fields.Nested(UserSchema)
 
 

@@ -1,0 +1,178 @@
+"""Test fixtures: the app on a migrated database, API clients with tokens, and a real worker.
+
+By default the suite runs on SQLite with eager tasks. EVENTHUB_TEST_DATABASE_URL points it at
+PostgreSQL instead. Tests marked ``service`` always use PostgreSQL, Redis and a Celery worker
+process started here; when one of them is missing they fail with what to start, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from eventhub import create_app
+from eventhub.accounts import service as accounts
+from eventhub.accounts.models import Role
+from eventhub.extensions import db
+from tests import services
+
+os.environ.setdefault("SECRET_KEY", "eventhub-test-secret-key")
+
+#: Tables that migrations seed and tests only read.
+SEEDED_TABLES = {"alembic_version", "series"}
+PASSWORD = "correct horse battery"
+
+
+def _make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "EVENTHUB_BASE_URL": "https://eventhub.test",
+            **extra,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["EVENTHUB_INSTANCE_PATH"] = str(instance)
+    url = os.environ.get("EVENTHUB_TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite3'}"
+    if url.startswith("postgres"):
+        url = services.fresh_postgres_database(url)
+    app = _make_app(url, instance)
+    with app.app_context():
+        services.migrate_to_head()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Api:
+    """A test client that speaks JSON with a bearer token."""
+
+    def __init__(self, client: FlaskClient, token: str | None = None, user_id: int = 0) -> None:
+        self.client = client
+        self.token = token
+        self.user_id = user_id
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        out = {"Accept-Language": "en"}
+        if self.token:
+            out["Authorization"] = f"Bearer {self.token}"
+        out.update(headers or {})
+        return out
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, url: str, json: Any = None, **kw: Any) -> Any:
+        return self.client.post(
+            url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
+
+    def patch(self, url: str, json: Any = None, **kw: Any) -> Any:
+        return self.client.patch(
+            url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
+
+    def delete(self, url: str, **kw: Any) -> Any:
+        return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+
+@pytest.fixture
+def make_user(app: Flask, client: FlaskClient) -> Callable[..., Api]:
+    """A user with the given roles, logged in through the API."""
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, prefecture_code: int | None = None, email: str | None = None) -> Api:
+        email = email or f"user{next(counter)}@example.jp"
+        with app.app_context():
+            user = accounts.create_user(email, PASSWORD, "テスト ユーザー")
+            for role in roles:
+                code = prefecture_code if role == Role.PREFECTURE_CONTACT else None
+                accounts.grant_role(user, role, code, None)
+            db.session.commit()
+            user_id = user.id
+        response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 201, response.json
+        return Api(client, response.json["token"], user_id)
+
+    return make
+
+
+@pytest.fixture
+def anonymous(client: FlaskClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+def organiser(make_user: Callable[..., Api]) -> Api:
+    return make_user(Role.ORGANISER)
+
+
+@pytest.fixture
+def exhibitor(make_user: Callable[..., Api]) -> Api:
+    return make_user()
+
+
+# Service tests: PostgreSQL, Redis and a real worker process ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def service_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[services.Stack]:
+    with services.running_stack(tmp_path_factory.mktemp("service")) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def service_app(service_stack: services.Stack) -> Flask:
+    return _make_app(
+        service_stack.database_url,
+        service_stack.instance,
+        CELERY={"broker_url": service_stack.redis_url, "task_always_eager": False},
+        REDIS_URL=service_stack.redis_url,
+    )
+
+
+@pytest.fixture
+def service_organiser(service_app: Flask) -> Api:
+    client = service_app.test_client()
+    email = f"organiser-{os.urandom(4).hex()}@example.jp"
+    with service_app.app_context():
+        user = accounts.create_organiser(email, PASSWORD, "サービス 主催者")
+        db.session.commit()
+        user_id = user.id
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 201, response.json
+    return Api(client, response.json["token"], user_id)

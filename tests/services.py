@@ -1,0 +1,146 @@
+"""PostgreSQL, Redis and a Celery worker process for the service tests.
+
+A missing service fails the test run with the command that starts it: a service test that
+skips would hide exactly the failures it exists to catch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/eventhub_service_test"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
+START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+START_REDIS = "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no"
+WORKER_START_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Stack:
+    database_url: str
+    redis_url: str
+    instance: Path
+
+
+def migrate_to_head() -> None:
+    upgrade(directory=str(ROOT / "migrations"))
+
+
+def fresh_postgres_database(url: str) -> str:
+    """Drop and create the database named in ``url``; fail clearly if the server is down."""
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    admin = admin.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {parsed.host}:{parsed.port or 5432} ({exc}).\n"
+            f"Start it with: {START_POSTGRES}",
+            pytrace=False,
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _check_redis(url: str) -> None:
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=3)
+        client.ping()
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not reachable at {url} ({exc}).\nStart it with: {START_REDIS}",
+                    pytrace=False)  # fmt: skip
+
+
+def _wait_for_worker(process: subprocess.Popen[bytes], log: Path, redis_url: str) -> None:
+    from celery import Celery
+
+    probe = Celery(broker=redis_url)
+    deadline = time.monotonic() + WORKER_START_SECONDS
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"the Celery worker exited with {process.returncode}:\n{log.read_text()}",
+                    pytrace=False,
+                )
+            if probe.control.ping(timeout=0.5):
+                return
+        pytest.fail(
+            f"the Celery worker did not answer within {WORKER_START_SECONDS} s:\n{log.read_text()}",
+            pytrace=False,
+        )
+    finally:
+        probe.close()
+
+
+@contextlib.contextmanager
+def running_stack(workdir: Path) -> Iterator[Stack]:
+    """A fresh PostgreSQL database, an empty Redis database and a worker process on both."""
+    redis_url = os.environ.get("EVENTHUB_SERVICE_REDIS_URL", DEFAULT_REDIS)
+    database_url = fresh_postgres_database(
+        os.environ.get("EVENTHUB_SERVICE_DATABASE_URL", DEFAULT_POSTGRES)
+    )
+    _check_redis(redis_url)
+
+    from eventhub import create_app
+
+    migrator = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with migrator.app_context():
+        migrate_to_head()
+        from eventhub.extensions import db
+
+        db.engine.dispose()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "EVENTHUB_INSTANCE_PATH": str(workdir),
+    }
+    log = workdir / "worker.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workers",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_worker(process, log, redis_url)
+        yield Stack(database_url=database_url, redis_url=redis_url, instance=workdir)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -128,7 +128,7 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
                 "--concurrency=2",
                 "--without-gossip",
                 "--without-mingle",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=env,
             stdout=out,

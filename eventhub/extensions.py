@@ -29,6 +29,7 @@ class ProblemApi(Api):
 def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
     """OpenAPI component names: the class name, and "Patch" for partial (PATCH) bodies."""
     cls = resolve_schema_cls(schema)
+    assert isinstance(cls, type)  # a single schema, never a list, names a component
     name: str = cls.__name__.removesuffix("Schema")
     if isinstance(schema, ma.Schema) and schema.partial:
         name = name.removesuffix("Update") + "Patch"
@@ -50,7 +51,7 @@ TASK_MODULES = ("workers.health",)
 def celery_init_app(app: Flask) -> Celery:
     """The Flask docs' Celery pattern: every task runs inside an app context."""
 
-    class FlaskTask(Task):  # type: ignore[misc]
+    class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)

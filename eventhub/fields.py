@@ -65,10 +65,13 @@ class PrefectureCode(ma.fields.Integer):
     """A JIS X 0401 code, 1–47; accepts "13", "１３" and 13 alike."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(strict=False, **kwargs)
-        self.metadata.setdefault("description", "JIS X 0401 prefecture code, 1–47")
-        self.metadata.setdefault("minimum", 1)
-        self.metadata.setdefault("maximum", 47)
+        metadata = {
+            "description": "JIS X 0401 prefecture code, 1–47",
+            "minimum": 1,
+            "maximum": 47,
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(strict=False, metadata=metadata, **kwargs)
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any

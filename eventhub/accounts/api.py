@@ -39,7 +39,7 @@ def login(data: dict[str, Any]) -> ApiToken:
 
 
 def _new_token(token: ApiToken, raw: str) -> ApiToken:
-    token.raw = raw  # type: ignore[attr-defined]  # shown once, never stored
+    token.raw = raw  # shown once, never stored
     return token
 
 

@@ -18,7 +18,7 @@ from eventhub.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 app.config["SQLALCHEMY_DATABASE_URI"]
             )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schemas' field order
 
     from eventhub import cli, models  # noqa: F401  (models: every table known to Alembic)
     from eventhub.extensions import api, celery_init_app, db, migrate, openapi_plugin

@@ -144,5 +144,4 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "JSON_SORT_KEYS": False,
     }

@@ -1,0 +1,70 @@
+"""Settings: embedded defaults, and a clear error for each malformed value."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventhub.config import ConfigError, load_config
+
+
+def test_defaults_need_nothing_installed(tmp_path):
+    config = load_config(tmp_path, {})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'eventhub.sqlite3'}"
+    assert config["CELERY"]["task_always_eager"] is True
+    assert config["REDIS_URL"] is None
+    assert config["EVENTHUB_TIMEZONE"] == "Asia/Tokyo"
+    assert config["EVENTHUB_BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def test_generated_secret_key_is_kept_across_restarts(tmp_path):
+    first = load_config(tmp_path, {})["SECRET_KEY"]
+    second = load_config(tmp_path, {})["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_redis_url_turns_off_eager_tasks(tmp_path):
+    config = load_config(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6379/2"})
+    assert config["CELERY"]["task_always_eager"] is False
+    assert config["CELERY"]["broker_url"] == "redis://127.0.0.1:6379/2"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////srv/eventhub.sqlite3", "sqlite:////srv/eventhub.sqlite3"),
+    ],
+)
+def test_database_urls_use_the_psycopg_driver(tmp_path, given, expected):
+    assert load_config(tmp_path, {"DATABASE_URL": given})["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "mysql://u@h/db"),
+        ("REDIS_URL", "localhost:6379"),
+        ("REDIS_URL", "amqp://guest@localhost//"),
+        ("EVENTHUB_BASE_URL", "eventhub.example.jp"),
+        ("EVENTHUB_TIMEZONE", "Asia/Atlantis"),
+        ("EVENTHUB_TOKEN_DAYS", "thirty"),
+        ("EVENTHUB_TOKEN_DAYS", "0"),
+        ("SECRET_KEY", "short"),
+    ],
+)
+def test_malformed_setting_names_the_variable(tmp_path, variable, value):
+    with pytest.raises(ConfigError, match=variable):
+        load_config(tmp_path, {variable: value})
+
+
+def test_app_refuses_to_start_with_a_malformed_setting(monkeypatch, tmp_path):
+    from eventhub import create_app
+
+    monkeypatch.setenv("EVENTHUB_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "oracle://scott@tiger/db")
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        create_app()

@@ -1,29 +1,23 @@
 """Demo data: an organiser and one FY2026 edition of each series, with timetables.
 
-Built through the same service functions as the API, so demo data obeys every rule real data
-does. Loading twice adds nothing the second time.
+Loaded through the API's schemas and service functions, so demo data is normalised and checked
+like real data. Loading twice adds nothing the second time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from eventhub.accounts import service as accounts
+from eventhub.events import schemas
 from eventhub.events import service as events
 from eventhub.events.models import Edition, EditionStatus
 from eventhub.extensions import db
 
 DEMO_EMAIL = "organiser@example.jp"
 DEMO_PASSWORD = "eventhub-demo"  # noqa: S105  (documented demo login, local use only)
-TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=TOKYO)
 
 
 def _session(kind: str, title_ja: str, title_en: str, start: str, end: str, place: str,
@@ -32,8 +26,8 @@ def _session(kind: str, title_ja: str, title_en: str, start: str, end: str, plac
         "kind": kind,
         "title_ja": title_ja,
         "title_en": title_en,
-        "starts_at": _at(start),
-        "ends_at": _at(end),
+        "starts_at": start,
+        "ends_at": end,
         "place": place,
         "seats": seats,
     }
@@ -42,17 +36,17 @@ def _session(kind: str, title_ja: str, title_en: str, start: str, end: str, plac
 EDITIONS: list[dict[str, Any]] = [
     {
         "edition": {
-            "series_slug": "takumi",
+            "series": "takumi",
             "title_ja": "伝統と革新 ものづくり・匠の技の祭典2026",
             "title_en": "Monozukuri: A Celebration of Japanese Artisanal Techniques 2026",
             "venue_ja": "東京国際フォーラム",
             "venue_en": "Tokyo International Forum",
             "venue_address": "東京都千代田区丸の内3-5-1",
-            "starts_at": _at("2026-08-07T10:00"),
-            "ends_at": _at("2026-08-09T17:00"),
+            "starts_at": "2026-08-07T10:00",
+            "ends_at": "2026-08-09T17:00",
             "format": "hybrid",
-            "applications_open_at": _at("2026-04-01T10:00"),
-            "applications_close_at": _at("2026-05-29T17:00"),
+            "applications_open_at": "2026-04-01T10:00",
+            "applications_close_at": "2026-05-29T17:00",
             "booth_capacity": 90,
         },
         "status": [EditionStatus.OPEN, EditionStatus.CLOSED, EditionStatus.HELD],
@@ -104,17 +98,17 @@ EDITIONS: list[dict[str, Any]] = [
     },
     {
         "edition": {
-            "series_slug": "national-zone",
+            "series": "national-zone",
             "title_ja": "産業交流展2026 全国ゾーン",
             "title_en": "Industrial Exchange Expo 2026: National Zone",
             "venue_ja": "東京ビッグサイト 東展示棟",
             "venue_en": "Tokyo Big Sight, East Halls",
             "venue_address": "東京都江東区有明3-11-1",
-            "starts_at": _at("2026-11-11T10:00"),
-            "ends_at": _at("2026-11-13T17:00"),
+            "starts_at": "2026-11-11T10:00",
+            "ends_at": "2026-11-13T17:00",
             "format": "in_person",
-            "applications_open_at": _at("2026-05-11T10:00"),
-            "applications_close_at": _at("2026-07-17T17:00"),
+            "applications_open_at": "2026-05-11T10:00",
+            "applications_close_at": "2026-07-17T17:00",
             "booth_capacity": 60,
         },
         "status": [EditionStatus.OPEN, EditionStatus.CLOSED, EditionStatus.HELD],
@@ -150,17 +144,17 @@ EDITIONS: list[dict[str, Any]] = [
     },
     {
         "edition": {
-            "series_slug": "mokucolle",
+            "series": "mokucolle",
             "title_ja": "WOODコレクション（モクコレ）2027",
             "title_en": "WOOD Collection (Mokucolle) 2027",
             "venue_ja": "東京ビッグサイト 南展示棟",
             "venue_en": "Tokyo Big Sight, South Halls",
             "venue_address": "東京都江東区有明3-11-1",
-            "starts_at": _at("2027-01-27T10:00"),
-            "ends_at": _at("2027-01-28T17:00"),
+            "starts_at": "2027-01-27T10:00",
+            "ends_at": "2027-01-28T17:00",
             "format": "hybrid",
-            "applications_open_at": _at("2026-09-01T10:00"),
-            "applications_close_at": _at("2026-12-18T17:00"),
+            "applications_open_at": "2026-09-01T10:00",
+            "applications_close_at": "2026-12-18T17:00",
             "booth_capacity": 300,
         },
         "status": [EditionStatus.OPEN],
@@ -210,7 +204,7 @@ def load(email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> str:
     organiser = accounts.create_organiser(email, password, "デモ主催者")
     created = 0
     for spec in EDITIONS:
-        data = dict(spec["edition"])
+        data = schemas.EditionSchema().load(spec["edition"])
         exists = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(Edition)
@@ -220,7 +214,7 @@ def load(email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> str:
             continue
         edition = events.create_edition(data)
         for session in spec["sessions"]:
-            events.create_session(edition, dict(session))
+            events.create_session(edition, schemas.SessionSchema().load(session))
         for status in spec["status"]:
             events.change_edition_status(edition, {"status": status})
         created += 1

@@ -99,7 +99,9 @@ def _flatten(messages: Any, location: str, prefix: str = "") -> list[dict[str, s
                 name = prefix or "_schema"
             out.extend(_flatten(value, location, name))
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        out.extend({"field": prefix, "location": location, "message": m} for m in messages)
+        # A message about the whole body (such as invalid JSON) names no field.
+        where = {"field": prefix, "location": location} if prefix else {"location": location}
+        out.extend({**where, "message": m} for m in messages)
     elif isinstance(messages, list):
         for item in messages:
             out.extend(_flatten(item, location, prefix))

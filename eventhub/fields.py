@@ -76,7 +76,7 @@ class PrefectureCode(ma.fields.Integer):
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> int:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, int | str):
             raise ma.ValidationError("Give a prefecture code from 1 to 47.")
         try:
             return japan.prefecture(value).code

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from eventhub.accounts.models import email_key
 from eventhub.extensions import db
 
 
@@ -29,19 +30,19 @@ def test_series_are_seeded_by_the_migration(app):
 def _insert_user(email: str) -> None:
     db.session.execute(
         sa.text(
-            "INSERT INTO users (email, password_hash, display_name, locale, is_active,"
-            " created_at, updated_at) VALUES (:email, 'x', 'x', 'ja', true,"
+            "INSERT INTO users (email, email_key, password_hash, display_name, locale,"
+            " is_active, created_at, updated_at) VALUES (:email, :key, 'x', 'x', 'ja', true,"
             " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
         ),
-        {"email": email},
+        {"email": email, "key": email_key(email)},
     )
 
 
 def test_email_is_unique_whatever_its_case_in_the_database(app):
     with app.app_context():
-        _insert_user("Taro@Example.jp")
+        _insert_user("Ärger@Example.jp")
         with pytest.raises(sa.exc.IntegrityError):
-            _insert_user("taro@example.JP")
+            _insert_user("ärger@example.JP")
         db.session.rollback()
 
 

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from eventhub.accounts import schemas, service
 from eventhub.accounts.auth import login_required, require_user, token_from_request
-from eventhub.accounts.models import ApiToken, Organisation, Role, User
+from eventhub.accounts.models import ApiToken, Organisation, Role, TokenScope, User
 from eventhub.errors import ApiError
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
@@ -43,8 +43,9 @@ def _new_token(token: ApiToken, raw: str) -> ApiToken:
     return token
 
 
+# Giving up one's own credential needs no write scope: a read-only token can end itself.
 @blp.post("/auth/logout")
-@login_required()
+@login_required(scope=TokenScope.READ)
 @blp.response(204)
 def logout() -> None:
     """Revoke the token this request was made with."""
@@ -74,7 +75,7 @@ def create_token(data: dict[str, Any]) -> ApiToken:
 
 
 @blp.delete("/auth/tokens/<int:token_id>")
-@login_required()
+@login_required(scope=TokenScope.READ)
 @blp.response(204)
 def revoke_token(token_id: int) -> None:
     service.revoke_token(service.own_token(require_user(), token_id))

@@ -79,14 +79,18 @@ def forbidden(detail: str) -> ApiError:
     )
 
 
-def _check_scope(token: ApiToken) -> None:
-    needed = TokenScope.WRITE if request.method in _UNSAFE_METHODS else TokenScope.READ
+def _check_scope(token: ApiToken, scope: TokenScope | None) -> None:
+    needed = scope or (TokenScope.WRITE if request.method in _UNSAFE_METHODS else TokenScope.READ)
     if needed not in token.scope_set:
         raise forbidden(f"The token lacks the '{needed}' scope.")
 
 
-def login_required(*roles: Role) -> Callable[[F], F]:
-    """Require a valid token with the scope the method needs, and one of ``roles`` if given."""
+def login_required(*roles: Role, scope: TokenScope | None = None) -> Callable[[F], F]:
+    """Require a valid token and one of ``roles`` if given.
+
+    The token needs the ``write`` scope for unsafe methods and ``read`` otherwise, unless
+    ``scope`` says which.
+    """
 
     def decorator(func: F) -> F:
         @wraps(func)
@@ -94,7 +98,7 @@ def login_required(*roles: Role) -> Callable[[F], F]:
             user = require_user()
             token = token_from_request()
             assert token is not None  # require_user() guarantees it
-            _check_scope(token)
+            _check_scope(token, scope)
             if roles and not user.has_role(*roles):
                 names = ", ".join(roles)
                 raise forbidden(f"This needs one of the roles: {names}.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -36,16 +37,24 @@ class TokenScope(enum.StrEnum):
     WRITE = "write"
 
 
+def normalise_email(email: str) -> str:
+    # Full-width letters typed on a Japanese keyboard are the same address.
+    return unicodedata.normalize("NFKC", email).strip()
+
+
+def email_key(email: str) -> str:
+    return normalise_email(email).casefold()
+
+
 class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
-    __table_args__ = (
-        # Emails are unique whatever their case; the column keeps what the user typed.
-        sa.Index("uq_users_email_lower", sa.func.lower(sa.text("email")), unique=True),
-        enum_check("locale", Locale),
-    )
+    __table_args__ = (enum_check("locale", Locale),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))
+    #: The email as compared: NFKC and casefolded in Python, because SQL lower() differs
+    #: between databases (SQLite folds ASCII only). Unique, so one account per address.
+    email_key: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     display_name: Mapped[str] = mapped_column(sa.String(100))
     locale: Mapped[str] = mapped_column(sa.String(2), default=Locale.JA)

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventhub import japan
 from eventhub.accounts.auth import forbidden, hash_token, is_organiser
 from eventhub.accounts.models import (
     ApiToken,
@@ -20,6 +21,8 @@ from eventhub.accounts.models import (
     RoleGrant,
     TokenScope,
     User,
+    email_key,
+    normalise_email,
 )
 from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
@@ -43,16 +46,15 @@ class EmailTakenError(ApiError):
 
 
 def _by_email(email: str) -> User | None:
-    return db.session.scalars(
-        sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())
-    ).first()
+    return db.session.scalars(sa.select(User).where(User.email_key == email_key(email))).first()
 
 
 def create_user(email: str, password: str, display_name: str, locale: str = "ja") -> User:
     if _by_email(email) is not None:
         raise EmailTakenError()
     user = User(
-        email=email.strip(),
+        email=normalise_email(email),
+        email_key=email_key(email),
         password_hash=generate_password_hash(password),
         display_name=display_name,
         locale=locale,
@@ -191,7 +193,7 @@ def get_user(user_id: int) -> User:
 def users_query(email: str | None, role: str | None) -> sa.Select[tuple[User]]:
     query = sa.select(User).order_by(User.id)
     if email:
-        query = query.where(sa.func.lower(User.email).contains(email.lower(), autoescape=True))
+        query = query.where(User.email_key.contains(email_key(email), autoescape=True))
     if role:
         query = query.where(User.roles.any(RoleGrant.role == role))
     return query
@@ -268,11 +270,12 @@ def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[tuple[Org
     if "kind" in args:
         query = query.where(Organisation.kind == args["kind"])
     if args.get("q"):
-        q = args["q"]
+        # Stored names are NFKC and readings katakana: search the same forms, ignoring case.
+        q = japan.normalise(args["q"])
         query = query.where(
             sa.or_(
-                Organisation.name.contains(q, autoescape=True),
-                Organisation.name_kana.contains(q, autoescape=True),
+                sa.func.lower(Organisation.name).contains(q.lower(), autoescape=True),
+                Organisation.name_kana.contains(japan.to_katakana(q), autoescape=True),
             )
         )
     return query

@@ -69,19 +69,23 @@ def series_by_slug(slug: str) -> Series:
 
 
 def _derive_fiscal_year(data: dict[str, Any], edition: Edition | None) -> None:
-    """Fill in or check the fiscal year against the first day, in the edition's zone."""
+    """Fill in or check the fiscal year of the first day.
+
+    The programme's 年度 is Japan's, so the day counts in Tokyo whatever zone the edition
+    is shown in.
+    """
     starts_at = data.get("starts_at") or (edition.starts_at if edition else None)
-    zone = ZoneInfo(data.get("timezone") or (edition.timezone if edition else "Asia/Tokyo"))
     if starts_at is None:
         return
-    expected = japan.fiscal_year(starts_at.astimezone(zone).date())
+    expected = japan.fiscal_year(starts_at)
     given = data.get("fiscal_year")
     if given is None:
         data["fiscal_year"] = expected
     elif given != expected:
+        day = starts_at.astimezone(japan.TOKYO).date()
         raise field_error(
             "fiscal_year",
-            f"An edition starting on {starts_at.astimezone(zone).date()} belongs to "
+            f"An edition starting on {day} (Tokyo) belongs to "
             f"fiscal year {expected} ({japan.fiscal_year_label(expected)}).",
         )
 
@@ -192,11 +196,12 @@ def _check_session(edition: Edition, session: TimetableSession) -> None:
         raise field_error("starts_at", "The session must take place on the edition's days.")
     if session.kind == SessionKind.HANDS_ON and session.seats is None:
         raise field_error("seats", "A hands-on session needs a number of seats per slot.")
-    if (
-        session.organisation_id is not None
-        and db.session.get(Organisation, session.organisation_id) is None
-    ):
-        raise field_error("organisation_id", "No organisation has this id.")
+    if session.organisation_id is not None:
+        # Look up without flushing: the session being checked must not reach the database yet.
+        with db.session.no_autoflush:
+            organisation = db.session.get(Organisation, session.organisation_id)
+        if organisation is None:
+            raise field_error("organisation_id", "No organisation has this id.")
 
 
 def _editable_edition(edition: Edition) -> None:

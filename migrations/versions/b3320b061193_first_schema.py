@@ -1,7 +1,7 @@
 """Accounts, organisations, series, editions, timetables and worker heartbeats.
 
-The first schema. Reviewed by hand: Alembic cannot see expression indexes (the
-case-insensitive email and the role grant uniqueness), and the three series are seeded here.
+The first schema. Reviewed by hand: Alembic cannot see expression indexes (the role
+grant uniqueness), and the three series are seeded here.
 Times are timezone-aware (timestamptz on PostgreSQL); the models store them as UTC.
 
 Revision ID: b3320b061193
@@ -71,6 +71,7 @@ def upgrade():
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('email_key', sa.String(length=254), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('display_name', sa.String(length=100), nullable=False),
     sa.Column('locale', sa.String(length=2), nullable=False),
@@ -78,10 +79,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("locale IN ('ja', 'en')", name=op.f('ck_users_locale_valid')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_users'))
-    )
-    op.create_index(
-        'uq_users_email_lower', 'users', [sa.text('lower(email)')], unique=True
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('email_key', name=op.f('uq_users_email_key'))
     )
     op.create_table('worker_heartbeats',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -226,7 +225,6 @@ def downgrade():
 
     op.drop_table('api_tokens')
     op.drop_table('worker_heartbeats')
-    op.drop_index('uq_users_email_lower', table_name='users')
     op.drop_table('users')
     op.drop_table('series')
     with op.batch_alter_table('organisations', schema=None) as batch_op:

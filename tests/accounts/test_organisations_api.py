@@ -1,0 +1,456 @@
+"""Organisations: registration with Japanese normalisation, visibility, editing and members."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventhub.accounts.models import Role
+from tests.accounts.helpers import (
+    VALID_CORPORATE_NUMBER,
+    assert_invalid,
+    assert_problem,
+    organisation_payload,
+)
+from tests.conftest import Api
+
+ORGS = "/api/v1/organisations"
+
+
+def _create(api: Api, **overrides) -> dict:
+    response = api.post(ORGS, json=organisation_payload(**overrides))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+@pytest.fixture
+def org(exhibitor) -> dict:
+    """An organisation the ``exhibitor`` registered."""
+    return _create(exhibitor)
+
+
+def _listed_ids(api: Api, **query) -> list[int]:
+    response = api.get(ORGS, query_string=query)
+    assert response.status_code == 200, response.json
+    return [o["id"] for o in response.json["items"]]
+
+
+# Creating ---------------------------------------------------------------------------------
+
+
+def test_any_logged_in_user_registers_an_organisation(exhibitor):
+    response = exhibitor.post(ORGS, json=organisation_payload())
+
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["name"] == "株式会社テスト工芸"
+    assert body["corporate_number"] is None
+    assert body["website"] is None
+    assert body["created_at"].endswith("+09:00")
+
+
+def test_creator_becomes_a_member(exhibitor, org):
+    me = exhibitor.get("/api/v1/users/me").json
+
+    assert me["organisations"] == [{"organisation_id": org["id"], "organisation_name": org["name"]}]
+    members = exhibitor.get(f"{ORGS}/{org['id']}/members").json
+    assert [m["user"]["id"] for m in members] == [exhibitor.user_id]
+
+
+def test_anonymous_cannot_register_an_organisation(anonymous):
+    assert_problem(anonymous.post(ORGS, json=organisation_payload()), 401, "unauthenticated")
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "stored"),
+    [
+        ("name_kana", "かぶしきがいしゃ てすと", "カブシキガイシャ テスト"),
+        ("name_kana", "ｶﾌﾞｼｷｶﾞｲｼｬ", "カブシキガイシャ"),
+        ("postal_code", "１００－０００１", "100-0001"),
+        ("postal_code", "〒1000001", "100-0001"),
+        ("phone", "０３－１２３４－５６７８", "03-1234-5678"),
+        ("phone", "+81 90 1234 5678", "090-1234-5678"),
+        ("corporate_number", VALID_CORPORATE_NUMBER, VALID_CORPORATE_NUMBER),
+        ("corporate_number", "７０００－０１２０－５０００２", VALID_CORPORATE_NUMBER),
+        ("prefecture_code", "１３", 13),
+        ("name", "  ＡＢＣ　商事 ", "ABC 商事"),
+        ("website", "https://example.jp/", "https://example.jp/"),
+    ],
+)
+def test_fields_are_normalised(exhibitor, field, given, stored):
+    created = _create(exhibitor, **{field: given})
+
+    assert created[field] == stored
+    assert exhibitor.get(f"{ORGS}/{created['id']}").json[field] == stored
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("corporate_number", "1000012050002"),
+        ("corporate_number", "700001205000"),
+        ("name_kana", "株式会社"),
+        ("name_kana", "kabushiki"),
+        ("kind", "charity"),
+        ("prefecture_code", 48),
+        ("prefecture_code", 0),
+        ("postal_code", "100-001"),
+        ("phone", "12345"),
+        ("phone", "０３－１２３４－５６７"),
+        ("website", "ftp://x"),
+        ("website", "not a url"),
+        ("name", "   "),
+        ("name", "x" * 201),
+    ],
+)
+def test_invalid_field_is_422_naming_it(exhibitor, field, value):
+    response = exhibitor.post(ORGS, json=organisation_payload(**{field: value}))
+
+    assert_invalid(response, field)
+
+
+@pytest.mark.parametrize(
+    "missing", ["name", "name_kana", "kind", "prefecture_code", "postal_code", "address", "phone"]
+)
+def test_required_field_is_422_naming_it(exhibitor, missing):
+    body = organisation_payload()
+    del body[missing]
+
+    assert_invalid(exhibitor.post(ORGS, json=body), missing)
+
+
+def test_unknown_field_is_422(exhibitor):
+    response = exhibitor.post(ORGS, json=organisation_payload(members=[1]))
+
+    assert_invalid(response, "members")
+
+
+def test_prefecture_code_as_a_fraction_is_422(exhibitor):
+    response = exhibitor.post(ORGS, json=organisation_payload(prefecture_code=13.5))
+
+    assert_invalid(response, "prefecture_code")
+
+
+def test_duplicate_corporate_number_is_409(exhibitor, make_user):
+    first = _create(exhibitor, corporate_number=VALID_CORPORATE_NUMBER)
+    other = make_user()
+
+    response = other.post(ORGS, json=organisation_payload(corporate_number="7000-0120-50002"))
+
+    body = assert_problem(response, 409, "corporate_number_taken")
+    assert body["existing_id"] == first["id"]
+
+
+def test_organisations_without_corporate_number_may_coexist(exhibitor):
+    _create(exhibitor, corporate_number=None)
+
+    assert exhibitor.post(ORGS, json=organisation_payload(corporate_number=None)).status_code == 201
+
+
+# Seeing -----------------------------------------------------------------------------------
+
+
+def test_member_sees_own_organisation(exhibitor, org):
+    response = exhibitor.get(f"{ORGS}/{org['id']}")
+
+    assert response.status_code == 200
+    assert response.json == org
+
+
+def test_another_user_cannot_see_it(make_user, org):
+    stranger = make_user()
+
+    assert_problem(stranger.get(f"{ORGS}/{org['id']}"), 404, "not_found")
+    assert_problem(stranger.get(f"{ORGS}/{org['id']}/members"), 404, "not_found")
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISER, Role.REVIEWER])
+def test_organisers_and_reviewers_see_any_organisation(make_user, org, role):
+    staff = make_user(role)
+
+    assert staff.get(f"{ORGS}/{org['id']}").status_code == 200
+    assert staff.get(f"{ORGS}/{org['id']}/members").status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.PREFECTURE_CONTACT, Role.GATE_STAFF])
+def test_other_roles_do_not_see_others_organisations(make_user, org, role):
+    staff = make_user(role, prefecture_code=13)
+
+    assert_problem(staff.get(f"{ORGS}/{org['id']}"), 404, "not_found")
+
+
+def test_unknown_organisation_is_404(organiser):
+    assert_problem(organiser.get(f"{ORGS}/999999"), 404, "not_found")
+
+
+# Listing ----------------------------------------------------------------------------------
+
+
+def test_exhibitor_lists_only_own_organisations(exhibitor, make_user, org):
+    _create(make_user(), name="他社")
+
+    body = exhibitor.get(ORGS).json
+
+    assert [o["id"] for o in body["items"]] == [org["id"]]
+    assert body["total"] == 1
+
+
+def test_organiser_lists_all_organisations(organiser, exhibitor, make_user, org):
+    other = _create(make_user(), name="他社")
+
+    body = organiser.get(ORGS).json
+
+    assert [o["id"] for o in body["items"]] == [org["id"], other["id"]]
+    assert (body["page"], body["per_page"], body["total"]) == (1, 20, 2)
+
+
+def test_organisation_list_paginates(organiser, exhibitor):
+    ids = [_create(exhibitor, name=f"団体{i}")["id"] for i in range(3)]
+
+    assert _listed_ids(organiser, page=2, per_page=2) == ids[2:]
+
+
+def test_organisation_list_per_page_over_100_is_422(organiser):
+    assert_invalid(organiser.get(ORGS, query_string={"per_page": 101}), "per_page", "query")
+
+
+@pytest.fixture
+def three_orgs(exhibitor) -> dict[str, int]:
+    return {
+        "tokyo_company": _create(
+            exhibitor, name="東京木工株式会社", name_kana="トウキョウモッコウ"
+        )["id"],
+        "osaka_association": _create(
+            exhibitor,
+            name="大阪匠の会",
+            name_kana="オオサカタクミノカイ",
+            kind="association",
+            prefecture_code=27,
+        )["id"],
+        "osaka_city": _create(
+            exhibitor,
+            name="大阪市",
+            name_kana="オオサカシ",
+            kind="municipality",
+            prefecture_code=27,
+        )["id"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"prefecture_code": 27}, ["osaka_association", "osaka_city"]),
+        ({"prefecture_code": "２７"}, ["osaka_association", "osaka_city"]),
+        ({"kind": "municipality"}, ["osaka_city"]),
+        ({"q": "木工"}, ["tokyo_company"]),
+        ({"q": "タクミ"}, ["osaka_association"]),
+        ({"q": "大阪"}, ["osaka_association", "osaka_city"]),
+        ({"q": "大阪", "kind": "association"}, ["osaka_association"]),
+        ({"q": "100%"}, []),
+    ],
+)
+def test_organisation_list_filters(exhibitor, three_orgs, query, expected):
+    assert _listed_ids(exhibitor, **query) == [three_orgs[name] for name in expected]
+
+
+def test_organiser_filters_apply_to_all_organisations(organiser, make_user, three_orgs):
+    _create(make_user(), name="大阪別団体", prefecture_code=27)
+
+    assert len(_listed_ids(organiser, prefecture_code=27)) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"prefecture_code": 48}, "prefecture_code"), ({"kind": "charity"}, "kind")],
+)
+def test_organisation_list_rejects_bad_filters(exhibitor, query, field):
+    assert_invalid(exhibitor.get(ORGS, query_string=query), field, "query")
+
+
+@pytest.mark.parametrize("q", ["たくみ", "ﾀｸﾐ"], ids=["hiragana", "half-width-katakana"])
+def test_organisation_search_normalises_the_reading(exhibitor, three_orgs, q):
+    assert _listed_ids(exhibitor, q=q) == [three_orgs["osaka_association"]]
+
+
+def test_organisation_search_ignores_ascii_case(exhibitor):
+    wanted = _create(exhibitor, name="ACME Woodworks")
+
+    assert _listed_ids(exhibitor, q="acme") == [wanted["id"]]
+
+
+# Editing ----------------------------------------------------------------------------------
+
+
+def test_member_patches_the_organisation(exhibitor, org):
+    response = exhibitor.patch(
+        f"{ORGS}/{org['id']}", json={"name": "新社名株式会社", "phone": "０６－１２３４－５６７８"}
+    )
+
+    assert response.status_code == 200, response.json
+    assert response.json["name"] == "新社名株式会社"
+    assert response.json["phone"] == "06-1234-5678"
+    assert response.json["name_kana"] == org["name_kana"]
+
+
+def test_organiser_patches_any_organisation(organiser, org):
+    response = organiser.patch(f"{ORGS}/{org['id']}", json={"website": "https://example.jp"})
+
+    assert response.status_code == 200
+    assert response.json["website"] == "https://example.jp"
+
+
+def test_stranger_cannot_patch_it(make_user, exhibitor, org):
+    stranger = make_user()
+
+    response = stranger.patch(f"{ORGS}/{org['id']}", json={"name": "乗っ取り"})
+
+    assert_problem(response, 404, "not_found")
+    assert exhibitor.get(f"{ORGS}/{org['id']}").json["name"] == org["name"]
+
+
+def test_reviewer_sees_but_cannot_patch(make_user, org):
+    reviewer = make_user(Role.REVIEWER)
+
+    response = reviewer.patch(f"{ORGS}/{org['id']}", json={"name": "変更"})
+
+    assert_problem(response, 403, "forbidden")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"corporate_number": "1000012050002"}, "corporate_number"),
+        ({"prefecture_code": 48}, "prefecture_code"),
+        ({"kind": "charity"}, "kind"),
+        ({"name": None}, "name"),
+        ({"id": 99}, "id"),
+    ],
+)
+def test_patch_validates_like_create(exhibitor, org, body, field):
+    assert_invalid(exhibitor.patch(f"{ORGS}/{org['id']}", json=body), field)
+
+
+def test_patch_to_a_taken_corporate_number_is_409(exhibitor, org, make_user):
+    other = _create(make_user(), corporate_number=VALID_CORPORATE_NUMBER)
+
+    response = exhibitor.patch(
+        f"{ORGS}/{org['id']}", json={"corporate_number": VALID_CORPORATE_NUMBER}
+    )
+
+    body = assert_problem(response, 409, "corporate_number_taken")
+    assert body["existing_id"] == other["id"]
+
+
+def test_patch_keeping_own_corporate_number_is_fine(exhibitor):
+    org = _create(exhibitor, corporate_number=VALID_CORPORATE_NUMBER)
+
+    response = exhibitor.patch(
+        f"{ORGS}/{org['id']}", json={"corporate_number": VALID_CORPORATE_NUMBER, "name": "改称"}
+    )
+
+    assert response.status_code == 200, response.json
+
+
+# Members ----------------------------------------------------------------------------------
+
+
+def test_member_adds_a_colleague_by_email(exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+
+    response = exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "Colleague@Example.jp"})
+
+    assert response.status_code == 201, response.json
+    assert response.json["user"]["id"] == colleague.user_id
+    assert response.json["joined_at"].endswith("+09:00")
+    members = exhibitor.get(f"{ORGS}/{org['id']}/members").json
+    assert {m["user"]["id"] for m in members} == {exhibitor.user_id, colleague.user_id}
+    assert set(members[0]["user"]) == {"id", "email", "display_name"}
+
+
+def test_added_member_can_see_and_patch(exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+    exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "colleague@example.jp"})
+
+    assert _listed_ids(colleague) == [org["id"]]
+    response = colleague.patch(f"{ORGS}/{org['id']}", json={"address": "東京都港区1-1"})
+    assert response.status_code == 200, response.json
+
+
+def test_adding_an_existing_member_again_is_idempotent(exhibitor, make_user, org):
+    make_user(email="colleague@example.jp")
+    url = f"{ORGS}/{org['id']}/members"
+
+    exhibitor.post(url, json={"email": "colleague@example.jp"})
+    again = exhibitor.post(url, json={"email": "colleague@example.jp"})
+
+    assert again.status_code == 201
+    assert len(exhibitor.get(url).json) == 2
+
+
+def test_adding_an_unknown_email_is_422_naming_email(exhibitor, org):
+    response = exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "nobody@example.jp"})
+
+    assert_invalid(response, "email")
+
+
+def test_adding_a_malformed_email_is_422(exhibitor, org):
+    response = exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "nobody"})
+
+    assert_invalid(response, "email")
+
+
+def test_stranger_cannot_add_themselves(make_user, org):
+    stranger = make_user(email="stranger@example.jp")
+
+    response = stranger.post(f"{ORGS}/{org['id']}/members", json={"email": "stranger@example.jp"})
+
+    assert_problem(response, 404, "not_found")
+    assert_problem(stranger.get(f"{ORGS}/{org['id']}"), 404, "not_found")
+
+
+def test_member_removes_a_colleague(exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+    exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "colleague@example.jp"})
+
+    response = exhibitor.delete(f"{ORGS}/{org['id']}/members/{colleague.user_id}")
+
+    assert response.status_code == 204
+    members = exhibitor.get(f"{ORGS}/{org['id']}/members").json
+    assert [m["user"]["id"] for m in members] == [exhibitor.user_id]
+    assert_problem(colleague.get(f"{ORGS}/{org['id']}"), 404, "not_found")
+    assert colleague.get("/api/v1/users/me").json["organisations"] == []
+
+
+def test_removing_the_last_member_is_409(exhibitor, org):
+    response = exhibitor.delete(f"{ORGS}/{org['id']}/members/{exhibitor.user_id}")
+
+    assert_problem(response, 409, "last_member")
+    assert exhibitor.get(f"{ORGS}/{org['id']}").status_code == 200
+
+
+def test_removing_a_non_member_is_404(exhibitor, make_user, org):
+    outsider = make_user()
+
+    response = exhibitor.delete(f"{ORGS}/{org['id']}/members/{outsider.user_id}")
+
+    assert_problem(response, 404, "not_found")
+
+
+def test_organiser_manages_members_without_being_one(organiser, exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+
+    added = organiser.post(f"{ORGS}/{org['id']}/members", json={"email": "colleague@example.jp"})
+    removed = organiser.delete(f"{ORGS}/{org['id']}/members/{exhibitor.user_id}")
+
+    assert added.status_code == 201
+    assert removed.status_code == 204
+    members = organiser.get(f"{ORGS}/{org['id']}/members").json
+    assert [m["user"]["id"] for m in members] == [colleague.user_id]
+
+
+def test_reviewer_cannot_change_members(make_user, exhibitor, org):
+    reviewer = make_user(Role.REVIEWER, email="reviewer@example.jp")
+
+    response = reviewer.post(f"{ORGS}/{org['id']}/members", json={"email": "reviewer@example.jp"})
+
+    assert_problem(response, 403, "forbidden")

@@ -1,0 +1,100 @@
+"""The ``flask eventhub`` commands: demo data and the first organiser."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from eventhub.demo import DEMO_EMAIL, DEMO_PASSWORD
+from eventhub.events.models import Edition, TimetableSession
+from eventhub.extensions import db
+from tests.conftest import Api
+
+LOGIN = "/api/v1/auth/login"
+
+
+@pytest.fixture
+def cli(app):
+    return app.test_cli_runner()
+
+
+def _login(client, email, password):
+    response = client.post(LOGIN, json={"email": email, "password": password})
+    assert response.status_code == 201, response.json
+    return Api(client, response.json["token"])
+
+
+def _counts(app):
+    with app.app_context():
+        editions = db.session.scalar(sa.select(sa.func.count()).select_from(Edition))
+        sessions = db.session.scalar(sa.select(sa.func.count()).select_from(TimetableSession))
+    return editions, sessions
+
+
+def test_demo_loads_an_edition_of_each_series_with_timetables(app, cli, client):
+    result = cli.invoke(args=["eventhub", "demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "3 edition(s) added" in result.output
+    assert _counts(app) == (3, 12)
+    editions = client.get("/api/v1/editions").json["items"]
+    assert sorted(e["series"]["slug"] for e in editions) == ["mokucolle", "national-zone", "takumi"]
+    assert {e["fiscal_year"] for e in editions} == {2026}
+    for edition in editions:
+        assert client.get(f"/api/v1/editions/{edition['id']}/sessions").json["total"] > 0
+
+
+def test_demo_prints_credentials_that_log_in_as_an_organiser(cli, client):
+    result = cli.invoke(args=["eventhub", "demo"])
+
+    assert DEMO_EMAIL in result.output
+    assert DEMO_PASSWORD in result.output
+    organiser = _login(client, DEMO_EMAIL, DEMO_PASSWORD)
+    me = organiser.get("/api/v1/users/me").json
+    assert [r["role"] for r in me["roles"]] == ["organiser"]
+
+
+def test_demo_twice_adds_nothing_new(app, cli):
+    cli.invoke(args=["eventhub", "demo"])
+    before = _counts(app)
+
+    result = cli.invoke(args=["eventhub", "demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "0 edition(s) added" in result.output
+    assert _counts(app) == before
+
+
+def _create_organiser(cli, email, password):
+    args = ["eventhub", "create-organiser", "--email", email, "--name", "X"]
+    return cli.invoke(args=[*args, "--password", password])
+
+
+def test_create_organiser_makes_an_account_that_can_create_editions(cli, client):
+    result = _create_organiser(cli, "x@example.jp", "a-long-enough-password")
+
+    assert result.exit_code == 0, result.output
+    assert "x@example.jp" in result.output
+    organiser = _login(client, "x@example.jp", "a-long-enough-password")
+    response = organiser.post(
+        "/api/v1/editions",
+        json={
+            "series": "mokucolle",
+            "title_ja": "モクコレ2027",
+            "title_en": "Mokucolle 2027",
+            "starts_at": "2027-01-27T10:00",
+            "ends_at": "2027-01-28T17:00",
+            "format": "in_person",
+        },
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["fiscal_year"] == 2026
+
+
+def test_create_organiser_refuses_a_short_password(cli, client):
+    result = _create_organiser(cli, "y@example.jp", "short")
+
+    assert result.exit_code != 0
+    assert "10 characters" in result.output
+    response = client.post(LOGIN, json={"email": "y@example.jp", "password": "short"})
+    assert response.status_code == 401

@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schemas' field order
 
     from eventhub import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from eventhub.db import render_migration_item
     from eventhub.extensions import api, celery_init_app, db, migrate, openapi_plugin
 
     db.init_app(app)
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # SQLite alters tables by copying them; batch mode does that for every migration.
         render_as_batch=True,
         compare_type=True,
+        render_item=render_migration_item,
     )
     api.init_app(
         app,
@@ -60,10 +62,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     celery_init_app(app)
 
     from eventhub.accounts.api import blp as accounts_blp
+    from eventhub.applications.api import blp as applications_blp
+    from eventhub.booths.api import blp as booths_blp
+    from eventhub.documents.api import blp as documents_blp
     from eventhub.events.api import blp as events_blp
     from eventhub.health.api import blp as health_blp
 
-    for blueprint in (health_blp, accounts_blp, events_blp):
+    for blueprint in (
+        health_blp,
+        accounts_blp,
+        events_blp,
+        applications_blp,
+        documents_blp,
+        booths_blp,
+    ):
         api.register_blueprint(blueprint)
     cli.register(app)
     return app

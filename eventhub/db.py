@@ -77,3 +77,10 @@ def enum_check(column: str, values: Any) -> sa.CheckConstraint:
     """A CHECK constraint that keeps a string column within an enum's values."""
     allowed = ", ".join(f"'{v.value if hasattr(v, 'value') else v}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")
+
+
+def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Autogenerate writes UTCDateTime as the plain type, so migrations never import the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -1,17 +1,19 @@
-"""Imports every model so that the metadata, and so Alembic, knows all tables."""
+"""Imports every model module so that the metadata, and so Alembic, knows all tables."""
 
-from eventhub.accounts.models import ApiToken, Membership, Organisation, RoleGrant, User
-from eventhub.events.models import Edition, Series, TimetableSession
-from eventhub.health.models import WorkerHeartbeat
+from eventhub.accounts import models as accounts
+from eventhub.applications import models as applications
+from eventhub.booths import models as booths
+from eventhub.documents import models as documents
+from eventhub.events import models as events
+from eventhub.health import models as health
+from eventhub.notifications import models as notifications
 
 __all__ = [
-    "ApiToken",
-    "Edition",
-    "Membership",
-    "Organisation",
-    "RoleGrant",
-    "Series",
-    "TimetableSession",
-    "User",
-    "WorkerHeartbeat",
+    "accounts",
+    "applications",
+    "booths",
+    "documents",
+    "events",
+    "health",
+    "notifications",
 ]

@@ -11,6 +11,7 @@ from eventhub.accounts.models import Role
 from eventhub.events import schemas, service
 from eventhub.events.models import Edition, Series, TimetableSession
 from eventhub.extensions import db
+from eventhub.locking import commit_versioned
 from eventhub.pagination import page_of, paginate
 
 blp = Blueprint(
@@ -58,7 +59,7 @@ def get_edition(edition_id: int) -> Edition:
 @blp.response(200, schemas.EditionOutSchema)
 def update_edition(data: dict[str, Any], edition_id: int) -> Edition:
     edition = service.update_edition(service.get_edition(edition_id, current_user()), data)
-    service.commit_versioned(edition)
+    commit_versioned(edition)
     return edition
 
 
@@ -69,7 +70,7 @@ def update_edition(data: dict[str, Any], edition_id: int) -> Edition:
 def change_status(data: dict[str, Any], edition_id: int) -> Edition:
     """Open, close, mark held or cancel (with a reason) an edition."""
     edition = service.change_edition_status(service.get_edition(edition_id, current_user()), data)
-    service.commit_versioned(edition)
+    commit_versioned(edition)
     return edition
 
 
@@ -109,5 +110,5 @@ def update_session(data: dict[str, Any], edition_id: int, session_id: int) -> Ti
     """Change or cancel (status: cancelled) a session; it is never deleted."""
     session = service.get_session(service.get_edition(edition_id, current_user()), session_id)
     service.update_session(session, data)
-    service.commit_versioned(session)
+    commit_versioned(session)
     return session

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
 from eventhub import japan
 from eventhub.accounts.auth import is_organiser
@@ -23,33 +22,7 @@ from eventhub.events.models import (
     TimetableSession,
 )
 from eventhub.extensions import db
-
-
-def version_conflict(current: int) -> ApiError:
-    return ApiError(
-        409,
-        "version_conflict",
-        "Someone else changed this meanwhile; reload it and try again.",
-        "他の人が先に変更しました。再読み込みしてからやり直してください。",
-        current_version=current,
-    )
-
-
-def commit_versioned(obj: Edition | TimetableSession) -> None:
-    """Commit, turning a lost optimistic-lock race into 409 instead of a 500."""
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        db.session.refresh(obj)
-        raise version_conflict(obj.version) from exc
-
-
-def _check_version(obj: Edition | TimetableSession, data: dict[str, Any]) -> None:
-    sent = data.pop("version", None)
-    if sent is not None and sent != obj.version:
-        raise version_conflict(obj.version)
-
+from eventhub.locking import check_version
 
 # Series ------------------------------------------------------------------------------------
 
@@ -119,7 +92,7 @@ def create_edition(data: dict[str, Any]) -> Edition:
 
 
 def update_edition(edition: Edition, data: dict[str, Any]) -> Edition:
-    _check_version(edition, data)
+    check_version(edition, data)
     if edition.status in {EditionStatus.HELD, EditionStatus.CANCELLED}:
         raise ApiError(
             409,
@@ -135,7 +108,7 @@ def update_edition(edition: Edition, data: dict[str, Any]) -> Edition:
 
 
 def change_edition_status(edition: Edition, data: dict[str, Any]) -> Edition:
-    _check_version(edition, data)
+    check_version(edition, data)
     target = EditionStatus(data["status"])
     current = EditionStatus(edition.status)
     if target == current:
@@ -224,7 +197,7 @@ def create_session(edition: Edition, data: dict[str, Any]) -> TimetableSession:
 
 
 def update_session(session: TimetableSession, data: dict[str, Any]) -> TimetableSession:
-    _check_version(session, data)
+    check_version(session, data)
     _editable_edition(session.edition)
     for key, value in data.items():
         setattr(session, key, value)

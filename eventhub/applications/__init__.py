@@ -1,0 +1,1 @@
+"""Exhibitor applications, their per-series forms and the review workflow."""

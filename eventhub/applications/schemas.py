@@ -1,0 +1,232 @@
+"""The application form: a common part and one part per series (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import marshmallow as ma
+
+from eventhub import fields
+from eventhub.applications.models import ApplicationStatus
+from eventhub.pagination import PageArgs
+
+
+class IndustryCategory(enum.StrEnum):
+    MANUFACTURING = "manufacturing"
+    CRAFTS = "crafts"
+    FOOD = "food"
+    TIMBER = "timber"
+    IT = "it"
+    MEDICAL = "medical"
+    ENVIRONMENT = "environment"
+    SERVICES = "services"
+    OTHER = "other"
+
+
+class BoothType(enum.StrEnum):
+    STANDARD = "standard"
+    CORNER = "corner"
+    TABLE = "table"
+    ONLINE = "online"
+
+
+class TimberProduct(enum.StrEnum):
+    STRUCTURAL = "structural"
+    INTERIOR = "interior"
+    EXTERIOR = "exterior"
+    FURNITURE = "furniture"
+    DAILY_GOODS = "daily_goods"
+    OTHER = "other"
+
+
+CERTIFICATIONS = ("FSC", "SGEC", "PEFC", "JAS", "合法木材", "other")
+
+#: Fields a submitted application must have; a draft may leave them out.
+REQUIRED_TO_SUBMIT = (
+    "contact_name",
+    "contact_name_kana",
+    "contact_email",
+    "contact_phone",
+    "summary_ja",
+    "industry_category",
+    "booth_type",
+    "booth_units",
+)
+
+
+def _required_if(
+    data: dict[str, Any], flag: str, field: str, message: str, partial: Any = None
+) -> None:
+    # A draft (loaded partially) may say yes now and describe it later.
+    if not partial and data.get(flag) and not data.get(field):
+        raise ma.ValidationError(message, field)
+
+
+class ContactSchema(ma.Schema):
+    name = fields.Text(required=True, max_length=100)
+    email = ma.fields.Email(required=True)
+    phone = fields.Phone(required=True)
+
+
+class NationalZoneFields(ma.Schema):
+    #: 都道府県推薦: the prefecture that recommends the exhibitor.
+    recommending_prefecture_code = fields.PrefectureCode(required=True)
+    prefecture_contact = ma.fields.Nested(ContactSchema, required=True)
+    target_buyers = ma.fields.List(
+        fields.Text(max_length=100), required=True, validate=ma.validate.Length(min=1, max=10)
+    )
+
+
+class HandsOnSchema(ma.Schema):
+    title = fields.Text(required=True, max_length=100)
+    duration_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(min=5, max=480))
+    seats_per_slot = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=500))
+    fee_yen = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    materials = fields.Text(allow_none=True, max_length=500)
+
+
+class TakumiFields(ma.Schema):
+    craft = fields.Text(required=True, max_length=200)
+    #: 伝統的工芸品 designation, e.g. 江戸切子, if the craft has one.
+    traditional_craft = fields.Text(allow_none=True, max_length=200)
+    demonstration = ma.fields.Boolean(load_default=False)
+    demonstration_description = fields.Text(allow_none=True, max_length=2000)
+    hands_on = ma.fields.List(ma.fields.Nested(HandsOnSchema), load_default=list)
+    sales = ma.fields.Boolean(load_default=False)
+    video_url = ma.fields.URL(allow_none=True, schemes={"https"})
+
+    @ma.validates_schema
+    def _demonstration_described(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _required_if(
+            data,
+            "demonstration",
+            "demonstration_description",
+            "Describe the demonstration.",
+            kwargs.get("partial"),
+        )
+
+
+class MokucolleFields(ma.Schema):
+    timber_species = ma.fields.List(
+        fields.Text(max_length=50), required=True, validate=ma.validate.Length(min=1)
+    )
+    #: 産地: the prefectures the timber comes from.
+    origin_prefecture_codes = ma.fields.List(
+        fields.PrefectureCode(), required=True, validate=ma.validate.Length(min=1)
+    )
+    product_categories = ma.fields.List(
+        ma.fields.String(validate=fields.one_of(TimberProduct)),
+        required=True,
+        validate=ma.validate.Length(min=1),
+    )
+    certifications = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(CERTIFICATIONS)), load_default=list
+    )
+    #: Wishes to take part in business meetings (商談), and with which buyers.
+    business_meetings = ma.fields.Boolean(load_default=False)
+    buyer_types = ma.fields.List(fields.Text(max_length=100), load_default=list)
+
+    @ma.validates_schema
+    def _buyers_for_meetings(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _required_if(
+            data,
+            "business_meetings",
+            "buyer_types",
+            "Say which buyers you wish to meet.",
+            kwargs.get("partial"),
+        )
+
+
+SERIES_FIELDS: dict[str, type[ma.Schema]] = {
+    "national-zone": NationalZoneFields,
+    "takumi": TakumiFields,
+    "mokucolle": MokucolleFields,
+}
+
+
+class ApplicationSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    edition_id = ma.fields.Integer(dump_only=True)
+    organisation_id = ma.fields.Integer(required=True)
+    status = ma.fields.String(dump_only=True)
+    contact_name = fields.Text(allow_none=True, max_length=100)
+    contact_name_kana = fields.Furigana(allow_none=True, validate=ma.validate.Length(max=100))
+    contact_title = fields.Text(allow_none=True, max_length=100)
+    contact_email = ma.fields.Email(allow_none=True)
+    contact_phone = fields.Phone(allow_none=True)
+    summary_ja = fields.Text(allow_none=True, max_length=4000)
+    summary_en = fields.Text(allow_none=True, max_length=4000)
+    products = fields.Text(allow_none=True, max_length=4000)
+    industry_category = ma.fields.String(allow_none=True, validate=fields.one_of(IndustryCategory))
+    booth_type = ma.fields.String(allow_none=True, validate=fields.one_of(BoothType))
+    booth_units = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=20))
+    co_exhibitors = ma.fields.List(fields.Text(max_length=200), validate=ma.validate.Length(max=20))
+    will_sell = ma.fields.Boolean()
+    needs_electricity = ma.fields.Boolean()
+    heavy_items = ma.fields.Boolean()
+    accept_terms = ma.fields.Boolean(
+        load_only=True, metadata={"description": "true to consent to the edition's terms"}
+    )
+    terms_accepted_at = fields.DateTime(dump_only=True)
+    series_fields = ma.fields.Dict(
+        keys=ma.fields.String(),
+        metadata={"description": "The series' own fields: see NationalZone/Takumi/Mokucolle"},
+    )
+    submitted_at = fields.DateTime(dump_only=True)
+    decided_at = fields.DateTime(dump_only=True)
+    decision_reason = ma.fields.String(dump_only=True)
+    version = ma.fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class ApplicationUpdateSchema(ApplicationSchema):
+    organisation_id = ma.fields.Integer(dump_only=True)
+    version = ma.fields.Integer(metadata={"description": "The version you last read"})
+
+
+class ReasonSchema(ma.Schema):
+    reason = fields.Text(allow_none=True, max_length=2000)
+    version = ma.fields.Integer()
+
+
+class DecisionSchema(ma.Schema):
+    decision = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(["approved", "rejected", "waitlisted"]),
+    )
+    reason = fields.Text(allow_none=True, max_length=2000)
+    version = ma.fields.Integer(
+        required=True, metadata={"description": "The version the reviewer decided on"}
+    )
+
+    @ma.validates_schema
+    def _reason_for_refusals(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("decision") != "approved" and not data.get("reason"):
+            raise ma.ValidationError("Give the exhibitor a reason.", "reason")
+
+
+class ActorSchema(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+
+
+class TransitionSchema(ma.Schema):
+    from_status = ma.fields.String()
+    to_status = ma.fields.String()
+    actor = ma.fields.Nested(ActorSchema, allow_none=True)
+    reason = ma.fields.String()
+    at = fields.DateTime()
+
+
+class ApplicationListArgs(PageArgs):
+    edition_id = ma.fields.Integer()
+    series = ma.fields.String(metadata={"description": "Series slug"})
+    status = ma.fields.String(validate=fields.one_of(ApplicationStatus))
+    prefecture_code = fields.PrefectureCode(metadata={"description": "Of the organisation"})
+    industry_category = ma.fields.String(validate=fields.one_of(IndustryCategory))
+    sort = ma.fields.String(
+        load_default="submitted_at",
+        validate=ma.validate.OneOf(["submitted_at", "-submitted_at", "updated_at", "-updated_at"]),
+    )

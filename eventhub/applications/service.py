@@ -1,0 +1,323 @@
+"""The application lifecycle: draft → submitted → under review → approved / rejected / waitlisted.
+
+Every transition is recorded with who, when, from, to and why. Deadlines are the edition's
+application window; the window's instants are absolute, so Tokyo time and UTC agree on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+
+from eventhub.accounts.auth import forbidden
+from eventhub.accounts.models import Organisation, Role, User
+from eventhub.accounts.service import is_member
+from eventhub.applications.models import (
+    ACTIVE_STATUSES,
+    DECIDABLE_FROM,
+    EDITABLE_STATUSES,
+    Application,
+    ApplicationStatus,
+    ApplicationTransition,
+)
+from eventhub.applications.schemas import REQUIRED_TO_SUBMIT, SERIES_FIELDS
+from eventhub.db import utcnow
+from eventhub.errors import ApiError, field_error, not_found
+from eventhub.events.models import Edition, EditionStatus, Series
+from eventhub.extensions import db
+from eventhub.locking import check_version
+
+S = ApplicationStatus
+
+
+def _invalid(errors: list[dict[str, str]]) -> ApiError:
+    return ApiError(
+        422,
+        "validation_failed",
+        "Some fields are invalid.",
+        "入力内容に誤りがあります。",
+        errors=errors,
+    )
+
+
+def _series_errors(messages: Any, prefix: str = "series_fields") -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for key, value in messages.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            out.extend(_series_errors(value, name))
+        else:
+            out.extend({"field": name, "location": "json", "message": m} for m in value)
+    return out
+
+
+def _clean_series_fields(
+    edition: Edition, raw: dict[str, Any], *, complete: bool
+) -> dict[str, Any]:
+    """Validate the series' own fields; a draft may leave required ones out."""
+    schema = SERIES_FIELDS[edition.series.slug]()
+    try:
+        cleaned: dict[str, Any] = schema.load(raw, partial=not complete)
+    except ma.ValidationError as exc:
+        raise _invalid(_series_errors(exc.messages)) from exc
+    needs_video = complete and edition.series.slug == "takumi" and edition.format == "online"
+    if needs_video and not cleaned.get("video_url"):
+        raise field_error("series_fields.video_url", "An online edition needs a video URL.")
+    # JSON columns keep plain JSON: dump back what the schema loaded.
+    return dict(schema.dump(cleaned))
+
+
+def _record(application: Application, to: S, actor: User | None, reason: str | None) -> None:
+    application.transitions.append(
+        ApplicationTransition(
+            from_status=None if application.status is None else application.status,
+            to_status=to,
+            actor_id=actor.id if actor else None,
+            reason=reason,
+        )
+    )
+    application.status = to
+
+
+def _window_open(edition: Edition) -> None:
+    now = utcnow()
+    if edition.status != EditionStatus.OPEN:
+        raise ApiError(
+            409,
+            "applications_closed",
+            "This edition does not take applications.",
+            "このエディションは出展申込を受け付けていません。",
+        )
+    if edition.applications_open_at and now < edition.applications_open_at:
+        raise ApiError(
+            409,
+            "applications_not_open_yet",
+            "Applications have not opened yet.",
+            "出展申込の受付はまだ始まっていません。",
+            opens_at=edition.applications_open_at.isoformat(),
+        )
+    if edition.applications_close_at and now >= edition.applications_close_at:
+        raise ApiError(
+            409,
+            "deadline_passed",
+            "The application deadline has passed.",
+            "出展申込の締切を過ぎています。",
+            closed_at=edition.applications_close_at.isoformat(),
+        )
+
+
+def _member_organisation(user: User, organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not is_member(user, organisation):
+        raise field_error("organisation_id", "You are not a member of this organisation.")
+    return organisation
+
+
+def _one_active(edition_id: int, organisation_id: int, except_id: int | None = None) -> None:
+    query = sa.select(Application.id).where(
+        Application.edition_id == edition_id,
+        Application.organisation_id == organisation_id,
+        Application.status.in_(ACTIVE_STATUSES),
+    )
+    if except_id is not None:
+        query = query.where(Application.id != except_id)
+    existing = db.session.scalar(query)
+    if existing is not None:
+        raise ApiError(
+            409,
+            "application_exists",
+            "Your organisation already has an application for this edition.",
+            "この団体は既にこのエディションに申し込んでいます。",
+            existing_id=existing,
+        )
+
+
+def create_draft(edition: Edition, user: User, data: dict[str, Any]) -> Application:
+    _window_open(edition)
+    organisation = _member_organisation(user, data.pop("organisation_id"))
+    _one_active(edition.id, organisation.id)
+    series_fields = _clean_series_fields(edition, data.pop("series_fields", {}), complete=False)
+    accept = data.pop("accept_terms", False)
+    application = Application(
+        edition=edition, organisation=organisation, series_fields=series_fields, **data
+    )
+    if accept:
+        application.terms_accepted_at = utcnow()
+    _record(application, S.DRAFT, user, None)
+    db.session.add(application)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        # A second tab submitted the same organisation's application at the same moment.
+        db.session.rollback()
+        _one_active(edition.id, organisation.id)
+        raise
+    return application
+
+
+def update(application: Application, data: dict[str, Any]) -> Application:
+    """Edit a draft, or amend a submitted application until its review starts."""
+    check_version(application, data)
+    if application.status not in EDITABLE_STATUSES:
+        raise ApiError(
+            409,
+            "not_editable",
+            f"An application that is {application.status} can no longer be changed.",
+            "審査が始まった申込は変更できません。",
+        )
+    if application.status == S.SUBMITTED:
+        _window_open(application.edition)
+    if "series_fields" in data:
+        merged = {**application.series_fields, **data.pop("series_fields")}
+        application.series_fields = _clean_series_fields(
+            application.edition, merged, complete=application.status == S.SUBMITTED
+        )
+    if data.pop("accept_terms", False) and application.terms_accepted_at is None:
+        application.terms_accepted_at = utcnow()
+    for key, value in data.items():
+        setattr(application, key, value)
+    if application.status == S.SUBMITTED:
+        _check_complete(application)
+    return application
+
+
+def _check_complete(application: Application) -> None:
+    errors = [
+        {"field": name, "location": "json", "message": "Required to submit."}
+        for name in REQUIRED_TO_SUBMIT
+        if getattr(application, name) in (None, "")
+    ]
+    if application.terms_accepted_at is None:
+        errors.append(
+            {"field": "accept_terms", "location": "json", "message": "Accept the terms to submit."}
+        )
+    if errors:
+        raise _invalid(errors)
+    _clean_series_fields(application.edition, application.series_fields, complete=True)
+
+
+def submit(application: Application, user: User, data: dict[str, Any]) -> Application:
+    check_version(application, data)
+    if application.status != S.DRAFT:
+        raise ApiError(
+            409,
+            "invalid_transition",
+            "Only a draft can be submitted.",
+            "提出できるのは下書きのみです。",
+        )
+    _window_open(application.edition)
+    _check_complete(application)
+    application.submitted_at = utcnow()
+    _record(application, S.SUBMITTED, user, None)
+    return application
+
+
+def withdraw(application: Application, user: User, data: dict[str, Any]) -> Application:
+    check_version(application, data)
+    if application.status not in ACTIVE_STATUSES:
+        raise ApiError(
+            409,
+            "invalid_transition",
+            f"An application that is {application.status} cannot be withdrawn.",
+            "この申込は取り下げできません。",
+        )
+    if utcnow() >= application.edition.starts_at:
+        raise ApiError(
+            409,
+            "edition_started",
+            "The edition has started; contact the organiser.",
+            "会期が始まっているため、主催者にご連絡ください。",
+        )
+    _record(application, S.WITHDRAWN, user, data.get("reason"))
+    return application
+
+
+def start_review(application: Application, user: User, data: dict[str, Any]) -> Application:
+    check_version(application, data)
+    if application.status != S.SUBMITTED:
+        raise ApiError(
+            409,
+            "invalid_transition",
+            "Only a submitted application can be reviewed.",
+            "審査できるのは提出済みの申込のみです。",
+        )
+    _record(application, S.UNDER_REVIEW, user, data.get("reason"))
+    return application
+
+
+def decide(application: Application, user: User, data: dict[str, Any]) -> Application:
+    """Approve, reject or waitlist; the version makes two reviewers' decisions exclusive."""
+    check_version(application, data)
+    if application.status not in DECIDABLE_FROM:
+        raise ApiError(
+            409,
+            "invalid_transition",
+            f"An application that is {application.status} cannot be decided.",
+            "この申込の状態では審査結果を登録できません。",
+        )
+    application.decided_at = utcnow()
+    application.decision_reason = data.get("reason")
+    _record(application, S(data["decision"]), user, data.get("reason"))
+    return application
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def _reviews(user: User) -> bool:
+    return user.has_role(Role.ORGANISER, Role.REVIEWER)
+
+
+def visible(user: User, application_id: int) -> Application:
+    """The application if ``user`` may see it: its organisation's members, organisers,
+    reviewers, and the contact of the prefecture that recommends it."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise not_found("Application", "出展申込")
+    recommended = application.series_fields.get("recommending_prefecture_code")
+    submitted = application.status != S.DRAFT
+    if not (
+        (_reviews(user) and submitted)
+        or is_member(user, application.organisation)
+        or (submitted and recommended in user.contact_prefectures())
+    ):
+        raise not_found("Application", "出展申込")
+    return application
+
+
+def own(user: User, application_id: int) -> Application:
+    application = visible(user, application_id)
+    if not is_member(user, application.organisation):
+        raise forbidden("Only the applying organisation's members may do this.")
+    return application
+
+
+def query(user: User, args: dict[str, Any]) -> sa.Select[tuple[Application]]:
+    stmt = sa.select(Application).join(Application.organisation)
+    if not _reviews(user):
+        member_of = [m.organisation_id for m in user.memberships]
+        stmt = stmt.where(Application.organisation_id.in_(member_of))
+    if _reviews(user):
+        # Reviewers never see other organisations' unsubmitted drafts.
+        stmt = stmt.where(
+            sa.or_(
+                Application.status != S.DRAFT,
+                Application.organisation_id.in_([m.organisation_id for m in user.memberships]),
+            )
+        )
+    if "edition_id" in args:
+        stmt = stmt.where(Application.edition_id == args["edition_id"])
+    if args.get("series"):
+        stmt = (
+            stmt.join(Application.edition).join(Edition.series).where(Series.slug == args["series"])
+        )
+    for key in ("status", "industry_category"):
+        if key in args:
+            stmt = stmt.where(getattr(Application, key) == args[key])
+    if "prefecture_code" in args:
+        stmt = stmt.where(Organisation.prefecture_code == args["prefecture_code"])
+    column = getattr(Application, args["sort"].lstrip("-"))
+    order = column.desc() if args["sort"].startswith("-") else column.asc()
+    return stmt.order_by(order.nulls_last(), Application.id)

@@ -1,0 +1,1 @@
+"""Booths of an edition and their allocation to approved applications."""

@@ -1,0 +1,1 @@
+"""Attachments of applications: catalogues and photos, stored outside the database."""

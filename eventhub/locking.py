@@ -1,0 +1,41 @@
+"""Optimistic locking: rows carry a ``version`` that every write checks and bumps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from eventhub.errors import ApiError
+from eventhub.extensions import db
+
+
+def version_conflict(obj: Any) -> ApiError:
+    """409 with the current state, so the loser sees what won without another request."""
+    current: dict[str, Any] = {"current_version": obj.version}
+    if hasattr(obj, "status"):
+        current["current_status"] = obj.status
+    return ApiError(
+        409,
+        "version_conflict",
+        "Someone else changed this meanwhile; reload it and try again.",
+        "他の人が先に変更しました。再読み込みしてからやり直してください。",
+        **current,
+    )
+
+
+def check_version(obj: Any, data: dict[str, Any]) -> None:
+    """Refuse a write made on an older version than the stored one (when the client sent one)."""
+    sent = data.pop("version", None)
+    if sent is not None and sent != obj.version:
+        raise version_conflict(obj)
+
+
+def commit_versioned(obj: Any) -> None:
+    """Commit, turning a lost race (the row's version moved under us) into 409, not a 500."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        db.session.refresh(obj)
+        raise version_conflict(obj) from exc

@@ -1,0 +1,1 @@
+"""Mail delivery tasks (filled in by the notifications work)."""

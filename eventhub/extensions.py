@@ -45,7 +45,7 @@ migrate = Migrate()
 api = ProblemApi()
 
 #: Task modules, named rather than imported: ``eventhub`` never imports ``workers``.
-TASK_MODULES = ("workers.health", "workers.mail")
+TASK_MODULES = ("workers.health", "workers.mail", "workers.applications")
 
 
 def celery_init_app(app: Flask) -> Celery:

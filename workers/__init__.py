@@ -15,4 +15,6 @@ celery_app: Celery = flask_app.extensions["celery"]
 celery_app.conf.beat_schedule = {
     # A heartbeat a minute shows in /api/v1/health that the workers are alive.
     "heartbeat": {"task": "eventhub.health.beat_periodic", "schedule": 60.0},
+    # Offers from the waitlist expire on time, and their places move on.
+    "expire-waitlist-offers": {"task": "eventhub.applications.expire_offers", "schedule": 60.0},
 }

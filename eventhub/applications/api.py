@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
+from eventhub import fields
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
-from eventhub.applications import schemas, service
-from eventhub.applications.models import Application, ApplicationTransition
+from eventhub.applications import endorsements, exports, schemas, service, staff
+from eventhub.applications.models import Application, ApplicationTransition, StaffMember
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
@@ -113,3 +115,116 @@ def decide(data: dict[str, Any], application_id: int) -> Application:
 def history(application_id: int) -> list[ApplicationTransition]:
     """Every transition: who, when, from, to and why."""
     return service.visible(require_user(), application_id).transitions
+
+
+@blp.post("/applications/<int:application_id>/offer/accept")
+@login_required()
+@blp.arguments(schemas.ReasonSchema)
+@blp.response(200, schemas.ApplicationSchema)
+def accept_offer(data: dict[str, Any], application_id: int) -> Application:
+    """Take a place offered from the waitlist before the offer expires; to decline, withdraw."""
+    application = service.own(require_user(), application_id)
+    return _transition(service.accept_offer, application, data)
+
+
+@blp.post("/applications/decisions")
+@login_required(Role.ORGANISER, Role.REVIEWER)
+@blp.arguments(schemas.BulkDecisionSchema)
+@blp.response(200, schemas.BulkResultSchema(many=True))
+def decide_many(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Decide many applications at once; each is applied or refused on its own."""
+    return service.decide_many(require_user(), data["items"])
+
+
+@blp.post("/applications/<int:application_id>/endorsement")
+@login_required(Role.PREFECTURE_CONTACT)
+@blp.response(200, schemas.ApplicationSchema)
+def endorse(application_id: int) -> Application:
+    """都道府県推薦: the recommending prefecture's contact endorses, within its quota."""
+    application = service.visible(require_user(), application_id)
+    endorsements.endorse(application, require_user())
+    commit_versioned(application)
+    return application
+
+
+@blp.delete("/applications/<int:application_id>/endorsement")
+@login_required(Role.PREFECTURE_CONTACT)
+@blp.response(200, schemas.ApplicationSchema)
+def withdraw_endorsement(application_id: int) -> Application:
+    application = service.visible(require_user(), application_id)
+    endorsements.withdraw_endorsement(application, require_user())
+    commit_versioned(application)
+    return application
+
+
+@blp.get("/editions/<int:edition_id>/prefecture-quotas")
+@login_required(Role.ORGANISER, Role.REVIEWER, Role.PREFECTURE_CONTACT)
+@blp.response(200, schemas.QuotaSchema(many=True))
+def list_quotas(edition_id: int) -> list[dict[str, int]]:
+    return endorsements.quotas(events.get_edition(edition_id, current_user()))
+
+
+@blp.put("/editions/<int:edition_id>/prefecture-quotas/<int:prefecture_code>")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.QuotaSchema)
+@blp.response(200, schemas.QuotaSchema)
+def set_quota(data: dict[str, Any], edition_id: int, prefecture_code: int) -> dict[str, int]:
+    """How many applications a prefecture may endorse for this edition."""
+    edition = events.get_edition(edition_id, current_user())
+    code = fields.PrefectureCode().deserialize(prefecture_code)
+    endorsements.set_quota(edition, code, data["max_endorsements"])
+    db.session.commit()
+    return next(q for q in endorsements.quotas(edition) if q["prefecture_code"] == code)
+
+
+@blp.get("/applications/<int:application_id>/staff")
+@login_required()
+@blp.response(200, schemas.StaffSchema(many=True))
+def list_staff(application_id: int) -> list[StaffMember]:
+    return staff.staff_of(service.visible(require_user(), application_id))
+
+
+@blp.post("/applications/<int:application_id>/staff")
+@login_required()
+@blp.arguments(schemas.StaffSchema)
+@blp.response(201, schemas.StaffSchema)
+def add_staff(data: dict[str, Any], application_id: int) -> StaffMember:
+    """Register a staff member (a future pass holder), up to the quota per booth unit."""
+    application = service.own(require_user(), application_id)
+    member = staff.add(application, data["name"], data.get("name_kana"), data["email"])
+    db.session.commit()
+    return member
+
+
+@blp.delete("/applications/<int:application_id>/staff/<int:member_id>")
+@login_required()
+@blp.response(204)
+def remove_staff(application_id: int, member_id: int) -> None:
+    staff.remove(service.own(require_user(), application_id), member_id)
+    db.session.commit()
+
+
+@blp.get("/editions/<int:edition_id>/applications/export")
+@login_required(Role.ORGANISER, Role.REVIEWER)
+@blp.arguments(schemas.ExportArgs, location="query")
+@blp.response(200, content_type="text/csv")
+@blp.alt_response(
+    200,
+    description="Excel workbook",
+    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    success=True,
+)
+def export(args: dict[str, Any], edition_id: int) -> Response:
+    """Submitted applications of an edition as CSV (UTF-8 with BOM) or Excel."""
+    edition = events.get_edition(edition_id, current_user())
+    query = {"edition_id": edition.id, "sort": "submitted_at", **args}
+    rows = db.session.scalars(service.query(require_user(), query)).all()
+    if args["format"] == "xlsx":
+        body = exports.to_xlsx(rows, args["columns"])
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, mimetype = exports.to_csv(rows, args["columns"]), "text/csv; charset=utf-8"
+    name = f"applications-{edition.series.slug}-{edition.fiscal_year}.{args['format']}"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -20,14 +20,21 @@ class ApplicationStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WAITLISTED = "waitlisted"
+    #: A waitlisted application offered a freed place, until ``offer_expires_at``.
+    OFFERED = "offered"
     WITHDRAWN = "withdrawn"
+    #: The offer ran out unanswered; the place moved on to the next on the waitlist.
+    OFFER_EXPIRED = "offer_expired"
 
 
 #: An organisation holds at most one application per edition in these statuses.
 ACTIVE_STATUSES = frozenset(ApplicationStatus) - {
     ApplicationStatus.REJECTED,
     ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.OFFER_EXPIRED,
 }
+#: Statuses that hold booth units of the edition's capacity.
+HOLDS_PLACE = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.OFFERED})
 #: The exhibitor may still change the application's content.
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED})
 DECISIONS = frozenset(
@@ -53,10 +60,14 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined]
             "edition_id",
             "organisation_id",
             unique=True,
-            postgresql_where=sa.text("status NOT IN ('rejected', 'withdrawn')"),
-            sqlite_where=sa.text("status NOT IN ('rejected', 'withdrawn')"),
+            postgresql_where=sa.text("status NOT IN ('rejected', 'withdrawn', 'offer_expired')"),
+            sqlite_where=sa.text("status NOT IN ('rejected', 'withdrawn', 'offer_expired')"),
         ),
         sa.Index("ix_applications_edition_id_status", "edition_id", "status"),
+        sa.CheckConstraint(
+            "recommending_prefecture_code IS NULL OR recommending_prefecture_code BETWEEN 1 AND 47",
+            name="recommending_prefecture_code_range",
+        ),
     )
 
     # A draft may be incomplete; submitting checks that every required field is there.
@@ -87,6 +98,16 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined]
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The series-specific part of the form, validated by the series' schema.
     series_fields: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    #: 都道府県推薦, copied from the national zone's form so it can be filtered and indexed.
+    recommending_prefecture_code: Mapped[int | None] = mapped_column(index=True)
+    #: The recommending prefecture's contact endorsed the application (within its quota).
+    endorsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    endorsed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: Until when a waitlisted application may take the place it was offered.
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -122,3 +143,37 @@ class ApplicationTransition(db.Model):  # type: ignore[name-defined]
 
     application: Mapped[Application] = relationship(back_populates="transitions")
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class PrefectureQuota(db.Model):  # type: ignore[name-defined]
+    """How many applications a prefecture may endorse for an edition, set by the organiser."""
+
+    __tablename__ = "prefecture_quotas"
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "prefecture_code"),
+        sa.CheckConstraint("prefecture_code BETWEEN 1 AND 47", name="prefecture_code_range"),
+        sa.CheckConstraint("max_endorsements >= 0", name="max_endorsements_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="CASCADE"))
+    prefecture_code: Mapped[int]
+    max_endorsements: Mapped[int]
+
+
+class StaffMember(db.Model):  # type: ignore[name-defined]
+    """Someone an approved exhibitor brings to staff its booth; a future pass holder."""
+
+    __tablename__ = "staff_members"
+    __table_args__ = (sa.UniqueConstraint("application_id", "email_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    name_kana: Mapped[str | None] = mapped_column(sa.String(100))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: The email as compared, so one person is registered once per application.
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

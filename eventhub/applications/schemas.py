@@ -6,8 +6,10 @@ import enum
 from typing import Any
 
 import marshmallow as ma
+from webargs.fields import DelimitedList
 
 from eventhub import fields
+from eventhub.applications import exports
 from eventhub.applications.models import ApplicationStatus
 from eventhub.pagination import PageArgs
 
@@ -193,8 +195,7 @@ class ReasonSchema(ma.Schema):
 
 class DecisionSchema(ma.Schema):
     decision = ma.fields.String(
-        required=True,
-        validate=ma.validate.OneOf(["approved", "rejected", "waitlisted"]),
+        required=True, validate=ma.validate.OneOf(["approved", "rejected", "waitlisted"])
     )
     reason = fields.Text(allow_none=True, max_length=2000)
     version = ma.fields.Integer(
@@ -230,3 +231,46 @@ class ApplicationListArgs(PageArgs):
         load_default="submitted_at",
         validate=ma.validate.OneOf(["submitted_at", "-submitted_at", "updated_at", "-updated_at"]),
     )
+
+
+class BulkDecisionItemSchema(DecisionSchema):
+    id = ma.fields.Integer(required=True)
+
+
+class BulkDecisionSchema(ma.Schema):
+    items = ma.fields.List(
+        ma.fields.Nested(BulkDecisionItemSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+    )
+
+
+class BulkResultSchema(ma.Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.Integer(metadata={"description": "HTTP status this item would have had"})
+    code = ma.fields.String(metadata={"description": "Error code when refused"})
+    application = ma.fields.Nested(ApplicationSchema, allow_none=True)
+
+
+class QuotaSchema(ma.Schema):
+    prefecture_code = fields.PrefectureCode(dump_only=True)
+    max_endorsements = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    used = ma.fields.Integer(dump_only=True)
+
+
+class StaffSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = fields.Text(required=True, max_length=100)
+    name_kana = fields.Furigana(allow_none=True, validate=ma.validate.Length(max=100))
+    email = ma.fields.Email(required=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ExportArgs(ma.Schema):
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(["csv", "xlsx"]))
+    columns = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(list(exports.COLUMNS))),
+        load_default=lambda: list(exports.DEFAULT_COLUMNS),
+        metadata={"description": "Comma-separated column keys, in order"},
+    )
+    status = ma.fields.String(validate=fields.one_of(ApplicationStatus))

@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from eventhub.accounts.auth import forbidden
 from eventhub.accounts.models import Organisation, Role, User
 from eventhub.accounts.service import is_member
+from eventhub.applications import waitlist
 from eventhub.applications.models import (
     ACTIVE_STATUSES,
     DECIDABLE_FROM,
     EDITABLE_STATUSES,
+    HOLDS_PLACE,
     Application,
     ApplicationStatus,
     ApplicationTransition,
@@ -27,7 +29,7 @@ from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import Edition, EditionStatus, Series
 from eventhub.extensions import db
-from eventhub.locking import check_version
+from eventhub.locking import check_version, commit_versioned
 
 S = ApplicationStatus
 
@@ -67,6 +69,11 @@ def _clean_series_fields(
         raise field_error("series_fields.video_url", "An online edition needs a video URL.")
     # JSON columns keep plain JSON: dump back what the schema loaded.
     return dict(schema.dump(cleaned))
+
+
+def _set_series_fields(application: Application, series_fields: dict[str, Any]) -> None:
+    application.series_fields = series_fields
+    application.recommending_prefecture_code = series_fields.get("recommending_prefecture_code")
 
 
 def _record(application: Application, to: S, actor: User | None, reason: str | None) -> None:
@@ -140,9 +147,8 @@ def create_draft(edition: Edition, user: User, data: dict[str, Any]) -> Applicat
     _one_active(edition.id, organisation.id)
     series_fields = _clean_series_fields(edition, data.pop("series_fields", {}), complete=False)
     accept = data.pop("accept_terms", False)
-    application = Application(
-        edition=edition, organisation=organisation, series_fields=series_fields, **data
-    )
+    application = Application(edition=edition, organisation=organisation, **data)
+    _set_series_fields(application, series_fields)
     if accept:
         application.terms_accepted_at = utcnow()
     _record(application, S.DRAFT, user, None)
@@ -171,8 +177,11 @@ def update(application: Application, data: dict[str, Any]) -> Application:
         _window_open(application.edition)
     if "series_fields" in data:
         merged = {**application.series_fields, **data.pop("series_fields")}
-        application.series_fields = _clean_series_fields(
-            application.edition, merged, complete=application.status == S.SUBMITTED
+        _set_series_fields(
+            application,
+            _clean_series_fields(
+                application.edition, merged, complete=application.status == S.SUBMITTED
+            ),
         )
     if data.pop("accept_terms", False) and application.terms_accepted_at is None:
         application.terms_accepted_at = utcnow()
@@ -211,6 +220,10 @@ def submit(application: Application, user: User, data: dict[str, Any]) -> Applic
     _check_complete(application)
     application.submitted_at = utcnow()
     _record(application, S.SUBMITTED, user, None)
+    if waitlist.is_full_for(application):
+        if not application.edition.waitlist_when_full:
+            raise waitlist.edition_full(waitlist.free_units(application.edition), 0)
+        _record(application, S.WAITLISTED, None, "The edition is full. / 満員のためキャンセル待ち")
     return application
 
 
@@ -230,7 +243,10 @@ def withdraw(application: Application, user: User, data: dict[str, Any]) -> Appl
             "The edition has started; contact the organiser.",
             "会期が始まっているため、主催者にご連絡ください。",
         )
+    held_place = application.status in HOLDS_PLACE
     _record(application, S.WITHDRAWN, user, data.get("reason"))
+    if held_place:
+        waitlist.place_freed(application.edition_id)
     return application
 
 
@@ -257,9 +273,21 @@ def decide(application: Application, user: User, data: dict[str, Any]) -> Applic
             f"An application that is {application.status} cannot be decided.",
             "この申込の状態では審査結果を登録できません。",
         )
+    if data["decision"] == S.APPROVED:
+        waitlist.check_room(application)
     application.decided_at = utcnow()
     application.decision_reason = data.get("reason")
     _record(application, S(data["decision"]), user, data.get("reason"))
+    return application
+
+
+def accept_offer(application: Application, user: User, data: dict[str, Any]) -> Application:
+    """Take the place a waitlisted application was offered."""
+    check_version(application, data)
+    waitlist.check_offer_open(application)
+    application.offer_expires_at = None
+    application.decided_at = utcnow()
+    _record(application, S.APPROVED, user, "offer accepted")
     return application
 
 
@@ -276,7 +304,7 @@ def visible(user: User, application_id: int) -> Application:
     application = db.session.get(Application, application_id)
     if application is None:
         raise not_found("Application", "出展申込")
-    recommended = application.series_fields.get("recommending_prefecture_code")
+    recommended = application.recommending_prefecture_code
     submitted = application.status != S.DRAFT
     if not (
         (_reviews(user) and submitted)
@@ -294,17 +322,26 @@ def own(user: User, application_id: int) -> Application:
     return application
 
 
-def query(user: User, args: dict[str, Any]) -> sa.Select[tuple[Application]]:
+def query(user: User, args: dict[str, Any]) -> sa.Select[Any]:
     stmt = sa.select(Application).join(Application.organisation)
+    member_of = [m.organisation_id for m in user.memberships]
     if not _reviews(user):
-        member_of = [m.organisation_id for m in user.memberships]
-        stmt = stmt.where(Application.organisation_id.in_(member_of))
-    if _reviews(user):
+        # Members see their own; a prefecture contact also sees what names its prefecture.
+        stmt = stmt.where(
+            sa.or_(
+                Application.organisation_id.in_(member_of),
+                sa.and_(
+                    Application.status != S.DRAFT,
+                    Application.recommending_prefecture_code.in_(user.contact_prefectures()),
+                ),
+            )
+        )
+    else:
         # Reviewers never see other organisations' unsubmitted drafts.
         stmt = stmt.where(
             sa.or_(
                 Application.status != S.DRAFT,
-                Application.organisation_id.in_([m.organisation_id for m in user.memberships]),
+                Application.organisation_id.in_(member_of),
             )
         )
     if "edition_id" in args:
@@ -321,3 +358,19 @@ def query(user: User, args: dict[str, Any]) -> sa.Select[tuple[Application]]:
     column = getattr(Application, args["sort"].lstrip("-"))
     order = column.desc() if args["sort"].startswith("-") else column.asc()
     return stmt.order_by(order.nulls_last(), Application.id)
+
+
+def decide_many(user: User, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each decision in its own transaction: one refusal does not undo the others."""
+    results: list[dict[str, Any]] = []
+    for item in items:
+        application_id = item.pop("id")
+        try:
+            application = decide(visible(user, application_id), user, item)
+            commit_versioned(application)
+        except ApiError as error:
+            db.session.rollback()
+            results.append({"id": application_id, "status": error.code, "code": error.error_code})
+            continue
+        results.append({"id": application_id, "status": 200, "application": application})
+    return results

@@ -75,6 +75,8 @@ class Edition(TimestampMixin, db.Model):  # type: ignore[name-defined]
             name="application_window_order",
         ),
         sa.CheckConstraint("booth_capacity IS NULL OR booth_capacity >= 0", name="capacity"),
+        sa.CheckConstraint("waitlist_offer_hours > 0", name="waitlist_offer_hours_positive"),
+        sa.CheckConstraint("staff_per_unit >= 0", name="staff_per_unit_positive"),
         sa.Index("ix_editions_series_id_fiscal_year", "series_id", "fiscal_year"),
     )
 
@@ -98,6 +100,12 @@ class Edition(TimestampMixin, db.Model):  # type: ignore[name-defined]
     #: Booth units (小間) available; None while not yet decided.
     booth_capacity: Mapped[int | None]
     status: Mapped[str] = mapped_column(sa.String(16), default=EditionStatus.DRAFT, index=True)
+    #: Hours a waitlisted exhibitor has to accept a freed place before it moves on.
+    waitlist_offer_hours: Mapped[int] = mapped_column(default=72)
+    #: When the booth capacity is taken: waitlist new submissions (True) or refuse them.
+    waitlist_when_full: Mapped[bool] = mapped_column(default=True)
+    #: Staff members an approved exhibitor may register per booth unit (小間).
+    staff_per_unit: Mapped[int] = mapped_column(default=3)
     #: Why a cancelled edition was cancelled, for the results report.
     cancellation_reason: Mapped[str | None] = mapped_column(sa.Text)
     #: Optimistic lock: a write carrying an older version is refused with 409.

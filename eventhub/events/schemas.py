@@ -51,7 +51,19 @@ class EditionSchema(ma.Schema):
     format = ma.fields.String(required=True, validate=fields.one_of(EditionFormat))
     applications_open_at = fields.DateTime(allow_none=True)
     applications_close_at = fields.DateTime(allow_none=True)
-    booth_capacity = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
+    booth_capacity = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "Booth units (小間) on offer; null while undecided"},
+    )
+    waitlist_offer_hours = ma.fields.Integer(
+        load_default=72, validate=ma.validate.Range(min=1, max=720)
+    )
+    waitlist_when_full = ma.fields.Boolean(
+        load_default=True,
+        metadata={"description": "When full: waitlist new submissions (true) or refuse them"},
+    )
+    staff_per_unit = ma.fields.Integer(load_default=3, validate=ma.validate.Range(min=0, max=50))
     status = ma.fields.String(dump_only=True)
     cancellation_reason = ma.fields.String(dump_only=True)
     version = ma.fields.Integer(dump_only=True)

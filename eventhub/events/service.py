@@ -23,6 +23,10 @@ from eventhub.events.models import (
 )
 from eventhub.extensions import db
 from eventhub.locking import check_version
+from eventhub.tasks import enqueue
+
+#: By name: events must not import applications, which builds on it.
+OFFER_PLACES_TASK = "eventhub.applications.offer_places"
 
 # Series ------------------------------------------------------------------------------------
 
@@ -101,9 +105,13 @@ def update_edition(edition: Edition, data: dict[str, Any]) -> Edition:
             "開催済みまたは中止のエディションは変更できません。",
         )
     _derive_fiscal_year(data, edition)
+    capacity_before = edition.booth_capacity
     for key, value in data.items():
         setattr(edition, key, value)
     _check_edition_times(edition)
+    if edition.booth_capacity != capacity_before:
+        # More room (or less) may change who on the waitlist can be offered a place.
+        enqueue(OFFER_PLACES_TASK, edition.id)
     return edition
 
 

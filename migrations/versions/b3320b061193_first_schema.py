@@ -122,6 +122,9 @@ def upgrade():
     sa.Column('applications_open_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('applications_close_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('booth_capacity', sa.Integer(), nullable=True),
+    sa.Column('waitlist_offer_hours', sa.Integer(), nullable=False),
+    sa.Column('waitlist_when_full', sa.Boolean(), nullable=False),
+    sa.Column('staff_per_unit', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('cancellation_reason', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -131,6 +134,8 @@ def upgrade():
     sa.CheckConstraint("status IN ('draft', 'open', 'closed', 'held', 'cancelled')", name=op.f('ck_editions_status_valid')),
     sa.CheckConstraint('applications_close_at IS NULL OR applications_open_at IS NULL OR applications_close_at > applications_open_at', name=op.f('ck_editions_application_window_order')),
     sa.CheckConstraint('booth_capacity IS NULL OR booth_capacity >= 0', name=op.f('ck_editions_capacity')),
+    sa.CheckConstraint('waitlist_offer_hours > 0', name=op.f('ck_editions_waitlist_offer_hours_positive')),
+    sa.CheckConstraint('staff_per_unit >= 0', name=op.f('ck_editions_staff_per_unit_positive')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_editions_ends_after_start')),
     sa.ForeignKeyConstraint(['series_id'], ['series.id'], name=op.f('fk_editions_series_id_series')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_editions'))

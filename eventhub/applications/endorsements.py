@@ -1,0 +1,119 @@
+"""都道府県推薦: a prefecture contact endorses applications naming its prefecture.
+
+The organiser may cap how many applications a prefecture endorses per edition. The quota
+row is locked while endorsements are counted, so concurrent endorsements never exceed it.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eventhub.accounts.auth import forbidden
+from eventhub.accounts.models import User
+from eventhub.applications.models import Application, ApplicationStatus, PrefectureQuota
+from eventhub.db import utcnow
+from eventhub.errors import ApiError
+from eventhub.events.models import Edition
+from eventhub.extensions import db
+
+S = ApplicationStatus
+ENDORSABLE = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED, S.OFFERED, S.APPROVED})
+
+
+def _endorsed_count(edition_id: int, prefecture_code: int) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Application.edition_id == edition_id,
+                Application.recommending_prefecture_code == prefecture_code,
+                Application.endorsed_at.is_not(None),
+                Application.status.in_(ENDORSABLE),
+            )
+        )
+        or 0
+    )
+
+
+def _check_contact(user: User, application: Application) -> int:
+    code = application.recommending_prefecture_code
+    if code is None or code not in user.contact_prefectures():
+        raise forbidden("Only the contact of the recommending prefecture may endorse it.")
+    return code
+
+
+def endorse(application: Application, user: User) -> Application:
+    code = _check_contact(user, application)
+    if application.status not in ENDORSABLE:
+        raise ApiError(
+            409,
+            "invalid_transition",
+            f"An application that is {application.status} cannot be endorsed.",
+            "この申込の状態では推薦できません。",
+        )
+    if application.endorsed_at is not None:
+        return application
+    quota = db.session.scalars(
+        sa.select(PrefectureQuota)
+        .where(
+            PrefectureQuota.edition_id == application.edition_id,
+            PrefectureQuota.prefecture_code == code,
+        )
+        .with_for_update()
+    ).first()
+    if quota is not None:
+        used = _endorsed_count(application.edition_id, code)
+        if used >= quota.max_endorsements:
+            raise ApiError(
+                409,
+                "quota_reached",
+                f"The prefecture has used its {quota.max_endorsements} endorsements.",
+                "推薦枠の上限に達しています。",
+                max_endorsements=quota.max_endorsements,
+                used=used,
+            )
+    application.endorsed_at = utcnow()
+    application.endorsed_by_id = user.id
+    return application
+
+
+def withdraw_endorsement(application: Application, user: User) -> Application:
+    _check_contact(user, application)
+    application.endorsed_at = None
+    application.endorsed_by_id = None
+    return application
+
+
+def set_quota(edition: Edition, prefecture_code: int, max_endorsements: int) -> PrefectureQuota:
+    quota = db.session.scalars(
+        sa.select(PrefectureQuota).where(
+            PrefectureQuota.edition_id == edition.id,
+            PrefectureQuota.prefecture_code == prefecture_code,
+        )
+    ).first()
+    if quota is None:
+        quota = PrefectureQuota(
+            edition_id=edition.id,
+            prefecture_code=prefecture_code,
+            max_endorsements=max_endorsements,
+        )
+        db.session.add(quota)
+    else:
+        quota.max_endorsements = max_endorsements
+    db.session.flush()
+    return quota
+
+
+def quotas(edition: Edition) -> list[dict[str, int]]:
+    rows = db.session.scalars(
+        sa.select(PrefectureQuota)
+        .where(PrefectureQuota.edition_id == edition.id)
+        .order_by(PrefectureQuota.prefecture_code)
+    ).all()
+    return [
+        {
+            "prefecture_code": q.prefecture_code,
+            "max_endorsements": q.max_endorsements,
+            "used": _endorsed_count(edition.id, q.prefecture_code),
+        }
+        for q in rows
+    ]

@@ -1,0 +1,72 @@
+"""Exhibitor staff: people an approved exhibitor brings, up to a quota per booth unit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eventhub.accounts.models import email_key, normalise_email
+from eventhub.applications.models import Application, ApplicationStatus, StaffMember
+from eventhub.errors import ApiError, not_found
+from eventhub.extensions import db
+
+
+def quota(application: Application) -> int:
+    return (application.booth_units or 0) * application.edition.staff_per_unit
+
+
+def staff_of(application: Application) -> list[StaffMember]:
+    return list(
+        db.session.scalars(
+            sa.select(StaffMember)
+            .where(StaffMember.application_id == application.id)
+            .order_by(StaffMember.id)
+        )
+    )
+
+
+def add(application: Application, name: str, name_kana: str | None, email: str) -> StaffMember:
+    if application.status != ApplicationStatus.APPROVED:
+        raise ApiError(
+            409,
+            "not_approved",
+            "Only an approved exhibitor registers staff.",
+            "スタッフ登録は出展決定後に行えます。",
+        )
+    # Lock the application so two registrations at once cannot both take the last slot.
+    db.session.execute(
+        sa.select(Application.id).where(Application.id == application.id).with_for_update()
+    ).all()
+    members = staff_of(application)
+    key = email_key(email)
+    if any(m.email_key == key for m in members):
+        raise ApiError(
+            409,
+            "staff_exists",
+            "This person is already registered.",
+            "このメールアドレスのスタッフは登録済みです。",
+        )
+    if len(members) >= quota(application):
+        raise ApiError(
+            409,
+            "staff_quota_reached",
+            f"This application may register {quota(application)} staff members.",
+            "スタッフ登録数の上限に達しています。",
+            quota=quota(application),
+        )
+    member = StaffMember(
+        application_id=application.id,
+        name=name,
+        name_kana=name_kana,
+        email=normalise_email(email),
+        email_key=key,
+    )
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def remove(application: Application, member_id: int) -> None:
+    member = db.session.get(StaffMember, member_id)
+    if member is None or member.application_id != application.id:
+        raise not_found("Staff member", "スタッフ")
+    db.session.delete(member)

@@ -61,14 +61,14 @@ def not_found(what: str, what_ja: str) -> ApiError:
     return ApiError(404, "not_found", f"{what} not found.", f"{what_ja}が見つかりません。")
 
 
-def field_error(field: str, message: str) -> ApiError:
+def field_error(field: str, message: str, location: str = "json") -> ApiError:
     """A 422 for a rule that the schema cannot check by itself (it spans rows or fields)."""
     return ApiError(
         422,
         "validation_failed",
         "Some fields are invalid.",
         "入力内容に誤りがあります。",
-        errors=[{"field": field, "location": "json", "message": message}],
+        errors=[{"field": field, "location": location, "message": message}],
     )
 
 

@@ -106,6 +106,9 @@ class Api:
             url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
         )
 
+    def put(self, url: str, json: Any = None, **kw: Any) -> Any:
+        return self.client.put(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
     def delete(self, url: str, **kw: Any) -> Any:
         return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
 

@@ -7,11 +7,12 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from eventhub import fields
+from eventhub import japan
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import endorsements, exports, schemas, service, staff
 from eventhub.applications.models import Application, ApplicationTransition, StaffMember
+from eventhub.errors import field_error
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
@@ -171,7 +172,10 @@ def list_quotas(edition_id: int) -> list[dict[str, int]]:
 def set_quota(data: dict[str, Any], edition_id: int, prefecture_code: int) -> dict[str, int]:
     """How many applications a prefecture may endorse for this edition."""
     edition = events.get_edition(edition_id, current_user())
-    code = fields.PrefectureCode().deserialize(prefecture_code)
+    try:
+        code = japan.prefecture(prefecture_code).code
+    except ValueError as exc:
+        raise field_error("prefecture_code", str(exc), location="path") from exc
     endorsements.set_quota(edition, code, data["max_endorsements"])
     db.session.commit()
     return next(q for q in endorsements.quotas(edition) if q["prefecture_code"] == code)

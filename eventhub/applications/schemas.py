@@ -175,6 +175,10 @@ class ApplicationSchema(ma.Schema):
         keys=ma.fields.String(),
         metadata={"description": "The series' own fields: see NationalZone/Takumi/Mokucolle"},
     )
+    recommending_prefecture_code = ma.fields.Integer(dump_only=True)
+    endorsed = ma.fields.Function(lambda a: a.endorsed_at is not None, dump_only=True)
+    endorsed_at = fields.DateTime(dump_only=True)
+    offer_expires_at = fields.DateTime(dump_only=True)
     submitted_at = fields.DateTime(dump_only=True)
     decided_at = fields.DateTime(dump_only=True)
     decision_reason = ma.fields.String(dump_only=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from eventhub.errors import ApiError
@@ -39,3 +41,25 @@ def commit_versioned(obj: Any) -> None:
         db.session.rollback()
         db.session.refresh(obj)
         raise version_conflict(obj) from exc
+
+
+def lock_rows(model: type[Any], ids: Iterable[int]) -> None:
+    """Lock rows until the transaction ends, so that what is read next cannot change meanwhile.
+
+    PostgreSQL locks the rows (SELECT … FOR UPDATE). SQLite has no row locks, and pysqlite
+    begins a transaction only at the first write, so two requests could both read a sum before
+    either writes; an UPDATE that changes nothing takes SQLite's write lock now instead.
+    """
+    table = model.__table__
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    where = table.c.id.in_(ids)
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Columns with an onupdate default are set to themselves, so that it does not fire.
+        same = {c.name: c for c in table.c if c.primary_key or c.onupdate is not None}
+        db.session.execute(sa.update(table).where(where).values(same))
+    else:
+        db.session.execute(
+            sa.select(table.c.id).where(where).order_by(table.c.id).with_for_update()
+        )

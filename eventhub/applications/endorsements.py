@@ -15,6 +15,7 @@ from eventhub.db import utcnow
 from eventhub.errors import ApiError
 from eventhub.events.models import Edition
 from eventhub.extensions import db
+from eventhub.locking import lock_rows
 
 S = ApplicationStatus
 ENDORSABLE = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED, S.OFFERED, S.APPROVED})
@@ -53,14 +54,14 @@ def endorse(application: Application, user: User) -> Application:
     if application.endorsed_at is not None:
         return application
     quota = db.session.scalars(
-        sa.select(PrefectureQuota)
-        .where(
+        sa.select(PrefectureQuota).where(
             PrefectureQuota.edition_id == application.edition_id,
             PrefectureQuota.prefecture_code == code,
         )
-        .with_for_update()
     ).first()
     if quota is not None:
+        # Count under the quota's lock, so two endorsements at once cannot both take the last.
+        lock_rows(PrefectureQuota, [quota.id])
         used = _endorsed_count(application.edition_id, code)
         if used >= quota.max_endorsements:
             raise ApiError(

@@ -25,6 +25,7 @@ from eventhub.applications.models import (
     ApplicationTransition,
 )
 from eventhub.applications.schemas import REQUIRED_TO_SUBMIT, SERIES_FIELDS
+from eventhub.booths.models import BoothAllocation
 from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import Edition, EditionStatus, Series
@@ -246,6 +247,10 @@ def withdraw(application: Application, user: User, data: dict[str, Any]) -> Appl
     held_place = application.status in HOLDS_PLACE
     _record(application, S.WITHDRAWN, user, data.get("reason"))
     if held_place:
+        # Its booths go back to the floor plan, and its units to the waitlist.
+        db.session.execute(
+            sa.delete(BoothAllocation).where(BoothAllocation.application_id == application.id)
+        )
         waitlist.place_freed(application.edition_id)
     return application
 

@@ -8,6 +8,7 @@ from eventhub.accounts.models import email_key, normalise_email
 from eventhub.applications.models import Application, ApplicationStatus, StaffMember
 from eventhub.errors import ApiError, not_found
 from eventhub.extensions import db
+from eventhub.locking import lock_rows
 
 
 def quota(application: Application) -> int:
@@ -33,9 +34,7 @@ def add(application: Application, name: str, name_kana: str | None, email: str) 
             "スタッフ登録は出展決定後に行えます。",
         )
     # Lock the application so two registrations at once cannot both take the last slot.
-    db.session.execute(
-        sa.select(Application.id).where(Application.id == application.id).with_for_update()
-    ).all()
+    lock_rows(Application, [application.id])
     members = staff_of(application)
     key = email_key(email)
     if any(m.email_key == key for m in members):

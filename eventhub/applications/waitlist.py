@@ -21,6 +21,7 @@ from eventhub.db import utcnow
 from eventhub.errors import ApiError
 from eventhub.events.models import Edition
 from eventhub.extensions import db
+from eventhub.locking import lock_rows
 from eventhub.tasks import enqueue
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,8 @@ EXPIRE_TASK = "eventhub.applications.expire_offers"
 
 
 def lock_edition(edition_id: int) -> None:
-    """Serialise capacity decisions per edition (a row lock on PostgreSQL)."""
-    db.session.execute(
-        sa.select(Edition.id).where(Edition.id == edition_id).with_for_update()
-    ).all()
+    """Serialise capacity decisions per edition."""
+    lock_rows(Edition, [edition_id])
 
 
 def held_units(edition_id: int) -> int:

@@ -10,9 +10,11 @@ from flask.cli import AppGroup
 
 from eventhub import demo
 from eventhub.accounts import service as accounts
+from eventhub.applications import waitlist
 from eventhub.errors import ApiError
 from eventhub.extensions import db
 from eventhub.health import service as health
+from eventhub.notifications import service as notifications
 
 group = AppGroup("eventhub", help="eventhub administration.")
 
@@ -60,6 +62,17 @@ def heartbeat(timeout: float) -> None:
             return
         time.sleep(0.2)
     raise click.ClickException(f"no worker completed heartbeat {beat.id} in {timeout} s")
+
+
+@group.command("redrive")
+def redrive() -> None:
+    """Run the reconcilers once: resend pending mail, expire waitlist offers.
+
+    Beat runs them every minute; on the embedded default (no beat) run this from cron.
+    """
+    mails = notifications.redrive_pending()
+    expired = waitlist.expire_offers()
+    click.echo(f"mails re-driven: {len(mails)}; waitlist offers expired: {len(expired)}")
 
 
 def register(app: Flask) -> None:

@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,6 +81,23 @@ def _positive_int(name: str, value: str | None, default: int) -> int:
     return number
 
 
+#: Room for the multipart envelope (boundaries, part headers, the ``kind`` field) around a file
+#: of the maximum size, so that Flask's body limit never refuses an upload the file limit allows.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+def _upload_dir(value: str | None, instance_path: Path) -> Path:
+    """Where uploaded files live; created now so that an unusable folder stops start-up."""
+    path = Path(value).expanduser() if value else instance_path / "uploads"
+    if not path.is_absolute():
+        raise ConfigError(f"EVENTHUB_UPLOAD_DIR must be an absolute path, got {value!r}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"EVENTHUB_UPLOAD_DIR {str(path)!r} cannot be created: {exc}") from exc
+    return path
+
+
 def _secret_key(value: str | None, instance_path: Path) -> str:
     """Use SECRET_KEY, else a key kept in the instance folder so restarts keep sessions valid."""
     if value:
@@ -101,6 +119,56 @@ def _secret_key(value: str | None, instance_path: Path) -> str:
     return key
 
 
+DEFAULT_SMTP_FROM = "eventhub <noreply@eventhub.invalid>"
+
+
+def _port(name: str, value: str | None, default: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        port = int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a port number from 1 to 65535, got {value!r}") from exc
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{name} must be a port number from 1 to 65535, got {port}")
+    return port
+
+
+def _flag(name: str, value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    word = value.strip().lower()
+    if word not in {"1", "0", "true", "false"}:
+        raise ConfigError(f"{name} must be 1, 0, true or false, got {value!r}")
+    return word in {"1", "true"}
+
+
+def _smtp_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The mail server that workers send through; app.config keys are the variable names.
+
+    SMTP_HOST (default 127.0.0.1), SMTP_PORT (default 25), SMTP_FROM (the From header and the
+    envelope sender), SMTP_USERNAME and SMTP_PASSWORD (both or neither; login after STARTTLS
+    when that is on), SMTP_STARTTLS (1/0/true/false, default off).
+    """
+    username = env.get("SMTP_USERNAME") or None
+    password = env.get("SMTP_PASSWORD") or None
+    if (username is None) != (password is None):
+        raise ConfigError("SMTP_USERNAME and SMTP_PASSWORD go together: set both or neither")
+    sender = env.get("SMTP_FROM") or DEFAULT_SMTP_FROM
+    if "@" not in parseaddr(sender)[1]:
+        raise ConfigError(
+            f"SMTP_FROM must be an address such as 'eventhub <noreply@example.jp>', got {sender!r}"
+        )
+    return {
+        "SMTP_HOST": env.get("SMTP_HOST") or "127.0.0.1",
+        "SMTP_PORT": _port("SMTP_PORT", env.get("SMTP_PORT"), 25),
+        "SMTP_FROM": sender,
+        "SMTP_USERNAME": username,
+        "SMTP_PASSWORD": password,
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", env.get("SMTP_STARTTLS"), False),
+    }
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         # Eager tasks open a second connection while a request still holds one; wait, don't fail.
@@ -114,6 +182,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
     instance_path.mkdir(parents=True, exist_ok=True)
     redis_url = _redis_url(env.get("REDIS_URL"))
     database_url = _database_url(env.get("DATABASE_URL"), instance_path)
+    upload_max = _positive_int(
+        "EVENTHUB_UPLOAD_MAX_BYTES", env.get("EVENTHUB_UPLOAD_MAX_BYTES"), 10 * 1024 * 1024
+    )
     return {
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -123,6 +194,11 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "EVENTHUB_TOKEN_DAYS": _positive_int(
             "EVENTHUB_TOKEN_DAYS", env.get("EVENTHUB_TOKEN_DAYS"), 30
         ),
+        "EVENTHUB_UPLOAD_DIR": _upload_dir(env.get("EVENTHUB_UPLOAD_DIR"), instance_path),
+        # One uploaded file's limit, counted while it is stored (documents/storage.py).
+        "EVENTHUB_UPLOAD_MAX_BYTES": upload_max,
+        # Flask's limit on any request body: a bigger one is refused with 413 before it is read.
+        "MAX_CONTENT_LENGTH": upload_max + MULTIPART_OVERHEAD_BYTES,
         "REDIS_URL": redis_url,
         "CELERY": {
             "broker_url": redis_url or "memory://",
@@ -138,6 +214,7 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             "broker_connection_retry_on_startup": True,
             "timezone": "UTC",
         },
+        **_smtp_settings(env),
         # flask-smorest: the API description lives beside the API it describes.
         "API_TITLE": "eventhub",
         "API_VERSION": "v1",

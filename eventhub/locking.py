@@ -61,5 +61,7 @@ def lock_rows(model: type[Any], ids: Iterable[int]) -> None:
         db.session.execute(sa.update(table).where(where).values(same))
     else:
         db.session.execute(
-            sa.select(table.c.id).where(where).order_by(table.c.id).with_for_update()
+            # FOR NO KEY UPDATE: keys never change here, so foreign-key checks of other
+            # transactions (which take KEY SHARE) are not blocked and cannot deadlock on it.
+            sa.select(table.c.id).where(where).order_by(table.c.id).with_for_update(key_share=True)
         )

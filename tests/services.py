@@ -37,7 +37,7 @@ class Stack:
 
 
 def migrate_to_head() -> None:
-    upgrade(directory=str(ROOT / "migrations"), revision="heads")
+    upgrade(directory=str(ROOT / "migrations"))
 
 
 def fresh_postgres_database(url: str) -> str:

@@ -17,4 +17,6 @@ celery_app.conf.beat_schedule = {
     "heartbeat": {"task": "eventhub.health.beat_periodic", "schedule": 60.0},
     # Offers from the waitlist expire on time, and their places move on.
     "expire-waitlist-offers": {"task": "eventhub.applications.expire_offers", "schedule": 60.0},
+    # Mails whose task was lost, or whose worker died mid-send, are queued again.
+    "redrive-mail": {"task": "eventhub.mail.redrive", "schedule": 60.0},
 }

@@ -31,6 +31,7 @@ from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import Edition, EditionStatus, Series
 from eventhub.extensions import db
 from eventhub.locking import check_version, commit_versioned
+from eventhub.notifications import service as notifications
 
 S = ApplicationStatus
 
@@ -78,7 +79,11 @@ def _set_series_fields(application: Application, series_fields: dict[str, Any]) 
 
 
 def _record(application: Application, to: S, actor: User | None, reason: str | None) -> None:
-    application.transitions.append(
+    # Loading the history must not flush: the row is written once, by the caller's commit,
+    # where a lost optimistic-lock race becomes 409.
+    with db.session.no_autoflush:
+        history = application.transitions
+    history.append(
         ApplicationTransition(
             from_status=None if application.status is None else application.status,
             to_status=to,
@@ -203,9 +208,12 @@ def _check_complete(application: Application) -> None:
         errors.append(
             {"field": "accept_terms", "location": "json", "message": "Accept the terms to submit."}
         )
+    try:
+        _clean_series_fields(application.edition, application.series_fields, complete=True)
+    except ApiError as error:
+        errors.extend(error.extra.get("errors", []))
     if errors:
         raise _invalid(errors)
-    _clean_series_fields(application.edition, application.series_fields, complete=True)
 
 
 def submit(application: Application, user: User, data: dict[str, Any]) -> Application:
@@ -225,6 +233,7 @@ def submit(application: Application, user: User, data: dict[str, Any]) -> Applic
         if not application.edition.waitlist_when_full:
             raise waitlist.edition_full(waitlist.free_units(application.edition), 0)
         _record(application, S.WAITLISTED, None, "The edition is full. / 満員のためキャンセル待ち")
+    notifications.notify_application_submitted(application)
     return application
 
 
@@ -283,6 +292,7 @@ def decide(application: Application, user: User, data: dict[str, Any]) -> Applic
     application.decided_at = utcnow()
     application.decision_reason = data.get("reason")
     _record(application, S(data["decision"]), user, data.get("reason"))
+    notifications.notify_application_decided(application)
     return application
 
 
@@ -293,6 +303,7 @@ def accept_offer(application: Application, user: User, data: dict[str, Any]) -> 
     application.offer_expires_at = None
     application.decided_at = utcnow()
     _record(application, S.APPROVED, user, "offer accepted")
+    notifications.notify_application_decided(application)
     return application
 
 
@@ -310,7 +321,8 @@ def visible(user: User, application_id: int) -> Application:
     if application is None:
         raise not_found("Application", "出展申込")
     recommended = application.recommending_prefecture_code
-    submitted = application.status != S.DRAFT
+    # Never submitted (a draft, or withdrawn as one) stays the organisation's own.
+    submitted = application.submitted_at is not None
     if not (
         (_reviews(user) and submitted)
         or is_member(user, application.organisation)
@@ -336,16 +348,16 @@ def query(user: User, args: dict[str, Any]) -> sa.Select[Any]:
             sa.or_(
                 Application.organisation_id.in_(member_of),
                 sa.and_(
-                    Application.status != S.DRAFT,
+                    Application.submitted_at.is_not(None),
                     Application.recommending_prefecture_code.in_(user.contact_prefectures()),
                 ),
             )
         )
     else:
-        # Reviewers never see other organisations' unsubmitted drafts.
+        # Reviewers never see other organisations' applications that were never submitted.
         stmt = stmt.where(
             sa.or_(
-                Application.status != S.DRAFT,
+                Application.submitted_at.is_not(None),
                 Application.organisation_id.in_(member_of),
             )
         )

@@ -22,6 +22,7 @@ from eventhub.errors import ApiError
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
+from eventhub.notifications import service as notifications
 from eventhub.tasks import enqueue
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def offer_places(edition_id: int) -> list[int]:
         )
         application.status = S.OFFERED
         application.offer_expires_at = expires
+        notifications.notify_application_decided(application)
         free -= units
         offered.append(application.id)
     db.session.commit()
@@ -134,6 +136,7 @@ def expire_offers() -> list[int]:
             )
         )
         application.status = S.OFFER_EXPIRED
+        notifications.notify_application_decided(application)
         editions.add(application.edition_id)
     for edition_id in editions:
         place_freed(edition_id)

@@ -1,4 +1,4 @@
-"""Concurrent allocations on PostgreSQL: requests really run at once, in threads, each on its
+"""Concurrent allocations: requests really run at once, in threads, each on its
 own connection. A booth is given once, and an application never holds more units than it
 requested, whoever wins each race."""
 
@@ -8,7 +8,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -24,16 +23,6 @@ from tests.booths.helpers import (
 
 #: Requests sent at once; below the connection pool's 5 + 10 so none waits for a connection.
 N = 8
-
-
-@pytest.fixture(autouse=True)
-def _postgresql(app: Flask) -> None:
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            pytest.skip(
-                "the races need row locks: set EVENTHUB_TEST_DATABASE_URL to a "
-                "PostgreSQL database to run the races"
-            )
 
 
 def race(app: Flask, token: str, requests: list[tuple[str, dict[str, Any]]]) -> list[Any]:

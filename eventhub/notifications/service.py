@@ -1,0 +1,299 @@
+"""Mail to exhibitors through an outbox: recorded in the caller's transaction, sent by a task.
+
+``queue_mail`` writes a row and queues ``eventhub.mail.deliver`` for after the commit.
+``deliver`` claims the row (pending -> sending) so that of two runs only one talks to the SMTP
+server, sends it and marks it sent; an SMTP failure puts it back to pending with a back-off and
+raises ``RetryableMailError`` so that the task retries. ``redrive_pending``, run by beat, queues
+again what a lost message or a killed worker left behind. A crash between the server's accepting
+a mail and the row being marked sent can send it twice; both copies then carry the same
+Message-ID, derived from the dedupe key (see templates.message_id), so mail clients can tell.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from eventhub.accounts.models import Membership, User, normalise_email
+from eventhub.applications.models import Application
+from eventhub.db import utcnow
+from eventhub.extensions import db
+from eventhub.notifications import templates
+from eventhub.notifications.models import MailStatus, OutgoingMail
+from eventhub.tasks import enqueue
+
+log = logging.getLogger(__name__)
+
+DELIVER_TASK = "eventhub.mail.deliver"
+REDRIVE_TASK = "eventhub.mail.redrive"
+#: Failed attempts after which a mail is given up; the deliver task's max_retries matches.
+MAX_ATTEMPTS = 8
+SMTP_TIMEOUT_SECONDS = 10
+MAX_BACKOFF = timedelta(minutes=10)
+#: An SMTP exchange takes seconds; a claim this old belongs to a worker that died mid-send.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+#: A new mail still pending this long after it was queued has lost its task: queue it again.
+QUEUE_GRACE = timedelta(minutes=2)
+#: How long a re-queued mail is left to its task before the reconciler queues it yet again.
+REDRIVE_GRACE = timedelta(minutes=5)
+REDRIVE_BATCH = 500
+LOST_CLAIM = "claim expired: the worker sending it was lost"
+
+S = MailStatus
+
+
+class RetryableMailError(Exception):
+    """Sending failed for now; the mail is pending again and a later attempt may succeed."""
+
+
+def backoff(attempts: int) -> timedelta:
+    # Never earlier than the task's own retry (Celery's retry_backoff=30 waits at most
+    # 30 * 2**retries s, capped at 600 s), so the reconciler only picks up lost retries.
+    return min(MAX_BACKOFF, timedelta(seconds=30 * 2**attempts))
+
+
+# Queueing -------------------------------------------------------------------------------------
+
+
+def queue_mail(dedupe_key: str, to: str, subject: str, body: str) -> OutgoingMail | None:
+    """Record a mail in the caller's transaction and send it after the commit.
+
+    Returns None, and queues nothing, when a mail with ``dedupe_key`` already exists.
+    """
+    table = OutgoingMail.__table__
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    # INSERT … ON CONFLICT DO NOTHING: two transactions queueing the same key at once end with
+    # one row and no error, where a check-then-insert would race. A Core statement on the table,
+    # because an ORM one would autoflush the caller's pending changes.
+    insert = (
+        dialect.insert(table)
+        .values(
+            dedupe_key=dedupe_key,
+            to_address=to,
+            # A line break in a header would let a title inject headers; email refuses it.
+            subject=" ".join(subject.split()),
+            body_text=body,
+            status=S.PENDING,
+            attempts=0,
+            created_at=now,
+            next_attempt_at=now + QUEUE_GRACE,
+        )
+        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+        .returning(table.c.id)
+    )
+    mail_id = db.session.execute(insert).scalar_one_or_none()
+    if mail_id is None:
+        log.info("mail already queued", extra={"dedupe_key": dedupe_key})
+        return None
+    enqueue(DELIVER_TASK, mail_id)
+    with db.session.no_autoflush:
+        return db.session.get_one(OutgoingMail, mail_id)
+
+
+# Sending --------------------------------------------------------------------------------------
+
+
+def _send(message: EmailMessage, to_address: str) -> None:
+    config = current_app.config
+    smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=SMTP_TIMEOUT_SECONDS)
+    try:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["SMTP_USERNAME"]:
+            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+        smtp.send_message(message, to_addrs=[to_address])
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            # A failed goodbye changes nothing: the server has accepted the mail, or the error
+            # that matters is already on its way up. Failing here would send it twice.
+            smtp.close()
+
+
+def deliver(mail_id: int) -> bool:
+    """Send one queued mail; True if this call sent it. Safe to run twice, and late."""
+    claimed_at = utcnow()
+    claimed = db.session.execute(
+        sa.update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, OutgoingMail.status == S.PENDING)
+        .values(status=S.SENDING, claimed_at=claimed_at)
+        .returning(OutgoingMail.id)
+    ).scalar_one_or_none()
+    # The claim must be visible before the SMTP exchange, so that no other run sends it too.
+    db.session.commit()
+    if claimed is None:
+        log.info("mail not pending: sent, failed or being sent", extra={"mail_id": mail_id})
+        return False
+    mail = db.session.get_one(OutgoingMail, mail_id)
+    try:
+        message = templates.build_message(mail, current_app.config["SMTP_FROM"])
+        _send(message, mail.to_address)
+    except (smtplib.SMTPException, OSError) as exc:
+        _release_after_failure(mail_id, mail.attempts + 1, claimed_at, exc)
+        return False
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id)
+        .values(status=S.SENT, sent_at=utcnow(), claimed_at=None, next_attempt_at=None)
+    )
+    db.session.commit()
+    log.info("mail sent", extra={"mail_id": mail_id})
+    return True
+
+
+def _release_after_failure(
+    mail_id: int, attempts: int, claimed_at: datetime, exc: Exception
+) -> None:
+    """Back to pending with a back-off (or failed after the last attempt); raise to retry."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    give_up = attempts >= MAX_ATTEMPTS
+    released = db.session.execute(
+        sa.update(OutgoingMail)
+        # Only our own claim: had the reconciler taken it back, the mail would be another's now.
+        .where(
+            OutgoingMail.id == mail_id,
+            OutgoingMail.status == S.SENDING,
+            OutgoingMail.claimed_at == claimed_at,
+        )
+        .values(
+            status=S.FAILED if give_up else S.PENDING,
+            attempts=attempts,
+            last_error=error,
+            claimed_at=None,
+            next_attempt_at=None if give_up else utcnow() + backoff(attempts),
+        )
+        .returning(OutgoingMail.id)
+    ).scalar_one_or_none()
+    db.session.commit()
+    fields = {"mail_id": mail_id, "attempts": attempts, "error": error}
+    if released is None:
+        log.warning("mail claim was taken back while sending", extra=fields)
+    elif give_up:
+        log.error("mail failed; giving up after %d attempts", attempts, extra=fields)
+    else:
+        log.warning("mail attempt failed; will retry", extra=fields)
+        raise RetryableMailError(f"mail {mail_id}, attempt {attempts}: {error}") from exc
+
+
+# Reconciling ----------------------------------------------------------------------------------
+
+
+def _release_lost_claims(now: datetime) -> None:
+    """Mails left in sending by a dead worker count an attempt and are due again at once."""
+    lost = (OutgoingMail.status == S.SENDING, OutgoingMail.claimed_at < now - CLAIM_TIMEOUT)
+    common: dict[str, Any] = {
+        "attempts": OutgoingMail.attempts + 1,
+        "claimed_at": None,
+        "last_error": LOST_CLAIM,
+    }
+    # Counting the attempt stops a mail that kills its worker every time from looping forever.
+    failed = db.session.scalars(
+        sa.update(OutgoingMail)
+        .where(*lost, OutgoingMail.attempts >= MAX_ATTEMPTS - 1)
+        .values(status=S.FAILED, next_attempt_at=None, **common)
+        .returning(OutgoingMail.id)
+    ).all()
+    released = db.session.scalars(
+        sa.update(OutgoingMail)
+        .where(*lost)
+        .values(status=S.PENDING, next_attempt_at=now, **common)
+        .returning(OutgoingMail.id)
+    ).all()
+    for mail_id in failed:
+        log.error("mail failed; its last worker was lost", extra={"mail_id": mail_id})
+    if released:
+        log.warning("mails released from lost workers", extra={"mail_ids": list(released)})
+
+
+def redrive_pending(now: datetime | None = None) -> list[int]:
+    """Queue again every mail that is due; returns their ids. ``now`` is for tests."""
+    now = now or utcnow()
+    _release_lost_claims(now)
+    due = db.session.scalars(
+        sa.select(OutgoingMail.id)
+        .where(
+            OutgoingMail.status == S.PENDING,
+            sa.or_(OutgoingMail.next_attempt_at.is_(None), OutgoingMail.next_attempt_at <= now),
+        )
+        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
+        .limit(REDRIVE_BATCH)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if due:
+        # A queue that is merely slow must not be flooded with a copy of the task every minute.
+        db.session.execute(
+            sa.update(OutgoingMail)
+            .where(OutgoingMail.id.in_(due), OutgoingMail.status == S.PENDING)
+            .values(next_attempt_at=now + REDRIVE_GRACE)
+        )
+        log.info("mails queued again", extra={"mail_ids": list(due)})
+    for mail_id in due:
+        enqueue(DELIVER_TASK, mail_id)
+    db.session.commit()
+    return list(due)
+
+
+# Exhibitor notifications ------------------------------------------------------------------------
+
+
+def notify_application_submitted(application: Application) -> list[OutgoingMail]:
+    """Queue the receipt of a submitted application, in the transaction that submits it."""
+    return _notify(application, "submitted", templates.submitted)
+
+
+def notify_application_decided(application: Application) -> list[OutgoingMail]:
+    """Queue the review's result (with its reason), in the transaction that decides it."""
+    return _notify(application, "decided", templates.decided)
+
+
+def dedupe_key(application: Application, event: str) -> str:
+    # Counts transitions rather than reading the version column: the version moves whenever
+    # SQLAlchemy happens to flush (an approval's capacity check does, a rejection does not),
+    # while every status change adds exactly one transition, before and after the commit alike.
+    step = len(application.transitions)
+    return f"application:{application.id}:{event}:{application.status}:t{step}"
+
+
+def _recipients(application: Application) -> list[tuple[str, str]]:
+    """(dedupe key suffix, address): the application's contact, else the organisation's members."""
+    if application.contact_email:
+        return [("", normalise_email(application.contact_email))]
+    members = db.session.execute(
+        sa.select(User.id, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == application.organisation_id, User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
+    return [(f":user:{user_id}", email) for user_id, email in members]
+
+
+def _notify(
+    application: Application,
+    event: str,
+    render: Callable[[Application, str], templates.MailContent],
+) -> list[OutgoingMail]:
+    # The callers commit with an optimistic-lock check (commit_versioned); an autoflush here
+    # would raise the version conflict outside it, as a 500 instead of a 409.
+    with db.session.no_autoflush:
+        content = render(application, current_app.config["EVENTHUB_BASE_URL"])
+        key = dedupe_key(application, event)
+        recipients = _recipients(application)
+        queued = [
+            mail
+            for suffix, address in recipients
+            if (mail := queue_mail(key + suffix, address, content.subject, content.body))
+        ]
+    if not recipients:
+        log.warning("application has no one to notify", extra={"application_id": application.id})
+    return queued

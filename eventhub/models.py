@@ -7,6 +7,7 @@ from eventhub.documents import models as documents
 from eventhub.events import models as events
 from eventhub.health import models as health
 from eventhub.notifications import models as notifications
+from eventhub.passes import models as passes
 
 __all__ = [
     "accounts",
@@ -16,4 +17,5 @@ __all__ = [
     "events",
     "health",
     "notifications",
+    "passes",
 ]

@@ -65,6 +65,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.applications.api import blp as applications_blp
     from eventhub.booths.api import blp as booths_blp
     from eventhub.documents.api import blp as documents_blp
+    from eventhub.passes.api import blp as passes_blp
+    from eventhub.passes.gate_api import blp as gates_blp
     from eventhub.events.api import blp as events_blp
     from eventhub.health.api import blp as health_blp
 
@@ -75,6 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         applications_blp,
         documents_blp,
         booths_blp,
+        passes_blp,
+        gates_blp,
     ):
         api.register_blueprint(blueprint)
     cli.register(app)

@@ -45,7 +45,12 @@ migrate = Migrate()
 api = ProblemApi()
 
 #: Task modules, named rather than imported: ``eventhub`` never imports ``workers``.
-TASK_MODULES = ("workers.health", "workers.mail", "workers.applications")
+TASK_MODULES = (
+    "workers.health",
+    "workers.mail",
+    "workers.applications",
+    "workers.passes",
+)
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -1,0 +1,135 @@
+"""Each edition's signing keys in the database, and the key ring the scan path verifies with.
+
+The newest unretired key signs; older unretired keys still verify. Rings are cached per
+process for a short while: the scan path must not read keys on every request, and a rotation
+reaches every process within ``RING_TTL`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from eventhub.db import utcnow
+from eventhub.errors import ApiError
+from eventhub.events.models import Edition
+from eventhub.extensions import db
+from eventhub.locking import lock_rows
+from eventhub.passes import keys
+from eventhub.passes.models import SigningKey
+
+RING_TTL = 30.0
+_cache: dict[int, tuple[float, keys.KeyRing]] = {}
+_cache_lock = threading.Lock()
+
+
+def _secret() -> str:
+    secret: str = current_app.config["SECRET_KEY"]
+    return secret
+
+
+def _live_keys(edition_id: int) -> list[SigningKey]:
+    return list(
+        db.session.scalars(
+            sa.select(SigningKey)
+            .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
+            .order_by(SigningKey.id)
+        )
+    )
+
+
+def _new_key(edition_id: int) -> SigningKey:
+    material = keys.generate_key()
+    row = SigningKey(
+        edition_id=edition_id,
+        key_id=material.kid.hex(),
+        public_key=material.public_raw,
+        private_key_encrypted=keys.encrypt_private_key(material.private_raw, _secret(), edition_id),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def ensure_key(edition_id: int) -> SigningKey:
+    """The active signing key, created on first use (under the edition's lock, so only once)."""
+    live = _live_keys(edition_id)
+    if live:
+        return live[-1]
+    lock_rows(Edition, [edition_id])
+    live = _live_keys(edition_id)
+    return live[-1] if live else _new_key(edition_id)
+
+
+def rotate(edition_id: int) -> SigningKey:
+    """A new key signs from now on; the old ones keep verifying until retired."""
+    lock_rows(Edition, [edition_id])
+    key = _new_key(edition_id)
+    forget(edition_id)
+    return key
+
+
+def retire(edition_id: int, key_id: str) -> SigningKey:
+    row = db.session.scalars(
+        sa.select(SigningKey).where(
+            SigningKey.edition_id == edition_id, SigningKey.key_id == key_id
+        )
+    ).first()
+    if row is None:
+        raise ApiError(404, "not_found", "Key not found.", "鍵が見つかりません。")
+    live = _live_keys(edition_id)
+    if live and live[-1].id == row.id:
+        raise ApiError(
+            409,
+            "active_key",
+            "Rotate before retiring the active key.",
+            "使用中の鍵は、新しい鍵に切り替えてから廃止してください。",
+        )
+    if row.retired_at is None:
+        row.retired_at = utcnow()
+    forget(edition_id)
+    return row
+
+
+def _build_ring(edition_id: int) -> keys.KeyRing:
+    live = _live_keys(edition_id)
+    if not live:
+        return keys.KeyRing(edition_id)
+    signer = keys.decrypt_private_key(live[-1].private_key_encrypted, _secret(), edition_id)
+    return keys.KeyRing(edition_id, signer=signer, verifiers=[row.public_key for row in live[:-1]])
+
+
+def keyring(edition_id: int) -> keys.KeyRing:
+    """The edition's ring, from the process cache when fresh."""
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(edition_id)
+    if cached is not None and now - cached[0] < RING_TTL:
+        return cached[1]
+    ring = _build_ring(edition_id)
+    with _cache_lock:
+        _cache[edition_id] = (now, ring)
+    return ring
+
+
+def forget(edition_id: int | None = None) -> None:
+    """Drop cached rings (all when ``edition_id`` is None): after rotation, and in tests."""
+    with _cache_lock:
+        if edition_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(edition_id, None)
+
+
+def edition_of_key(key_id: str) -> int | None:
+    """Which edition a key belongs to, to tell "wrong edition" from "forged"."""
+    return db.session.scalar(sa.select(SigningKey.edition_id).where(SigningKey.key_id == key_id))
+
+
+def jwks(edition_id: int) -> dict[str, Any]:
+    """Public keys for gate devices to verify offline."""
+    return keyring(edition_id).jwks()

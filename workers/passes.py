@@ -1,0 +1,1 @@
+"""Pass issuing tasks (filled in by the passes work)."""

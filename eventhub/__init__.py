@@ -65,10 +65,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.applications.api import blp as applications_blp
     from eventhub.booths.api import blp as booths_blp
     from eventhub.documents.api import blp as documents_blp
-    from eventhub.passes.api import blp as passes_blp
-    from eventhub.passes.gate_api import blp as gates_blp
     from eventhub.events.api import blp as events_blp
     from eventhub.health.api import blp as health_blp
+    from eventhub.passes.api import blp as passes_blp
+    from eventhub.passes.gate_api import blp as gates_blp
 
     for blueprint in (
         health_blp,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from eventhub.accounts.auth import forbidden
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application, ApplicationStatus, PrefectureQuota
+from eventhub.applications.service import invalid_transition
 from eventhub.db import utcnow
 from eventhub.errors import ApiError
 from eventhub.events.models import Edition
@@ -45,9 +46,7 @@ def _check_contact(user: User, application: Application) -> int:
 def endorse(application: Application, user: User) -> Application:
     code = _check_contact(user, application)
     if application.status not in ENDORSABLE:
-        raise ApiError(
-            409,
-            "invalid_transition",
+        raise invalid_transition(
             f"An application that is {application.status} cannot be endorsed.",
             "この申込の状態では推薦できません。",
         )

@@ -36,6 +36,10 @@ from eventhub.notifications import service as notifications
 S = ApplicationStatus
 
 
+def invalid_transition(message: str, message_ja: str) -> ApiError:
+    return ApiError(409, "invalid_transition", message, message_ja)
+
+
 def _invalid(errors: list[dict[str, str]]) -> ApiError:
     return ApiError(
         422,
@@ -219,12 +223,7 @@ def _check_complete(application: Application) -> None:
 def submit(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
     if application.status != S.DRAFT:
-        raise ApiError(
-            409,
-            "invalid_transition",
-            "Only a draft can be submitted.",
-            "提出できるのは下書きのみです。",
-        )
+        raise invalid_transition("Only a draft can be submitted.", "提出できるのは下書きのみです。")
     _window_open(application.edition)
     _check_complete(application)
     application.submitted_at = utcnow()
@@ -240,9 +239,7 @@ def submit(application: Application, user: User, data: dict[str, Any]) -> Applic
 def withdraw(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
     if application.status not in ACTIVE_STATUSES:
-        raise ApiError(
-            409,
-            "invalid_transition",
+        raise invalid_transition(
             f"An application that is {application.status} cannot be withdrawn.",
             "この申込は取り下げできません。",
         )
@@ -267,9 +264,7 @@ def withdraw(application: Application, user: User, data: dict[str, Any]) -> Appl
 def start_review(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
     if application.status != S.SUBMITTED:
-        raise ApiError(
-            409,
-            "invalid_transition",
+        raise invalid_transition(
             "Only a submitted application can be reviewed.",
             "審査できるのは提出済みの申込のみです。",
         )
@@ -281,9 +276,7 @@ def decide(application: Application, user: User, data: dict[str, Any]) -> Applic
     """Approve, reject or waitlist; the version makes two reviewers' decisions exclusive."""
     check_version(application, data)
     if application.status not in DECIDABLE_FROM:
-        raise ApiError(
-            409,
-            "invalid_transition",
+        raise invalid_transition(
             f"An application that is {application.status} cannot be decided.",
             "この申込の状態では審査結果を登録できません。",
         )

@@ -13,19 +13,14 @@ import sqlalchemy as sa
 
 from eventhub.booths.models import Booth, BoothAllocation
 from eventhub.errors import ApiError, field_error, not_found
-from eventhub.events.models import Edition, EditionStatus
+from eventhub.events.models import Edition
+from eventhub.events.service import check_not_final
 from eventhub.extensions import db
 from eventhub.locking import check_version, lock_rows
 
 
 def check_editable(edition: Edition) -> None:
-    if edition.status in {EditionStatus.HELD, EditionStatus.CANCELLED}:
-        raise ApiError(
-            409,
-            "edition_final",
-            f"The booths of a {edition.status} edition can no longer be changed.",
-            "開催済みまたは中止のエディションの小間は変更できません。",
-        )
+    check_not_final(edition, "booths", "小間")
 
 
 def _code_exists(codes: list[str]) -> ApiError:

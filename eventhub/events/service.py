@@ -97,13 +97,7 @@ def create_edition(data: dict[str, Any]) -> Edition:
 
 def update_edition(edition: Edition, data: dict[str, Any]) -> Edition:
     check_version(edition, data)
-    if edition.status in {EditionStatus.HELD, EditionStatus.CANCELLED}:
-        raise ApiError(
-            409,
-            "edition_final",
-            f"A {edition.status} edition can no longer be changed.",
-            "開催済みまたは中止のエディションは変更できません。",
-        )
+    check_not_final(edition, "edition", "エディション")
     _derive_fiscal_year(data, edition)
     capacity_before = edition.booth_capacity
     for key, value in data.items():
@@ -185,18 +179,19 @@ def _check_session(edition: Edition, session: TimetableSession) -> None:
             raise field_error("organisation_id", "No organisation has this id.")
 
 
-def _editable_edition(edition: Edition) -> None:
+def check_not_final(edition: Edition, what: str, what_ja: str) -> None:
+    """Held and cancelled editions are history: what the report says of them must not move."""
     if edition.status in {EditionStatus.HELD, EditionStatus.CANCELLED}:
         raise ApiError(
             409,
             "edition_final",
-            f"The timetable of a {edition.status} edition can no longer be changed.",
-            "開催済みまたは中止のエディションのタイムテーブルは変更できません。",
+            f"The {what} of a {edition.status} edition can no longer be changed.",
+            f"開催済みまたは中止のエディションの{what_ja}は変更できません。",
         )
 
 
 def create_session(edition: Edition, data: dict[str, Any]) -> TimetableSession:
-    _editable_edition(edition)
+    check_not_final(edition, "timetable", "タイムテーブル")
     session = TimetableSession(edition=edition, **data)
     _check_session(edition, session)
     db.session.add(session)
@@ -206,7 +201,7 @@ def create_session(edition: Edition, data: dict[str, Any]) -> TimetableSession:
 
 def update_session(session: TimetableSession, data: dict[str, Any]) -> TimetableSession:
     check_version(session, data)
-    _editable_edition(session.edition)
+    check_not_final(session.edition, "timetable", "タイムテーブル")
     for key, value in data.items():
         setattr(session, key, value)
     _check_session(session.edition, session)

@@ -15,6 +15,7 @@ from eventhub.errors import ApiError
 from eventhub.extensions import db
 from eventhub.health import service as health
 from eventhub.notifications import service as notifications
+from eventhub.passes import figures, issuing
 
 group = AppGroup("eventhub", help="eventhub administration.")
 
@@ -66,13 +67,18 @@ def heartbeat(timeout: float) -> None:
 
 @group.command("redrive")
 def redrive() -> None:
-    """Run the reconcilers once: resend pending mail, expire waitlist offers.
+    """Run the reconcilers once: mail, waitlist offers, pending passes, closing-time exits.
 
     Beat runs them every minute; on the embedded default (no beat) run this from cron.
     """
     mails = notifications.redrive_pending()
     expired = waitlist.expire_offers()
-    click.echo(f"mails re-driven: {len(mails)}; waitlist offers expired: {len(expired)}")
+    passes = issuing.reissue_stale()
+    exits = figures.auto_exit_due()
+    click.echo(
+        f"mails re-driven: {len(mails)}; waitlist offers expired: {len(expired)}; "
+        f"passes re-queued: {len(passes)}; let out at closing: {sum(exits.values())}"
+    )
 
 
 def register(app: Flask) -> None:

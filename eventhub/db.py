@@ -56,11 +56,17 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked on every connection.
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL lets readers go on while a writer commits, and NORMAL syncs at checkpoints rather
+        # than on every commit: a scan's commit no longer waits for the disk. A committed
+        # transaction survives a crash of the process; only a power cut can lose the last ones.
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -19,4 +19,8 @@ celery_app.conf.beat_schedule = {
     "expire-waitlist-offers": {"task": "eventhub.applications.expire_offers", "schedule": 60.0},
     # Mails whose task was lost, or whose worker died mid-send, are queued again.
     "redrive-mail": {"task": "eventhub.mail.redrive", "schedule": 60.0},
+    # Passes left pending by a lost task or a dead worker are queued again.
+    "reissue-stale-passes": {"task": "eventhub.passes.reissue_stale", "schedule": 60.0},
+    # Closing time lets everyone out; running late or twice changes nothing more.
+    "passes-auto-exit": {"task": "eventhub.passes.auto_exit_at_close", "schedule": 600.0},
 }

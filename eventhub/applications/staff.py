@@ -9,6 +9,9 @@ from eventhub.applications.models import Application, ApplicationStatus, StaffMe
 from eventhub.errors import ApiError, not_found
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
+from eventhub.passes import issuing
+from eventhub.passes import service as passes
+from eventhub.passes.models import Pass
 
 
 def quota(application: Application) -> int:
@@ -61,6 +64,7 @@ def add(application: Application, name: str, name_kana: str | None, email: str) 
     )
     db.session.add(member)
     db.session.flush()
+    passes.create_staff_pass(member)
     return member
 
 
@@ -68,4 +72,8 @@ def remove(application: Application, member_id: int) -> None:
     member = db.session.get(StaffMember, member_id)
     if member is None or member.application_id != application.id:
         raise not_found("Staff member", "スタッフ")
+    staff_pass = db.session.scalar(sa.select(Pass.id).where(Pass.staff_member_id == member.id))
+    if staff_pass is not None:
+        # Revoke first: the revocation outlives the pass, which goes with the member.
+        issuing.revoke(staff_pass)
     db.session.delete(member)

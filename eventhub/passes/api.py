@@ -1,3 +1,200 @@
+"""Attendee registration, passes and their private links, and exhibitors' lead scanning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
 from flask_smorest import Blueprint
 
+from eventhub.accounts.auth import current_user, login_required, optional_login, require_user
+from eventhub.accounts.models import Role
+from eventhub.applications import service as applications
+from eventhub.events import service as events
+from eventhub.extensions import db
+from eventhub.pagination import page_of, paginate
+from eventhub.passes import issuing, leads, printable, schemas, service
+from eventhub.passes.models import Pass, PassSettings
+
 blp = Blueprint("passes", __name__, url_prefix="/api/v1", description="Passes")
+
+
+# Registration --------------------------------------------------------------------------------
+
+
+@blp.post("/editions/<int:edition_id>/registrations")
+@optional_login
+@blp.arguments(schemas.RegistrationSchema)
+@blp.response(201, schemas.RegistrationSchema)
+def register(data: dict[str, Any], edition_id: int) -> service.Registered:
+    """来場事前登録: anyone registers; the pass follows by mail once it is issued."""
+    edition = events.get_edition(edition_id, current_user())
+    registered = service.register(edition, data)
+    db.session.commit()
+    return registered
+
+
+@blp.get("/editions/<int:edition_id>/registrations")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.RegistrationListArgs, location="query")
+@blp.response(200, page_of(schemas.RegistrationSchema))
+def list_registrations(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    edition = events.get_edition(edition_id, current_user())
+    page = paginate(service.registrations_query(edition, args), args)
+    page["items"] = service.with_passes(page["items"])
+    return page
+
+
+@blp.get("/editions/<int:edition_id>/pass-settings")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.PassSettingsSchema)
+def get_settings(edition_id: int) -> PassSettings:
+    return service.settings_of(events.get_edition(edition_id, current_user()).id)
+
+
+@blp.put("/editions/<int:edition_id>/pass-settings")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.PassSettingsSchema)
+@blp.response(200, schemas.PassSettingsSchema)
+def put_settings(data: dict[str, Any], edition_id: int) -> PassSettings:
+    """Capacities (null: no limit) and the gates' rules; a type not named has no own limit."""
+    settings = service.put_settings(events.get_edition(edition_id, current_user()), data)
+    db.session.commit()
+    return settings
+
+
+# Bulk issuing ---------------------------------------------------------------------------------
+
+
+@blp.post("/editions/<int:edition_id>/passes/issue-all")
+@login_required(Role.ORGANISER)
+@blp.response(202, schemas.ProgressSchema)
+def issue_all(edition_id: int) -> dict[str, int]:
+    """Create every missing pass (registrations, approved exhibitors' staff) and queue the
+    pending ones; follow the workers with the progress endpoint."""
+    result = service.issue_all(events.get_edition(edition_id, current_user()))
+    db.session.commit()
+    return result
+
+
+@blp.get("/editions/<int:edition_id>/passes/progress")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.ProgressSchema)
+def progress(edition_id: int) -> dict[str, int]:
+    return service.progress(events.get_edition(edition_id, current_user()).id)
+
+
+# One pass -----------------------------------------------------------------------------------
+
+
+@blp.get("/passes/<int:pass_id>")
+@optional_login
+@blp.arguments(schemas.KeyArgs, location="query")
+@blp.response(200, schemas.PassSchema)
+def get_pass(args: dict[str, Any], pass_id: int) -> Pass:
+    """For organisers, or for the holder with the key from the pass mail."""
+    return service.pass_for(pass_id, current_user(), args.get("key"))
+
+
+def _image(pass_id: int, key: str | None, suffix: str) -> Response:
+    pass_ = service.issued(service.pass_for(pass_id, current_user(), key))
+    if suffix == "png":
+        body: bytes | str | None = pass_.qr_png
+        mimetype = "image/png"
+    else:
+        body, mimetype = pass_.qr_svg, "image/svg+xml"
+    response = Response(body, mimetype=mimetype)
+    # A private link: keep it out of shared caches; the image changes only with the serial.
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@blp.get("/passes/<int:pass_id>/qr.png")
+@optional_login
+@blp.arguments(schemas.KeyArgs, location="query")
+@blp.response(200, content_type="image/png")
+def qr_png(args: dict[str, Any], pass_id: int) -> Response:
+    return _image(pass_id, args.get("key"), "png")
+
+
+@blp.get("/passes/<int:pass_id>/qr.svg")
+@optional_login
+@blp.arguments(schemas.KeyArgs, location="query")
+@blp.response(200, content_type="image/svg+xml")
+def qr_svg(args: dict[str, Any], pass_id: int) -> Response:
+    return _image(pass_id, args.get("key"), "svg")
+
+
+@blp.get("/passes/<int:pass_id>/print")
+@optional_login
+@blp.arguments(schemas.PrintArgs, location="query")
+@blp.response(200, content_type="text/html")
+def print_pass(args: dict[str, Any], pass_id: int) -> Response:
+    """A page to print the pass on, A6 (a badge) or A4."""
+    pass_ = service.issued(service.pass_for(pass_id, current_user(), args.get("key")))
+    edition = events.get_edition(pass_.edition_id, current_user())
+    response = Response(printable.print_page(pass_, edition, args["size"]), mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    # Nothing on the page runs script or loads anything: say so, in case escaping ever slips.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@blp.patch("/passes/<int:pass_id>")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.PassUpdateSchema)
+@blp.response(200, schemas.PassSchema)
+def update_pass(data: dict[str, Any], pass_id: int) -> Pass:
+    """Change the kind or the days: the old QR code and link stop working, a new one is mailed."""
+    pass_ = issuing.update_pass(pass_id, data)
+    db.session.commit()
+    return pass_
+
+
+@blp.post("/passes/<int:pass_id>/revoke")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.PassSchema)
+def revoke(pass_id: int) -> Pass:
+    pass_ = issuing.revoke(pass_id)
+    db.session.commit()
+    return pass_
+
+
+# Leads ----------------------------------------------------------------------------------------
+
+
+@blp.post("/applications/<int:application_id>/leads")
+@login_required()
+@blp.arguments(schemas.LeadSchema)
+@blp.response(201, schemas.LeadSchema)
+def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
+    """Scan a visitor's pass at the booth; only visitors who consented can be scanned, and a
+    second scan of the same visitor updates the lead."""
+    application = applications.own(require_user(), application_id)
+    lead = leads.record(application, require_user(), data)
+    db.session.commit()
+    return lead
+
+
+@blp.get("/applications/<int:application_id>/leads")
+@login_required()
+@blp.response(200, schemas.LeadSchema(many=True))
+def list_leads(application_id: int) -> list[leads.ScannedLead]:
+    return leads.leads_of(applications.own(require_user(), application_id))
+
+
+@blp.get("/applications/<int:application_id>/leads.csv")
+@login_required()
+@blp.response(200, content_type="text/csv")
+def leads_csv(application_id: int) -> Response:
+    """The leads as CSV (UTF-8 with BOM, Japanese headers) for Excel."""
+    application = applications.own(require_user(), application_id)
+    body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
+    name = f"leads-{application.id}.csv"
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

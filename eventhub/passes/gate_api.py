@@ -1,3 +1,183 @@
+"""Gate check-in: gates and devices (organisers), scanning and offline material (devices),
+undo, search and manual check-in (gate staff), and live figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
 from flask_smorest import Blueprint
 
+from eventhub.accounts.auth import current_user, login_required, require_user
+from eventhub.accounts.models import Role
+from eventhub.db import utcnow
+from eventhub.events import service as events
+from eventhub.extensions import db
+from eventhub.pagination import page_of, paginate
+from eventhub.passes import figures, gates, scanning, signing
+from eventhub.passes import gate_schemas as schemas
+from eventhub.passes.device_auth import current_device, device_required
+from eventhub.passes.models import GateDevice, RevokedToken, Scan
+
 blp = Blueprint("gates", __name__, url_prefix="/api/v1", description="Passes")
+
+#: Revocations per answer; a device asks again with next_since while ``more`` is true.
+REVOCATIONS_PER_PAGE = 5000
+_GATE_PEOPLE = (Role.GATE_STAFF, Role.ORGANISER)
+
+
+# Gates and devices (organisers) --------------------------------------------------------------
+
+
+@blp.post("/editions/<int:edition_id>/gates")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.GateSchema)
+@blp.response(201, schemas.GateSchema)
+def create_gate(data: dict[str, Any], edition_id: int) -> Any:
+    """Add a gate (entrance) to an edition; 409 ``gate_exists`` for a name already used."""
+    gate = gates.create_gate(events.get_edition(edition_id, current_user()), data)
+    db.session.commit()
+    return gate
+
+
+@blp.get("/editions/<int:edition_id>/gates")
+@login_required(*_GATE_PEOPLE)
+@blp.arguments(schemas.PageOfGatesArgs, location="query")
+@blp.response(200, page_of(schemas.GateSchema))
+def list_gates(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    return paginate(gates.gates_query(events.get_edition(edition_id, current_user())), args)
+
+
+@blp.post("/editions/<int:edition_id>/devices")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.DeviceSchema)
+@blp.response(201, schemas.DeviceCreatedSchema)
+def create_device(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """Register a scanner; the answer carries its token (``ehd_…``), shown this once only."""
+    device, token = gates.create_device(events.get_edition(edition_id, current_user()), data)
+    db.session.commit()
+    fields = ("id", "edition_id", "gate_id", "name", "created_at", "revoked_at")
+    return {**{name: getattr(device, name) for name in fields}, "token": token}
+
+
+@blp.get("/editions/<int:edition_id>/devices")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.PageOfGatesArgs, location="query")
+@blp.response(200, page_of(schemas.DeviceSchema))
+def list_devices(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    return paginate(gates.devices_query(events.get_edition(edition_id, current_user())), args)
+
+
+@blp.post("/devices/<int:device_id>/revoke")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.DeviceSchema)
+def revoke_device(device_id: int) -> GateDevice:
+    """The device's token stops working (within a few seconds on every server process)."""
+    device = gates.revoke_device(device_id)
+    db.session.commit()
+    return device
+
+
+# Devices -------------------------------------------------------------------------------------
+
+
+def _scanner() -> scanning.Scanner:
+    device = current_device()
+    return scanning.Scanner(device.edition_id, device.id, device.gate_id)
+
+
+@blp.post("/device/scans")
+@device_required
+@blp.arguments(schemas.ScanRequestSchema)
+@blp.response(200, schemas.ScanOutcomeSchema)
+def scan(data: dict[str, Any]) -> dict[str, Any]:
+    """Scan a pass at the device's gate. A refusal is still 200: ``result`` says which.
+
+    Sending the same ``nonce`` again answers as the first time and changes nothing.
+    """
+    at = data["scanned_at"] or utcnow()
+    outcome = scanning.scan(_scanner(), data["token"], data["direction"], at, data["nonce"])
+    return outcome.as_dict()
+
+
+@blp.post("/device/scans/batch")
+@device_required
+@blp.arguments(schemas.BatchRequestSchema)
+@blp.response(200, schemas.BatchResultSchema)
+def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
+    """Upload scans made offline: each is applied once, oldest first, however often the
+    batch is sent; the answer says what each became, in the order sent."""
+    return {"scans": scanning.scan_batch(_scanner(), data["scans"], utcnow())}
+
+
+@blp.get("/device/keys")
+@device_required
+@blp.response(200, schemas.JwksSchema)
+def device_keys() -> dict[str, Any]:
+    """The edition's public keys (JWKS), to verify passes while offline."""
+    return signing.jwks(current_device().edition_id)
+
+
+@blp.get("/device/revocations")
+@device_required
+@blp.arguments(schemas.RevocationArgs, location="query")
+@blp.response(200, schemas.RevocationListSchema)
+def device_revocations(args: dict[str, Any]) -> dict[str, Any]:
+    """Revoked (pass, serial) pairs after ``since``, oldest first, to refuse them offline."""
+    rows = db.session.execute(
+        sa.select(RevokedToken.id, RevokedToken.pass_id, RevokedToken.serial)
+        .where(
+            RevokedToken.edition_id == current_device().edition_id,
+            RevokedToken.id > args["since"],
+        )
+        .order_by(RevokedToken.id)
+        .limit(REVOCATIONS_PER_PAGE + 1)
+    ).all()
+    more = len(rows) > REVOCATIONS_PER_PAGE
+    rows = rows[:REVOCATIONS_PER_PAGE]
+    return {
+        "items": [row._asdict() for row in rows],
+        "next_since": rows[-1].id if rows else args["since"],
+        "more": more,
+    }
+
+
+# Gate staff ----------------------------------------------------------------------------------
+
+
+@blp.post("/scans/<int:scan_id>/undo")
+@login_required(*_GATE_PEOPLE)
+@blp.response(200, schemas.ScanRecordSchema)
+def undo_scan(scan_id: int) -> Scan:
+    """Undo a wrong admission or exit within 2 minutes (409 ``undo_window_passed`` after,
+    ``already_undone``, ``nothing_to_undo``, or ``presence_changed`` if scanned since)."""
+    return gates.undo(scan_id, require_user())
+
+
+@blp.get("/editions/<int:edition_id>/checkin/search")
+@login_required(*_GATE_PEOPLE)
+@blp.arguments(schemas.SearchArgs, location="query")
+@blp.response(200, schemas.SearchHitSchema(many=True))
+def search(args: dict[str, Any], edition_id: int) -> list[dict[str, Any]]:
+    """Find a pass by the holder's name, furigana (hiragana or katakana) or email."""
+    edition = events.get_edition(edition_id, current_user())
+    return gates.search(edition, args["q"], args["limit"])
+
+
+@blp.post("/editions/<int:edition_id>/checkin/manual")
+@login_required(*_GATE_PEOPLE)
+@blp.arguments(schemas.ManualCheckinSchema)
+@blp.response(200, schemas.ScanOutcomeSchema)
+def manual_checkin(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """Check a pass in or out without its code, under the same rules as a scan."""
+    edition = events.get_edition(edition_id, current_user())
+    return gates.manual_checkin(edition, data, require_user()).as_dict()
+
+
+@blp.get("/editions/<int:edition_id>/figures")
+@login_required(*_GATE_PEOPLE)
+@blp.arguments(schemas.FiguresArgs, location="query")
+@blp.response(200, schemas.FiguresSchema)
+def live_figures(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """Inside now, and the day's entries by gate, hour and attendee type."""
+    return figures.figures(events.get_edition(edition_id, current_user()), args["day"])

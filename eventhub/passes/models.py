@@ -157,7 +157,8 @@ class RevokedToken(db.Model):  # type: ignore[name-defined]
     edition_id: Mapped[int] = mapped_column(
         sa.ForeignKey("editions.id", ondelete="CASCADE"), index=True
     )
-    pass_id: Mapped[int] = mapped_column(sa.ForeignKey("passes.id", ondelete="CASCADE"))
+    #: No foreign key: the revocation outlives a deleted pass, which offline scanners still know.
+    pass_id: Mapped[int]
     serial: Mapped[int]
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

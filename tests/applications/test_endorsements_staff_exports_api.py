@@ -200,3 +200,26 @@ def test_exhibitor_cannot_export(exhibitor, edition):
     response = exhibitor.get(f"/api/v1/editions/{edition['id']}/applications/export")
 
     assert response.status_code == 403
+
+
+def test_staff_get_a_pass_and_removal_revokes_it_for_offline_scanners(app, organiser, exhibitor):
+    import sqlalchemy as sa
+
+    from eventhub.extensions import db
+    from eventhub.passes.models import Pass, RevokedToken
+
+    edition = open_edition(organiser, "takumi")
+    application = _approved(organiser, exhibitor, edition)
+    url = application_url(application["id"], "staff")
+    member = exhibitor.post(url, json={"name": "佐藤 一郎", "email": "ichiro@example.jp"}).json
+    with app.app_context():
+        staff_pass = db.session.scalars(sa.select(Pass)).one()
+        assert (staff_pass.kind, staff_pass.state) == ("exhibitor_staff", "issued")
+        pass_id, serial = staff_pass.id, staff_pass.serial
+
+    assert exhibitor.delete(f"{url}/{member['id']}").status_code == 204
+
+    with app.app_context():
+        assert db.session.get(Pass, pass_id) is None
+        revoked = db.session.scalars(sa.select(RevokedToken)).one()
+        assert (revoked.pass_id, revoked.serial) == (pass_id, serial)

@@ -1,0 +1,184 @@
+"""Request and response bodies of the gate API: gates, devices, scans, check-in and figures."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from eventhub import fields
+from eventhub.pagination import PageArgs
+from eventhub.passes.models import Direction, ScanResult
+
+#: Scans one offline upload may carry: a few minutes of a busy gate.
+MAX_BATCH = 500
+#: Longest device nonce; the column is String(64).
+MAX_NONCE = 64
+
+
+class GateSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    edition_id = ma.fields.Integer(dump_only=True)
+    name_ja = fields.Text(required=True, max_length=100, metadata={"example": "東1ホール入口"})
+    name_en = fields.Text(allow_none=True, max_length=100, metadata={"example": "East Hall 1"})
+
+
+class DeviceSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    edition_id = ma.fields.Integer(dump_only=True)
+    gate_id = ma.fields.Integer(allow_none=True, load_default=None)
+    name = fields.Text(required=True, max_length=100, metadata={"example": "東1-iPad-3"})
+    created_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True)
+
+
+class DeviceCreatedSchema(DeviceSchema):
+    token = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "The device's bearer token (ehd_…); shown only in this answer"},
+    )
+
+
+class ScanRequestSchema(ma.Schema):
+    token = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=400),
+        metadata={"description": "The QR code's text; whitespace and line breaks are ignored"},
+    )
+    direction = ma.fields.String(load_default=Direction.ENTRY, validate=fields.one_of(Direction))
+    scanned_at = fields.DateTime(
+        load_default=None, metadata={"description": "When the device read the code; default now"}
+    )
+    nonce = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_NONCE),
+        metadata={"description": "Unique per device and scan: a retry with it counts once"},
+    )
+
+
+class ScanOutcomeSchema(ma.Schema):
+    scan_id = ma.fields.Integer(allow_none=True, metadata={"description": "For undo"})
+    result = ma.fields.String(metadata={"enum": [r.value for r in ScanResult]})
+    pass_id = ma.fields.Integer(allow_none=True)
+    holder_name = ma.fields.String(allow_none=True)
+    kind = ma.fields.String(allow_none=True)
+    message_ja = ma.fields.String()
+    message_en = ma.fields.String()
+    inside = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "Whether the holder is inside now, when known"}
+    )
+
+
+class BatchRequestSchema(ma.Schema):
+    scans = ma.fields.List(
+        ma.fields.Nested(ScanRequestSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_BATCH),
+    )
+
+
+class BatchOutcomeSchema(ScanOutcomeSchema):
+    nonce = ma.fields.String()
+
+
+class BatchResultSchema(ma.Schema):
+    scans = ma.fields.List(ma.fields.Nested(BatchOutcomeSchema))
+
+
+class RevocationArgs(ma.Schema):
+    since = ma.fields.Integer(
+        load_default=0,
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "The next_since of the previous answer; 0 for everything"},
+    )
+
+
+class RevocationSchema(ma.Schema):
+    pass_id = ma.fields.Integer()
+    serial = ma.fields.Integer()
+
+
+class RevocationListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RevocationSchema))
+    next_since = ma.fields.Integer()
+    more = ma.fields.Boolean(metadata={"description": "Ask again with next_since for the rest"})
+
+
+class ManualCheckinSchema(ma.Schema):
+    pass_id = ma.fields.Integer(required=True)
+    direction = ma.fields.String(load_default=Direction.ENTRY, validate=fields.one_of(Direction))
+    gate_id = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class SearchArgs(ma.Schema):
+    q = fields.Text(required=True, max_length=100, metadata={"example": "やまだ"})
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=50))
+
+
+class SearchHitSchema(ma.Schema):
+    pass_id = ma.fields.Integer()
+    holder_name = ma.fields.String()
+    name_kana = ma.fields.String(allow_none=True)
+    holder_email = ma.fields.String()
+    kind = ma.fields.String()
+    state = ma.fields.String()
+    inside = ma.fields.Boolean()
+
+
+class FiguresArgs(ma.Schema):
+    day = ma.fields.Date(
+        load_default=None, metadata={"description": "Local date at the venue; default today"}
+    )
+
+
+class GateCountSchema(ma.Schema):
+    gate_id = ma.fields.Integer(allow_none=True)
+    name_ja = ma.fields.String(allow_none=True)
+    entries = ma.fields.Integer()
+
+
+class HourCountSchema(ma.Schema):
+    hour = ma.fields.Integer(metadata={"description": "Local hour at the venue, 0–23"})
+    entries = ma.fields.Integer()
+
+
+class KindCountSchema(ma.Schema):
+    kind = ma.fields.String()
+    admitted = ma.fields.Integer()
+    entries = ma.fields.Integer()
+
+
+class FiguresSchema(ma.Schema):
+    day = ma.fields.Date()
+    inside_now = ma.fields.Integer()
+    admitted_today = ma.fields.Integer(metadata={"description": "Different passes let in"})
+    entries_today = ma.fields.Integer(metadata={"description": "Entries, re-entries included"})
+    by_gate = ma.fields.List(ma.fields.Nested(GateCountSchema))
+    by_hour = ma.fields.List(ma.fields.Nested(HourCountSchema))
+    by_kind = ma.fields.List(ma.fields.Nested(KindCountSchema))
+
+
+class PageOfGatesArgs(PageArgs):
+    per_page = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=100))
+
+
+class JwkSchema(ma.Schema):
+    kty = ma.fields.String()
+    crv = ma.fields.String()
+    x = ma.fields.String()
+    kid = ma.fields.String()
+    use = ma.fields.String()
+    alg = ma.fields.String()
+
+
+class JwksSchema(ma.Schema):
+    keys = ma.fields.List(ma.fields.Nested(JwkSchema))
+
+
+class ScanRecordSchema(ma.Schema):
+    id = ma.fields.Integer()
+    pass_id = ma.fields.Integer(allow_none=True)
+    direction = ma.fields.String()
+    result = ma.fields.String()
+    method = ma.fields.String()
+    undoes_id = ma.fields.Integer(allow_none=True)
+    actor_id = ma.fields.Integer(allow_none=True)
+    scanned_at = fields.DateTime()

@@ -1,0 +1,161 @@
+"""What the holder sees: the private links, the printable page and the pass mail.
+
+The private link's key is an HMAC of the pass id and serial under SECRET_KEY: nothing is
+stored, and re-issuing (a new serial) retires every old link at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import date
+from html import escape
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from eventhub.events.models import Edition
+from eventhub.passes.models import AttendeeType, Pass
+
+#: 16 bytes (128 bits) is beyond guessing and keeps the link short.
+KEY_BYTES = 16
+
+#: How a pass kind reads on the pass and in the mail, in Japanese and English.
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    AttendeeType.GENERAL: ("一般来場者", "Visitor"),
+    AttendeeType.BUYER: ("バイヤー", "Buyer"),
+    AttendeeType.PRESS: ("報道関係者", "Press"),
+    AttendeeType.EXHIBITOR_STAFF: ("出展者スタッフ", "Exhibitor staff"),
+    AttendeeType.VIP: ("VIP", "VIP"),
+}
+
+#: Page size, and the QR code's printed width on it.
+SIZES = {"a6": ("A6", "60mm"), "a4": ("A4", "90mm")}
+
+
+def pass_key(pass_id: int, serial: int) -> str:
+    secret = current_app.config["SECRET_KEY"].encode("utf-8")
+    digest = hmac.new(secret, f"pass:{pass_id}:{serial}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:KEY_BYTES]).rstrip(b"=").decode("ascii")
+
+
+def key_matches(pass_: Pass, key: str) -> bool:
+    # Constant time: the key is the only thing guarding an anonymous link.
+    return hmac.compare_digest(pass_key(pass_.id, pass_.serial).encode(), key.encode())
+
+
+def links(pass_: Pass) -> dict[str, str]:
+    base = f"{current_app.config['EVENTHUB_BASE_URL'].rstrip('/')}/api/v1/passes/{pass_.id}"
+    key = pass_key(pass_.id, pass_.serial)
+    return {
+        "png": f"{base}/qr.png?key={key}",
+        "svg": f"{base}/qr.svg?key={key}",
+        "print_a6": f"{base}/print?key={key}&size=a6",
+        "print_a4": f"{base}/print?key={key}&size=a4",
+    }
+
+
+def _days(edition: Edition) -> tuple[date, date]:
+    zone = ZoneInfo(edition.timezone)
+    return edition.starts_at.astimezone(zone).date(), edition.ends_at.astimezone(zone).date()
+
+
+def dates_ja(edition: Edition, valid_days: list[str] | None) -> str:
+    if valid_days:
+        return "、".join(f"{d.month}月{d.day}日" for d in map(date.fromisoformat, valid_days))
+    first, last = _days(edition)
+    return f"{first.year}年{first.month}月{first.day}日〜{last.month}月{last.day}日"
+
+
+def dates_en(edition: Edition, valid_days: list[str] | None) -> str:
+    if valid_days:
+        return ", ".join(f"{d:%d %b %Y}" for d in map(date.fromisoformat, valid_days))
+    first, last = _days(edition)
+    return f"{first:%d %b %Y} – {last:%d %b %Y}"
+
+
+def print_page(pass_: Pass, edition: Edition, size: str) -> str:
+    """A self-contained HTML page to print the pass on; every value from a user is escaped."""
+    page, qr_width = SIZES[size]
+    kind_ja, kind_en = KIND_LABELS.get(pass_.kind, (pass_.kind, pass_.kind))
+    svg = pass_.qr_svg or ""
+    # The SVG is ours (rendered from the token), but drop its XML declaration to inline it.
+    if svg.startswith("<?xml"):
+        svg = svg[svg.index("?>") + 2 :].lstrip()
+    venue = " / ".join(v for v in (edition.venue_ja, edition.venue_en) if v)
+    return f"""<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<title>{escape(edition.title_ja)} — {escape(pass_.holder_name)}</title>
+<style>
+@page {{ size: {page}; margin: 10mm; }}
+body {{ font-family: sans-serif; text-align: center; }}
+.qr svg {{ width: {qr_width}; height: auto; }}
+.name {{ font-size: 20pt; font-weight: bold; margin: 4mm 0; }}
+.kind {{ font-size: 14pt; border: 1px solid #000; display: inline-block; padding: 1mm 4mm; }}
+</style>
+</head>
+<body>
+<h1>{escape(edition.title_ja)}<br><small>{escape(edition.title_en)}</small></h1>
+<p class="dates">{escape(dates_ja(edition, pass_.valid_days))}<br>
+{escape(dates_en(edition, pass_.valid_days))}</p>
+<p class="venue">{escape(venue)}</p>
+<div class="qr">{svg}</div>
+<p class="name">{escape(pass_.holder_name)}</p>
+<p class="kind">{escape(kind_ja)} / {escape(kind_en)}</p>
+<p class="number">No. {pass_.id}-{pass_.serial}</p>
+</body>
+</html>
+"""
+
+
+SIGNATURE = (
+    "-- \n"
+    "eventhub\n"
+    "このメールは送信専用です。ご返信いただいてもお答えできません。\n"
+    "This message was sent automatically; replies are not read.\n"
+)
+RULE = "――――――――――――――――――――――――――――――\n"
+
+
+def pass_mail(pass_: Pass, edition: Edition) -> tuple[str, str]:
+    """Subject and body of the mail that hands the holder the pass, Japanese then English."""
+    kind_ja, kind_en = KIND_LABELS.get(pass_.kind, (pass_.kind, pass_.kind))
+    urls = links(pass_)
+    venue_ja = edition.venue_ja or "オンライン"
+    venue_en = edition.venue_en or edition.venue_ja or "Online"
+    ja = [
+        f"{pass_.holder_name} 様",
+        "",
+        f"「{edition.title_ja}」の入場パスを発行しました。",
+        "当日は次のページのQRコードを、印刷するかスマートフォンに表示して受付でご提示ください。",
+        "",
+        f"  区分：{kind_ja}",
+        f"  会期：{dates_ja(edition, pass_.valid_days)}",
+        f"  会場：{venue_ja}",
+        "",
+        "QRコード（印刷用ページ）：",
+        urls["print_a6"],
+        "",
+        "このリンクはあなた専用です。他の方と共有しないでください。",
+    ]
+    en = [
+        f"Dear {pass_.holder_name},",
+        "",
+        f"Your pass for {edition.title_en} is ready. Show its QR code at the entrance,",
+        "printed or on your phone.",
+        "",
+        f"  Type: {kind_en}",
+        f"  Dates: {dates_en(edition, pass_.valid_days)}",
+        f"  Venue: {venue_en}",
+        "",
+        "Your QR code (printable page):",
+        urls["print_a6"],
+        "",
+        "This link is yours alone; please do not share it.",
+    ]
+    subject = f"【{edition.title_ja}】入場パスのご案内 / Your pass"
+    body = "\n".join(ja) + "\n\n" + RULE + "\n" + "\n".join(en) + "\n\n" + SIGNATURE
+    return subject, body

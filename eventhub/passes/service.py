@@ -1,0 +1,299 @@
+"""Attendee registration, pass settings, staff passes, bulk issuing, and passes' lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from eventhub.accounts.auth import forbidden, is_organiser
+from eventhub.accounts.models import User, email_key, normalise_email
+from eventhub.applications.models import Application, ApplicationStatus, StaffMember
+from eventhub.db import utcnow
+from eventhub.errors import ApiError, not_found
+from eventhub.events.models import Edition, EditionStatus
+from eventhub.extensions import db
+from eventhub.locking import lock_rows
+from eventhub.passes import issuing, printable
+from eventhub.passes.models import AttendeeType, Pass, PassSettings, PassState, Registration
+
+#: Statuses in which visitors may register: published, and neither held nor cancelled.
+REGISTRATION_OPEN = frozenset({EditionStatus.OPEN, EditionStatus.CLOSED})
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registration with its pass (None only before bulk issuing has created it)."""
+
+    registration: Registration
+    pass_: Pass | None
+
+
+# Settings -----------------------------------------------------------------------------------
+
+
+def settings_of(edition_id: int) -> PassSettings:
+    """The edition's settings; an unsaved row with the defaults when there is none."""
+    found = db.session.get(PassSettings, edition_id)
+    if found is not None:
+        return found
+    return PassSettings(
+        edition_id=edition_id,
+        registration_capacity=None,
+        capacity_by_type={},
+        reentry_allowed=True,
+        auto_exit_at_close=True,
+    )
+
+
+def put_settings(edition: Edition, data: dict[str, Any]) -> PassSettings:
+    settings = db.session.get(PassSettings, edition.id)
+    if settings is None:
+        settings = PassSettings(edition_id=edition.id)
+        db.session.add(settings)
+    for key, value in data.items():
+        setattr(settings, key, value)
+    return settings
+
+
+# Registration -------------------------------------------------------------------------------
+
+
+def _registration_full(attendee_type: str, capacity: int) -> ApiError:
+    return ApiError(
+        409,
+        "registration_full",
+        f"Registration for {attendee_type} is full.",
+        "事前登録の定員に達しました。",
+        attendee_type=attendee_type,
+        capacity=capacity,
+    )
+
+
+def _check_capacity(edition_id: int, attendee_type: str) -> None:
+    """Refuse past the edition's capacity; the caller holds the edition's lock."""
+    settings = db.session.get(PassSettings, edition_id)
+    if settings is None:
+        return
+    per_type = (settings.capacity_by_type or {}).get(attendee_type)
+    counts = dict(
+        db.session.execute(
+            sa.select(Registration.attendee_type, sa.func.count())
+            .where(Registration.edition_id == edition_id)
+            .group_by(Registration.attendee_type)
+        ).all()
+    )
+    total = settings.registration_capacity
+    if total is not None and sum(counts.values()) >= total:
+        raise _registration_full(attendee_type, total)
+    if per_type is not None and counts.get(attendee_type, 0) >= per_type:
+        raise _registration_full(attendee_type, per_type)
+
+
+def register(edition: Edition, data: dict[str, Any]) -> Registered:
+    """Register one visitor and record their pass as pending; issuing is queued for the commit."""
+    if edition.status not in REGISTRATION_OPEN or utcnow() >= edition.ends_at:
+        raise ApiError(
+            409,
+            "registration_closed",
+            "This edition does not take registrations.",
+            "このエディションは来場事前登録を受け付けていません。",
+        )
+    # Under the edition's lock, counting and inserting are one step: concurrent registrations
+    # queue up here, so none can take a place that another has just counted as free.
+    lock_rows(Edition, [edition.id])
+    key = email_key(data["email"])
+    taken = db.session.scalar(
+        sa.select(Registration.id).where(
+            Registration.edition_id == edition.id, Registration.email_key == key
+        )
+    )
+    if taken is not None:
+        raise ApiError(
+            409,
+            "already_registered",
+            "This email address is already registered for this edition.",
+            "このメールアドレスは既に登録されています。",
+        )
+    _check_capacity(edition.id, data["attendee_type"])
+    data.pop("accept_terms")
+    registration = Registration(
+        edition_id=edition.id,
+        email_key=key,
+        terms_accepted_at=utcnow(),
+        **{**data, "email": normalise_email(data["email"])},
+    )
+    db.session.add(registration)
+    db.session.flush()
+    pass_ = Pass(
+        edition_id=edition.id,
+        kind=registration.attendee_type,
+        registration_id=registration.id,
+        holder_name=registration.name,
+        holder_email=registration.email,
+        valid_days=None,
+        state=PassState.PENDING,
+    )
+    db.session.add(pass_)
+    db.session.flush()
+    issuing.queue_issue(pass_)
+    return Registered(registration, pass_)
+
+
+def registrations_query(edition: Edition, args: dict[str, Any]) -> sa.Select[Any]:
+    query = (
+        sa.select(Registration)
+        .where(Registration.edition_id == edition.id)
+        .order_by(Registration.id)
+    )
+    if "attendee_type" in args:
+        query = query.where(Registration.attendee_type == args["attendee_type"])
+    if "prefecture_code" in args:
+        query = query.where(Registration.prefecture_code == args["prefecture_code"])
+    if args.get("q"):
+        # Escaped, so that a "%" or "_" typed by the organiser matches itself.
+        pattern = "%" + args["q"].replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+        pattern += "%"
+        query = query.where(
+            sa.or_(
+                Registration.name.ilike(pattern, escape="\\"),
+                Registration.email.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def with_passes(registrations: Sequence[Registration]) -> list[Registered]:
+    """Each registration with its pass, in one query for the page."""
+    ids = [r.id for r in registrations]
+    passes = {
+        p.registration_id: p
+        for p in db.session.scalars(sa.select(Pass).where(Pass.registration_id.in_(ids)))
+    }
+    return [Registered(r, passes.get(r.id)) for r in registrations]
+
+
+# Staff passes and bulk issuing ---------------------------------------------------------------
+
+
+def create_staff_pass(member: StaffMember) -> Pass:
+    """The exhibitor_staff pass of a newly registered staff member, queued for issuing.
+
+    Called in the transaction that adds the member, after it is flushed; a second call returns
+    the existing pass.
+    """
+    existing = db.session.scalar(sa.select(Pass).where(Pass.staff_member_id == member.id))
+    if existing is not None:
+        return existing
+    edition_id = db.session.scalar(
+        sa.select(Application.edition_id).where(Application.id == member.application_id)
+    )
+    pass_ = Pass(
+        edition_id=edition_id,
+        kind=AttendeeType.EXHIBITOR_STAFF,
+        staff_member_id=member.id,
+        holder_name=member.name,
+        holder_email=member.email,
+        valid_days=None,
+        state=PassState.PENDING,
+    )
+    db.session.add(pass_)
+    db.session.flush()
+    issuing.queue_issue(pass_)
+    return pass_
+
+
+def issue_all(edition: Edition) -> dict[str, int]:
+    """Create the passes still missing (registrations, approved exhibitors' staff) and queue
+    every pending pass of the edition; the progress endpoint then follows the workers."""
+    lock_rows(Edition, [edition.id])
+    registrations = db.session.scalars(
+        sa.select(Registration)
+        .outerjoin(Pass, Pass.registration_id == Registration.id)
+        .where(Registration.edition_id == edition.id, Pass.id.is_(None))
+    ).all()
+    staff = db.session.scalars(
+        sa.select(StaffMember)
+        .join(Application, Application.id == StaffMember.application_id)
+        .outerjoin(Pass, Pass.staff_member_id == StaffMember.id)
+        .where(
+            Application.edition_id == edition.id,
+            Application.status == ApplicationStatus.APPROVED,
+            Pass.id.is_(None),
+        )
+    ).all()
+    new = [
+        Pass(
+            edition_id=edition.id,
+            kind=r.attendee_type,
+            registration_id=r.id,
+            holder_name=r.name,
+            holder_email=r.email,
+        )
+        for r in registrations
+    ] + [
+        Pass(
+            edition_id=edition.id,
+            kind=AttendeeType.EXHIBITOR_STAFF,
+            staff_member_id=m.id,
+            holder_name=m.name,
+            holder_email=m.email,
+        )
+        for m in staff
+    ]
+    db.session.add_all(new)
+    db.session.flush()
+    now = utcnow()
+    for pass_ in db.session.scalars(
+        sa.select(Pass).where(Pass.edition_id == edition.id, Pass.state == PassState.PENDING)
+    ):
+        issuing.queue_issue(pass_, now)
+    return {**progress(edition.id), "created": len(new)}
+
+
+def progress(edition_id: int) -> dict[str, int]:
+    """Passes of the edition by state, counted in SQL: the progress of bulk issuing."""
+    counts = dict(
+        db.session.execute(
+            sa.select(Pass.state, sa.func.count())
+            .where(Pass.edition_id == edition_id)
+            .group_by(Pass.state)
+        ).all()
+    )
+    out = {state.value: int(counts.get(state, 0)) for state in PassState}
+    return {"total": sum(out.values()), **out}
+
+
+# One pass ------------------------------------------------------------------------------------
+
+
+def pass_for(pass_id: int, user: User | None, key: str | None) -> Pass:
+    """The pass for its holder (with the private key) or an organiser; a wrong key is 404."""
+    pass_ = db.session.get(Pass, pass_id)
+    if key is not None:
+        if pass_ is None or not printable.key_matches(pass_, key):
+            raise not_found("Pass", "パス")
+        return pass_
+    if user is None:
+        raise ApiError(401, "unauthenticated", "Authentication is required.", "認証が必要です。")
+    if not is_organiser(user):
+        raise forbidden("Only organisers, or the holder with the pass's key, may see it.")
+    if pass_ is None:
+        raise not_found("Pass", "パス")
+    return pass_
+
+
+def issued(pass_: Pass) -> Pass:
+    """The pass, if it has a QR code to show."""
+    if pass_.state == PassState.PENDING:
+        raise ApiError(
+            409,
+            "pass_not_issued",
+            "The pass is being issued; try again in a moment.",
+            "パスを発行中です。しばらくしてからお試しください。",
+        )
+    if pass_.state == PassState.REVOKED:
+        raise ApiError(409, "pass_revoked", "The pass was revoked.", "このパスは無効化されました。")
+    return pass_

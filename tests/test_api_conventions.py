@@ -13,6 +13,7 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/users"),
     ("get", "/api/v1/health"),
+    ("get", "/api/v1/health/ping"),
 }
 
 

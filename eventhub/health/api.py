@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, jsonify
 from flask_smorest import Blueprint
 
 from eventhub import fields
@@ -33,6 +33,10 @@ class HealthSchema(ma.Schema):
     last_heartbeat = ma.fields.Nested(HeartbeatSchema, allow_none=True)
 
 
+class PingSchema(ma.Schema):
+    ok = ma.fields.Boolean(metadata={"description": "always true"})
+
+
 @blp.get("")
 @blp.response(200, HealthSchema)
 def health() -> Any:
@@ -44,6 +48,19 @@ def health() -> Any:
         "last_heartbeat": service.last_heartbeat() if ok else None,
     }
     return body, (200 if ok else 503)
+
+
+@blp.get("/ping")
+@blp.response(200, PingSchema)
+def ping() -> Any:
+    """Liveness probe for the load balancer: the process answers. Anyone may ask.
+
+    Touches no database, cache or queue (``GET /api/v1/health`` checks those), so a database
+    outage does not take every server out of the pool at once. Also the bare endpoint the
+    benchmarks compare the scan path with.
+    """
+    # A ready response skips the schema: the probe stays as cheap as Flask can answer.
+    return jsonify(ok=True)
 
 
 @blp.post("/heartbeats")

@@ -88,21 +88,35 @@ def _ring(edition_id: int) -> signing.keys.KeyRing:
 
 
 def issue_pass(pass_id: int) -> bool:
-    """Sign, render and mail one pass; True if this call issued it. Safe to run twice."""
-    lock_rows(Pass, [pass_id])
-    pass_ = db.session.get(Pass, pass_id, populate_existing=True)
+    """Sign, render and mail one pass; True if this call issued it. Safe to run twice.
+
+    Signing and rendering (most of the time) happen before the pass is locked, so parallel
+    workers are not serialised by SQLite's single write lock or held row locks; the lock then
+    only guards the check that the pass is still pending at the same serial, and the write.
+    """
+    pass_ = db.session.get(Pass, pass_id)
     if pass_ is None or pass_.state != PassState.PENDING:
         db.session.commit()
         log.info("pass not pending: issued, revoked or gone", extra={"pass_id": pass_id})
         return False
     edition = db.session.get_one(Edition, pass_.edition_id)
     ring = _ring(edition.id)
+    serial = pass_.serial
     token = ring.sign(claims_for(pass_, edition))
     assert ring.active_kid is not None  # sign() refuses a ring without one
+    png, svg = qr.render_png(token), qr.render_svg(token).decode("utf-8")
+    db.session.commit()  # end the read transaction before taking the lock
+
+    lock_rows(Pass, [pass_id])
+    pass_ = db.session.get(Pass, pass_id, populate_existing=True)
+    if pass_ is None or pass_.state != PassState.PENDING or pass_.serial != serial:
+        # Another worker issued it meanwhile, or it was changed: that run's result stands.
+        db.session.commit()
+        return False
     pass_.token = token
     pass_.key_id = ring.active_kid.hex()
-    pass_.qr_png = qr.render_png(token)
-    pass_.qr_svg = qr.render_svg(token).decode("utf-8")
+    pass_.qr_png = png
+    pass_.qr_svg = svg
     pass_.state = PassState.ISSUED
     pass_.issued_at = utcnow()
     subject, body = printable.pass_mail(pass_, edition)

@@ -166,6 +166,10 @@ def _smtp_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "SMTP_USERNAME": username,
         "SMTP_PASSWORD": password,
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", env.get("SMTP_STARTTLS"), False),
+        # First retry after a refused delivery; each next one waits twice as long, up to 10 min.
+        "SMTP_RETRY_SECONDS": _positive_int(
+            "SMTP_RETRY_SECONDS", env.get("SMTP_RETRY_SECONDS"), 30
+        ),
     }
 
 

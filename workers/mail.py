@@ -9,25 +9,18 @@ from eventhub.notifications import service
 from eventhub.notifications.service import RetryableMailError
 
 
-@shared_task(
-    name=service.DELIVER_TASK,
-    bind=True,
-    autoretry_for=(RetryableMailError,),
-    # 30 s, 1 min, 2 min … capped at 10 min: about 35 minutes in all, past greylisting delays.
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=service.MAX_ATTEMPTS,
-    acks_late=True,
-)
+@shared_task(name=service.DELIVER_TASK, bind=True, max_retries=service.MAX_ATTEMPTS, acks_late=True)
 def deliver(self: Task, mail_id: int) -> bool:
     try:
         return service.deliver(mail_id)
-    except RetryableMailError:
+    except RetryableMailError as exc:
         if self.request.is_eager:
             # Eager mode retries at once, inside the request that queued the mail, hammering a
             # server that just refused. The mail is pending with its back-off: beat re-drives it.
             return False
-        raise
+        # 30 s, 1 min, 2 min … capped at 10 min (SMTP_RETRY_SECONDS): past greylisting delays.
+        delay = service.backoff(self.request.retries + 1).total_seconds()
+        raise self.retry(exc=exc, countdown=delay) from exc
 
 
 @shared_task(name=service.REDRIVE_TASK)

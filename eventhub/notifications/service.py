@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.accounts.models import Membership, User, normalise_email
@@ -56,9 +56,13 @@ class RetryableMailError(Exception):
 
 
 def backoff(attempts: int) -> timedelta:
-    # Never earlier than the task's own retry (Celery's retry_backoff=30 waits at most
-    # 30 * 2**retries s, capped at 600 s), so the reconciler only picks up lost retries.
-    return min(MAX_BACKOFF, timedelta(seconds=30 * 2**attempts))
+    """The wait before attempt ``attempts + 1``: SMTP_RETRY_SECONDS doubling, capped at 10 min.
+
+    The task retries after exactly this wait, and the reconciler only picks up a mail once it
+    has passed, so it re-drives only retries whose message got lost.
+    """
+    base = current_app.config.get("SMTP_RETRY_SECONDS", 30) if has_app_context() else 30
+    return min(MAX_BACKOFF, timedelta(seconds=base * 2 ** max(attempts - 1, 0)))
 
 
 # Queueing -------------------------------------------------------------------------------------

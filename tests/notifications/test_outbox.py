@@ -163,7 +163,7 @@ def test_mail_fails_after_the_last_attempt(app, sink, caplog):
 def test_backoff_grows_and_is_capped():
     delays = [service.backoff(n).total_seconds() for n in range(1, 12)]
     assert delays == sorted(delays)
-    assert delays[0] == 60
+    assert delays[0] == 30
     assert delays[-1] == 600
 
 

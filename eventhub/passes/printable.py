@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from eventhub.events.models import Edition
+from eventhub.notifications.templates import RULE, SIGNATURE
 from eventhub.passes.models import AttendeeType, Pass
 
 #: 16 bytes (128 bits) is beyond guessing and keeps the link short.
@@ -109,15 +110,6 @@ body {{ font-family: sans-serif; text-align: center; }}
 </body>
 </html>
 """
-
-
-SIGNATURE = (
-    "-- \n"
-    "eventhub\n"
-    "このメールは送信専用です。ご返信いただいてもお答えできません。\n"
-    "This message was sent automatically; replies are not read.\n"
-)
-RULE = "――――――――――――――――――――――――――――――\n"
 
 
 def pass_mail(pass_: Pass, edition: Edition) -> tuple[str, str]:

@@ -37,7 +37,8 @@ class Stack:
 
 
 def migrate_to_head() -> None:
-    upgrade(directory=str(ROOT / "migrations"))
+    # "heads": branches being built side by side migrate together before their merge revision.
+    upgrade(directory=str(ROOT / "migrations"), revision="heads")
 
 
 def fresh_postgres_database(url: str) -> str:

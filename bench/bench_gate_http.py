@@ -88,7 +88,7 @@ def build(database_url: str, instance: Path) -> Flask:
     os.environ["EVENTHUB_INSTANCE_PATH"] = str(instance)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False})
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
     return app
 
 

@@ -198,7 +198,7 @@ def run(label: str, database_url: str, n_passes: int) -> bool:
         os.environ["EVENTHUB_INSTANCE_PATH"] = instance
         app = make_app(database_url)
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
+            upgrade(directory=str(ROOT / "migrations"), revision="heads")
         edition_id, pass_ids = setup(app, n_passes)
         with app.app_context():
             db.engine.dispose()  # the forked workers must not share its connections

@@ -51,7 +51,7 @@ def build(database_url: str, instance: Path) -> Flask:
         return jsonify(result="admitted", pass_id=1, inside=True)
 
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
     return app
 
 

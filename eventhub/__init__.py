@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import DBAPIError
 
+from eventhub import errors
 from eventhub.config import engine_options, load_config
 
 
@@ -59,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             },
         },
     )
+    app.register_error_handler(DBAPIError, errors.handle_database_error)
     celery_init_app(app)
 
     from eventhub.accounts.api import blp as accounts_blp

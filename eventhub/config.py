@@ -177,7 +177,10 @@ def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         # Eager tasks open a second connection while a request still holds one; wait, don't fail.
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    # No pre-ping: it costs a round trip on every request, the scan path's included. After a
+    # database restart the first request on a dead connection invalidates the whole pool and
+    # answers 503 ``database_unavailable`` (eventhub.errors), which clients retry.
+    return {"pool_recycle": 3600}
 
 
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response, json, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,8 @@ def problem_response(error: HTTPException) -> Response:
         headers.update(data.get("headers") or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="eventhub"')
+    if "retry_after_seconds" in body:
+        headers.setdefault("Retry-After", str(body["retry_after_seconds"]))
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     response.headers.update(headers)
     return response
@@ -152,3 +155,24 @@ def handle_http_exception(error: HTTPException) -> Response:
     if isinstance(error, InternalServerError) and error.original_exception is not None:
         log.error("unhandled error", exc_info=error.original_exception)
     return problem_response(error)
+
+
+def handle_database_error(error: DBAPIError) -> Response:
+    """A connection found dead (the database restarted) is a retryable 503, not a 500.
+
+    SQLAlchemy has already renewed the pool when it says the connection was invalidated, so
+    the retry gets a fresh connection. Every other database error stays a 500.
+    """
+    if not error.connection_invalidated:
+        raise error
+    log.warning("database connection lost; the pool is renewed", exc_info=error)
+    return problem_response(DATABASE_UNAVAILABLE)
+
+
+DATABASE_UNAVAILABLE = ApiError(
+    503,
+    "database_unavailable",
+    "The database connection was lost; send the request again.",
+    "データベースとの接続が切れました。もう一度送信してください。",
+    retry_after_seconds=1,
+)

@@ -49,7 +49,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     os.environ["EVENTHUB_INSTANCE_PATH"] = str(instance)
     url = os.environ.get("EVENTHUB_TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite3'}"
     if url.startswith("postgres"):
-        url = services.fresh_postgres_database(url)
+        url = services.fresh_postgres_database(services.per_worker_database(url))
     app = _make_app(url, instance)
     with app.app_context():
         services.migrate_to_head()

@@ -29,6 +29,29 @@ START_REDIS = "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save 
 WORKER_START_SECONDS = 60
 
 
+def xdist_index() -> int:
+    """0 for a plain run or the first pytest-xdist worker, n for worker ``gw<n>``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+def per_worker_database(url: str) -> str:
+    """The database named in ``url``, with a suffix per pytest-xdist worker so they never meet."""
+    index = xdist_index()
+    if not index:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{index}").render_as_string(hide_password=False)
+
+
+def per_worker_redis(url: str) -> str:
+    """The Redis database in ``url`` shifted per xdist worker: each worker's Celery has its own."""
+    parsed = make_url(url.replace("redis://", "postgresql://", 1))
+    base = int(parsed.database or 0)
+    shifted = parsed.set(database=str((base + xdist_index()) % 16))
+    return shifted.render_as_string(hide_password=False).replace("postgresql://", "redis://", 1)
+
+
 @dataclass(frozen=True)
 class Stack:
     database_url: str
@@ -94,9 +117,9 @@ def _wait_for_worker(process: subprocess.Popen[bytes], log: Path, redis_url: str
 @contextlib.contextmanager
 def running_stack(workdir: Path) -> Iterator[Stack]:
     """A fresh PostgreSQL database, an empty Redis database and a worker process on both."""
-    redis_url = os.environ.get("EVENTHUB_SERVICE_REDIS_URL", DEFAULT_REDIS)
+    redis_url = per_worker_redis(os.environ.get("EVENTHUB_SERVICE_REDIS_URL", DEFAULT_REDIS))
     database_url = fresh_postgres_database(
-        os.environ.get("EVENTHUB_SERVICE_DATABASE_URL", DEFAULT_POSTGRES)
+        per_worker_database(os.environ.get("EVENTHUB_SERVICE_DATABASE_URL", DEFAULT_POSTGRES))
     )
     _check_redis(redis_url)
 

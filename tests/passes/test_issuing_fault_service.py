@@ -292,9 +292,10 @@ def test_bulk_issuing_survives_a_killed_worker_and_a_restarted_redis(tmp_path):
         assert (response.json["created"], response.json["pending"]) == (0, PASSES)
         mark("issue-all queued")
 
-        deadline = time.monotonic() + 30
+        # Generous deadlines: the suite runs on every core (xdist), so issuing shares the CPU.
+        deadline = time.monotonic() + 120
         while (issued := _progress(organiser, edition_id)["issued"]) < KILL_AFTER:
-            assert time.monotonic() < deadline, f"only {issued} issued in 30 s"
+            assert time.monotonic() < deadline, f"only {issued} issued in 120 s"
             time.sleep(0.05)
         worker.kill()
         broker.kill()
@@ -317,7 +318,7 @@ def test_bulk_issuing_survives_a_killed_worker_and_a_restarted_redis(tmp_path):
         if requeued[0] != at_kill["pending"]:
             # SKIP LOCKED passes over rows a live transaction holds; the next run takes them.
             log.warning("first reconciler run short: %s", _diagnose(app, now))
-        deadline = time.monotonic() + 70
+        deadline = time.monotonic() + 300
         progress = _progress(organiser, edition_id)
         moved_at = time.monotonic()
         while progress["pending"]:

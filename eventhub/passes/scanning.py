@@ -170,32 +170,42 @@ def _valid_on(row: Any, at: datetime) -> bool:
     return first <= day <= last
 
 
-def _insert_presence(pass_id: int, edition_id: int) -> sa.Executable:
-    """INSERT that does nothing when the row exists (a concurrent first scan made it)."""
-    values = {"pass_id": pass_id, "edition_id": edition_id, "inside": False, "entries": 0}
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(presences).values(values).on_conflict_do_nothing()
-    return sqlite.insert(presences).values(values).on_conflict_do_nothing()
+def _entry_upsert(dialect: Any, reentry: bool) -> sa.Executable:
+    """Admit in one statement: create the presence inside, or flip an outside one in.
 
-
-def _entry_update(reentry: bool) -> sa.Update:
+    ON CONFLICT DO UPDATE locks the row and re-checks its WHERE on the latest version, so of
+    any number of racing scans exactly one gets a row back. No row back: not admitted.
+    """
     at = sa.bindparam("t", type_=UTCDateTime())
-    stmt = (
-        sa.update(presences)
-        .where(presences.c.pass_id == sa.bindparam("p"), presences.c.inside == sa.false())
-        .values(
-            inside=True,
-            entries=presences.c.entries + 1,
-            first_entry_at=sa.func.coalesce(presences.c.first_entry_at, at),
-            last_change_at=at,
-        )
-        .returning(presences.c.entries)
+    stmt = dialect.insert(presences).values(
+        pass_id=sa.bindparam("p"),
+        edition_id=sa.bindparam("e"),
+        inside=True,
+        entries=1,
+        first_entry_at=at,
+        last_change_at=at,
     )
-    return stmt if reentry else stmt.where(presences.c.entries == 0)
+    admit_again = presences.c.inside == sa.false()
+    if not reentry:
+        admit_again = sa.and_(admit_again, presences.c.entries == 0)
+    return stmt.on_conflict_do_update(
+        index_elements=[presences.c.pass_id],
+        set_={
+            "inside": True,
+            "entries": presences.c.entries + 1,
+            "first_entry_at": sa.func.coalesce(presences.c.first_entry_at, at),
+            "last_change_at": at,
+        },
+        where=admit_again,
+    ).returning(presences.c.entries)
 
 
 # Built once: SQLAlchemy then reuses their compiled form, which matters at this rate.
-_ENTER = {True: _entry_update(True), False: _entry_update(False)}
+_ENTER = {
+    (dialect.__name__.rsplit(".", 1)[-1], reentry): _entry_upsert(dialect, reentry)
+    for dialect in (postgresql, sqlite)
+    for reentry in (True, False)
+}
 _LEAVE = (
     sa.update(presences)
     .where(presences.c.pass_id == sa.bindparam("p"), presences.c.inside == sa.true())
@@ -207,9 +217,8 @@ _INSERT_SCAN = sa.insert(scans).returning(scans.c.id)
 
 def _enter(pass_id: int, edition_id: int, at: datetime, row: Any) -> ScanResult:
     reentry = row.reentry_allowed is not False  # no settings row: the default, allowed
-    if row.inside is None:
-        db.session.execute(_insert_presence(pass_id, edition_id))
-    entries = db.session.execute(_ENTER[reentry], {"p": pass_id, "t": at}).scalar()
+    upsert = _ENTER[db.session.get_bind().dialect.name, reentry]
+    entries = db.session.execute(upsert, {"p": pass_id, "e": edition_id, "t": at}).scalar()
     if entries is not None:
         return R.ADMITTED if entries == 1 else R.REENTRY_ADMITTED
     if not reentry and row.inside is False and row.entries > 0:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
@@ -201,60 +202,86 @@ def _entry_upsert(dialect: Any, reentry: bool) -> sa.Executable:
 
 
 # Built once: SQLAlchemy then reuses their compiled form, which matters at this rate.
-_ENTER = {
+ENTER = {
     (dialect.__name__.rsplit(".", 1)[-1], reentry): _entry_upsert(dialect, reentry)
     for dialect in (postgresql, sqlite)
     for reentry in (True, False)
 }
-_LEAVE = (
+LEAVE = (
     sa.update(presences)
     .where(presences.c.pass_id == sa.bindparam("p"), presences.c.inside == sa.true())
     .values(inside=False, last_change_at=sa.bindparam("t", type_=UTCDateTime()))
-    .returning(presences.c.pass_id)
+    .returning(presences.c.entries)
 )
-_INSERT_SCAN = sa.insert(scans).returning(scans.c.id)
+INSERT_SCAN = sa.insert(scans).returning(scans.c.id)
 
 
-def _enter(pass_id: int, edition_id: int, at: datetime, row: Any) -> ScanResult:
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A presence change a scan needs: a statement RETURNING the entry count, or no row."""
+
+    statement: sa.Executable
+    params: dict[str, Any]
+    first: ScanResult  # a row came back with entries == 1
+    again: ScanResult  # a row came back with more entries
+    unchanged: ScanResult  # no row came back: someone else changed it first, or nothing to do
+
+    def result(self, entries: int | None) -> ScanResult:
+        if entries is None:
+            return self.unchanged
+        return self.first if entries == 1 else self.again
+
+
+def decide(
+    execute: Callable[..., Any],
+    dialect: str,
+    edition_id: int,
+    pass_id: int,
+    serial: int | None,
+    direction: str,
+    at: datetime,
+) -> tuple[Outcome, Change | None]:
+    """The outcome if nothing changes, and the change to try; ``serial`` None: manual."""
+    row = execute(_PASS_QUERY, {"pass_id": pass_id, "edition_id": edition_id}).first()
+    if row is None:
+        # Not this edition's: pass_id stays unset, it may name no row at all.
+        return Outcome(R.UNKNOWN), None
+    seen = {"pass_id": pass_id, "holder_name": row.holder_name, "kind": row.kind}
+    if row.state == PassState.REVOKED or row.serial_revoked or serial not in (None, row.serial):
+        return Outcome(R.REVOKED, **seen), None
+    if direction == Direction.EXIT:
+        # Leaving is never refused for the day: someone may be inside past midnight.
+        leave = Change(LEAVE, {"p": pass_id, "t": at}, R.EXITED, R.EXITED, R.NOT_INSIDE)
+        return Outcome(R.NOT_INSIDE, **seen), leave
+    if not _valid_on(row, at):
+        return Outcome(R.NOT_VALID_TODAY, **seen), None
     reentry = row.reentry_allowed is not False  # no settings row: the default, allowed
-    upsert = _ENTER[db.session.get_bind().dialect.name, reentry]
-    entries = db.session.execute(upsert, {"p": pass_id, "e": edition_id, "t": at}).scalar()
-    if entries is not None:
-        return R.ADMITTED if entries == 1 else R.REENTRY_ADMITTED
-    if not reentry and row.inside is False and row.entries > 0:
-        return R.REENTRY_REFUSED
-    return R.ALREADY_INSIDE  # also the loser of a race to admit: the winner let them in
-
-
-def _leave(pass_id: int, at: datetime) -> ScanResult:
-    found = db.session.execute(_LEAVE, {"p": pass_id, "t": at}).scalar()
-    return R.EXITED if found is not None else R.NOT_INSIDE
+    refused = not reentry and row.inside is False and row.entries > 0
+    # Not admitted and not refused: already inside, or the loser of a race the winner won.
+    unchanged = R.REENTRY_REFUSED if refused else R.ALREADY_INSIDE
+    params = {"p": pass_id, "e": edition_id, "t": at}
+    enter = Change(ENTER[dialect, reentry], params, R.ADMITTED, R.REENTRY_ADMITTED, unchanged)
+    return Outcome(unchanged, **seen), enter
 
 
 def apply(
     edition_id: int, pass_id: int, serial: int | None, direction: str, at: datetime
 ) -> Outcome:
-    """Decide and change the presence; ``serial`` None skips the token check (manual)."""
-    row = db.session.execute(_PASS_QUERY, {"pass_id": pass_id, "edition_id": edition_id}).first()
-    if row is None:
-        # Not this edition's: pass_id stays unset, it may name no row at all.
-        return Outcome(R.UNKNOWN)
-    seen = {"pass_id": pass_id, "holder_name": row.holder_name, "kind": row.kind}
-    if row.state == PassState.REVOKED or row.serial_revoked or serial not in (None, row.serial):
-        return Outcome(R.REVOKED, **seen)
-    if direction == Direction.EXIT:
-        # Leaving is never refused for the day: someone may be inside past midnight.
-        return Outcome(_leave(pass_id, at), **seen)
-    if not _valid_on(row, at):
-        return Outcome(R.NOT_VALID_TODAY, **seen)
-    return Outcome(_enter(pass_id, edition_id, at, row), **seen)
+    """Decide and change the presence in the session's transaction (``record`` commits)."""
+    dialect = db.session.get_bind().dialect.name
+    outcome, change = decide(
+        db.session.execute, dialect, edition_id, pass_id, serial, direction, at
+    )
+    if change is None:
+        return outcome
+    entries = db.session.execute(change.statement, change.params).scalar()
+    return replace(outcome, result=change.result(entries))
 
 
-def record(
+def scan_values(
     scanner: Scanner, outcome: Outcome, direction: str, at: datetime, nonce: str | None
-) -> Outcome:
-    """INSERT the scan and commit; a nonce seen before rolls back and answers as before."""
-    values = {
+) -> dict[str, Any]:
+    return {
         "edition_id": scanner.edition_id,
         "pass_id": outcome.pass_id,
         "device_id": scanner.device_id,
@@ -266,14 +293,26 @@ def record(
         "nonce": nonce,
         "method": scanner.method,
     }
+
+
+def answered_before(scanner: Scanner, nonce: str | None) -> Outcome | None:
+    """After an INSERT collided: the first answer to this nonce, if that was the collision."""
+    if scanner.device_id is None or nonce is None:
+        return None
+    return stored_outcomes(scanner.device_id, [nonce]).get(nonce)
+
+
+def record(
+    scanner: Scanner, outcome: Outcome, direction: str, at: datetime, nonce: str | None
+) -> Outcome:
+    """INSERT the scan and commit; a nonce seen before rolls back and answers as before."""
     try:
-        scan_id = db.session.execute(_INSERT_SCAN, values).scalar_one()
+        values = scan_values(scanner, outcome, direction, at, nonce)
+        scan_id = db.session.execute(INSERT_SCAN, values).scalar_one()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        if scanner.device_id is None or nonce is None:
-            raise
-        stored = stored_outcomes(scanner.device_id, [nonce]).get(nonce)
+        stored = answered_before(scanner, nonce)
         if stored is None:
             raise  # not a repeated nonce: a real integrity problem
         return stored
@@ -282,6 +321,11 @@ def record(
 
 def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
     verdict = read_token(token, scanner.edition_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Imported here: that module builds its statements from this one's.
+        from eventhub.passes import scan_postgresql
+
+        return scan_postgresql.scan(scanner, verdict, direction, at, nonce)
     if isinstance(verdict, ScanResult):
         outcome = Outcome(verdict)
     else:

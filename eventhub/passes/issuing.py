@@ -78,9 +78,10 @@ def claims_for(pass_: Pass, edition: Edition) -> TokenClaims:
 
 
 def _ring(edition_id: int) -> signing.keys.KeyRing:
-    key = signing.ensure_key(edition_id)
+    # The cached ring may predate a rotation elsewhere: the database names the signing key.
+    active = signing.active_key_id(edition_id) or signing.ensure_key(edition_id).key_id
     ring = signing.keyring(edition_id)
-    if ring.active_kid is None or ring.active_kid.hex() != key.key_id:
+    if ring.active_kid is None or ring.active_kid.hex() != active:
         # The key was just created (or rotated in another process): the cached ring lacks it.
         signing.forget(edition_id)
         ring = signing.keyring(edition_id)
@@ -90,9 +91,10 @@ def _ring(edition_id: int) -> signing.keys.KeyRing:
 def issue_pass(pass_id: int) -> bool:
     """Sign, render and mail one pass; True if this call issued it. Safe to run twice.
 
-    Signing and rendering (most of the time) happen before the pass is locked, so parallel
-    workers are not serialised by SQLite's single write lock or held row locks; the lock then
-    only guards the check that the pass is still pending at the same serial, and the write.
+    Signing, rendering and writing the mail (nearly all the time) happen before any write, so
+    parallel workers are not serialised by SQLite's single write lock or by row locks. One
+    conditional UPDATE then stores the pass only if it is still pending at the same serial:
+    of two runs, exactly one gets its row back and queues the mail.
     """
     pass_ = db.session.get(Pass, pass_id)
     if pass_ is None or pass_.state != PassState.PENDING:
@@ -101,29 +103,35 @@ def issue_pass(pass_id: int) -> bool:
         return False
     edition = db.session.get_one(Edition, pass_.edition_id)
     ring = _ring(edition.id)
-    serial = pass_.serial
+    serial, email = pass_.serial, pass_.holder_email
     token = ring.sign(claims_for(pass_, edition))
     assert ring.active_kid is not None  # sign() refuses a ring without one
-    png, svg = qr.render_png(token), qr.render_svg(token).decode("utf-8")
-    db.session.commit()  # end the read transaction before taking the lock
+    png, svg = qr.render_both(token)
+    subject, body = printable.pass_mail(pass_, edition)
+    db.session.commit()  # end the read transaction before writing
 
-    lock_rows(Pass, [pass_id])
-    pass_ = db.session.get(Pass, pass_id, populate_existing=True)
-    if pass_ is None or pass_.state != PassState.PENDING or pass_.serial != serial:
+    stored = db.session.execute(
+        sa.update(Pass)
+        .where(Pass.id == pass_id, Pass.state == PassState.PENDING, Pass.serial == serial)
+        .values(
+            token=token,
+            key_id=ring.active_kid.hex(),
+            qr_png=png,
+            qr_svg=svg,
+            state=PassState.ISSUED,
+            issued_at=utcnow(),
+        )
+        .returning(Pass.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if stored is None:
         # Another worker issued it meanwhile, or it was changed: that run's result stands.
         db.session.commit()
         return False
-    pass_.token = token
-    pass_.key_id = ring.active_kid.hex()
-    pass_.qr_png = png
-    pass_.qr_svg = svg
-    pass_.state = PassState.ISSUED
-    pass_.issued_at = utcnow()
-    subject, body = printable.pass_mail(pass_, edition)
     # The serial in the key: a re-issued pass mails its new link once, and a rerun mails nothing.
-    queue_mail(f"pass:{pass_.id}:{pass_.serial}:issued", pass_.holder_email, subject, body)
+    queue_mail(f"pass:{pass_id}:{serial}:issued", email, subject, body)
     db.session.commit()
-    log.info("pass issued", extra={"pass_id": pass_id, "serial": pass_.serial})
+    log.info("pass issued", extra={"pass_id": pass_id, "serial": serial})
     return True
 
 

@@ -13,7 +13,7 @@ import qrcode
 from qrcode.image.pil import PilImage
 from qrcode.image.svg import SvgPathImage
 
-__all__ = ["qr_code", "render_png", "render_svg"]
+__all__ = ["qr_code", "render_both", "render_png", "render_svg"]
 
 
 class _OpaqueSvgPathImage(SvgPathImage):
@@ -38,16 +38,28 @@ def qr_code(token: str, *, box_size: int = 8, border: int = 4) -> qrcode.QRCode:
     return code
 
 
-def render_png(token: str, *, box_size: int = 8, border: int = 4) -> bytes:
-    image = qr_code(token, box_size=box_size, border=border).make_image(image_factory=PilImage)
+def _png(code: qrcode.QRCode) -> bytes:
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    code.make_image(image_factory=PilImage).save(out, format="PNG")
     return out.getvalue()
+
+
+def _svg(code: qrcode.QRCode) -> bytes:
+    out = io.BytesIO()
+    code.make_image(image_factory=_OpaqueSvgPathImage).save(out)
+    return out.getvalue()
+
+
+def render_png(token: str, *, box_size: int = 8, border: int = 4) -> bytes:
+    return _png(qr_code(token, box_size=box_size, border=border))
 
 
 def render_svg(token: str) -> bytes:
     """A standalone SVG document with a single path; it scales, so no box size."""
-    image = qr_code(token).make_image(image_factory=_OpaqueSvgPathImage)
-    out = io.BytesIO()
-    image.save(out)
-    return out.getvalue()
+    return _svg(qr_code(token))
+
+
+def render_both(token: str) -> tuple[bytes, str]:
+    """PNG and SVG (as text) of one layout: choosing the mask, most of the work, is done once."""
+    code = qr_code(token)
+    return _png(code), _svg(code).decode("utf-8")

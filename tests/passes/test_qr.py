@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from eventhub.passes.qr import qr_code, render_png, render_svg
+from eventhub.passes.qr import qr_code, render_both, render_png, render_svg
 from eventhub.passes.tokens import PassKind, TokenClaims, sign
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -70,3 +70,10 @@ def test_bad_sizes_are_refused() -> None:
         render_png(TOKEN, box_size=0)
     with pytest.raises(ValueError, match="border"):
         render_png(TOKEN, border=-1)
+
+
+def test_both_images_of_one_layout_are_the_separate_renderings() -> None:
+    token = "AQ" + "x" * 100
+    png, svg = render_both(token)
+    assert png == render_png(token)
+    assert svg == render_svg(token).decode("utf-8")

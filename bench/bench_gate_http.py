@@ -23,23 +23,31 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
+from harness import (
+    THREADS,
+    WORKERS,
+    Run,
+    drop_database,
+    free_port,
+    fresh_database,
+    load,
+    ping_requests,
+    request_bytes,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_up,
+)
 
 from eventhub import create_app
 from eventhub.accounts import service as accounts
@@ -52,7 +60,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "eventhub_bench_gate"
 SECRET_KEY = "eventhub-bench-gate-secret-key-0123456789"  # noqa: S105  (a bench-only key)
 TOKYO = ZoneInfo("Asia/Tokyo")
-PING = "/api/v1/health/ping"
 SCANS = "/api/v1/device/scans"
 CONCURRENCY = (16, 64)
 #: Each measurement is cut in slices, bare and scan alternating; connections warm up first.
@@ -60,7 +67,6 @@ SLICES = 4
 WARMUP = 1.0
 SLICE_WARMUP = 0.2
 BARE, SCAN = "GET health/ping", "POST device/scans"
-WORKERS, THREADS = 2, 8
 # Targets (DESIGN.md §4: aim the scan at the bare endpoint).
 MIN_THROUGHPUT_RATIO = 0.5
 MAX_SCAN_P99_MS_C16 = 15.0
@@ -68,19 +74,6 @@ MAX_P99_RATIO_C64 = 2.0
 
 
 # Database and data ---------------------------------------------------------------------------
-
-
-def fresh_database(server: str) -> str:
-    """Drop and create the bench database; its SQLAlchemy URL."""
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    return f"{server.replace('postgresql://', 'postgresql+psycopg://', 1)}/{DATABASE}"
-
-
-def drop_database(server: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 def build(database_url: str, instance: Path) -> Flask:
@@ -192,161 +185,7 @@ def insert_passes(
     return tokens
 
 
-# The server ----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_gunicorn(
-    database_url: str, instance: Path, port: int, log: Path
-) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": SECRET_KEY,
-        "EVENTHUB_INSTANCE_PATH": str(instance),
-    }
-    env.pop("REDIS_URL", None)  # a scan queues nothing; keep the bench off shared services
-    command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gthread"]
-    command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "wsgi:app"]
-    with log.open("wb") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is not None:
-        return
-    os.kill(server.pid, signal.SIGTERM)  # the master stops its workers gracefully
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.kill(server.pid, signal.SIGKILL)
-        server.wait()
-
-
-def wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({server.returncode}):\n{log.read_text()}")
-        try:
-            status, _ = asyncio.run(one_request(port, request_bytes("GET", PING)))
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer {PING} within {timeout} s:\n{log.read_text()}")
-
-
 # The load generator --------------------------------------------------------------------------
-
-
-def request_bytes(method: str, path: str, body: bytes = b"", token: str | None = None) -> bytes:
-    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
-    if token:
-        head.append(f"Authorization: Bearer {token}")
-    if method == "POST":
-        head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
-    return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
-
-
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split(b" ", 2)[1])
-    length = 0
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    return status, await reader.readexactly(length)
-
-
-async def one_request(port: int, data: bytes) -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(data)
-        await writer.drain()
-        return await read_response(reader)
-    finally:
-        writer.close()
-
-
-@dataclass
-class Run:
-    requests: int
-    seconds: float
-    latencies: list[float]
-    statuses: dict[int, int]
-    results: dict[str, int]
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds
-
-    def merge(self, other: Run) -> Run:
-        return Run(
-            self.requests + other.requests,
-            self.seconds + other.seconds,
-            self.latencies + other.latencies,
-            dict(Counter(self.statuses) + Counter(other.statuses)),
-            dict(Counter(self.results) + Counter(other.results)),
-        )
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
-
-
-async def load(
-    port: int,
-    requests: Iterator[bytes],
-    concurrency: int,
-    seconds: float,
-    warmup: float,
-    results: bool = False,
-) -> Run:
-    """``concurrency`` keep-alive connections, each sending its next request once answered."""
-    connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(concurrency)]
-    run = Run(0, 0.0, [], {}, {})
-    start = time.perf_counter()
-    measure_from = start + warmup
-    stop = measure_from + seconds
-
-    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while True:
-            sent = time.perf_counter()
-            if sent >= stop:
-                return
-            writer.write(next(requests))
-            status, body = await read_response(reader)
-            done = time.perf_counter()
-            if sent < measure_from:
-                continue
-            run.requests += 1
-            run.latencies.append(done - sent)
-            run.statuses[status] = run.statuses.get(status, 0) + 1
-            if results and status == 200:
-                result = json.loads(body)["result"]
-                run.results[result] = run.results.get(result, 0) + 1
-
-    await asyncio.gather(*(client(r, w) for r, w in connections))
-    run.seconds = time.perf_counter() - measure_from
-    for _, writer in connections:
-        writer.close()
-    return run
-
-
-def ping_requests() -> Iterator[bytes]:
-    data = request_bytes("GET", PING)
-    while True:
-        yield data
 
 
 def scan_requests(device_token: str, tokens: list[str]) -> Iterator[bytes]:
@@ -429,7 +268,7 @@ def main(argv: list[str]) -> int:
         "EVENTHUB_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"
     ).rstrip("/")
     began = time.monotonic()
-    database_url = fresh_database(server_url)
+    database_url = fresh_database(server_url, DATABASE)
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         app = build(database_url, instance)
@@ -441,14 +280,14 @@ def main(argv: list[str]) -> int:
         )
         port = free_port()
         log = instance / "gunicorn.log"
-        server = start_gunicorn(database_url, instance, port, log)
+        server = start_gunicorn(database_url, instance, port, log, SECRET_KEY)
         try:
             wait_until_up(server, port, log, timeout=20)
             print(f"gunicorn pid {server.pid}: -w {WORKERS} -k gthread --threads {THREADS}")
             figures = measure(port, device_token, tokens, seconds)
         finally:
             stop_gunicorn(server)
-    drop_database(server_url)
+    drop_database(server_url, DATABASE)
     all_ok = report(figures)
     print(f"whole run {time.monotonic() - began:.1f} s")
     return 0 if all_ok else 1

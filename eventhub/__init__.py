@@ -66,7 +66,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from eventhub.accounts.api import blp as accounts_blp
     from eventhub.applications.api import blp as applications_blp
+    from eventhub.bookings.api import blp as bookings_blp
     from eventhub.booths.api import blp as booths_blp
+    from eventhub.calendars.api import blp as calendars_blp
     from eventhub.documents.api import blp as documents_blp
     from eventhub.events.api import blp as events_blp
     from eventhub.health.api import blp as health_blp
@@ -82,6 +84,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         booths_blp,
         passes_blp,
         gates_blp,
+        bookings_blp,
+        calendars_blp,
     ):
         api.register_blueprint(blueprint)
     cli.register(app)

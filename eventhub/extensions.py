@@ -50,6 +50,7 @@ TASK_MODULES = (
     "workers.mail",
     "workers.applications",
     "workers.passes",
+    "workers.calendars",
 )
 
 

@@ -2,7 +2,9 @@
 
 from eventhub.accounts import models as accounts
 from eventhub.applications import models as applications
+from eventhub.bookings import models as bookings
 from eventhub.booths import models as booths
+from eventhub.calendars import models as calendars
 from eventhub.documents import models as documents
 from eventhub.events import models as events
 from eventhub.health import models as health
@@ -12,7 +14,9 @@ from eventhub.passes import models as passes
 __all__ = [
     "accounts",
     "applications",
+    "bookings",
     "booths",
+    "calendars",
     "documents",
     "events",
     "health",

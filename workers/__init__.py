@@ -23,4 +23,6 @@ celery_app.conf.beat_schedule = {
     "reissue-stale-passes": {"task": "eventhub.passes.reissue_stale", "schedule": 60.0},
     # Closing time lets everyone out; running late or twice changes nothing more.
     "passes-auto-exit": {"task": "eventhub.passes.auto_exit_at_close", "schedule": 600.0},
+    # Stale calendar feeds whose rebuild was never queued or got lost are queued again.
+    "redrive-calendar-feeds": {"task": "eventhub.calendars.redrive_stale", "schedule": 60.0},
 }

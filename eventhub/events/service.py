@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from eventhub import japan
 from eventhub.accounts.auth import is_organiser
 from eventhub.accounts.models import Organisation, User
+from eventhub.bookings.models import Booking, BookingStatus
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import (
     EDITION_TRANSITIONS,
@@ -22,7 +23,7 @@ from eventhub.events.models import (
     TimetableSession,
 )
 from eventhub.extensions import db
-from eventhub.locking import check_version
+from eventhub.locking import check_version, lock_rows
 from eventhub.tasks import enqueue
 
 #: By name: events must not import applications, which builds on it.
@@ -202,10 +203,25 @@ def create_session(edition: Edition, data: dict[str, Any]) -> TimetableSession:
 def update_session(session: TimetableSession, data: dict[str, Any]) -> TimetableSession:
     check_version(session, data)
     check_not_final(session.edition, "timetable", "タイムテーブル")
+    if data.get("seats") is not None and data["seats"] != session.seats:
+        _check_seats_cover_bookings(session, data["seats"])
     for key, value in data.items():
         setattr(session, key, value)
     _check_session(session.edition, session)
     return session
+
+
+def _check_seats_cover_bookings(session: TimetableSession, seats: int) -> None:
+    """Fewer seats than are booked would overbook the session. Under the session's lock, as
+    bookings count under it: none can slip in between this count and the change."""
+    lock_rows(TimetableSession, [session.id])
+    booked = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Booking.seats), 0)).where(
+            Booking.session_id == session.id, Booking.status == BookingStatus.BOOKED
+        )
+    )
+    if seats < (booked or 0):
+        raise field_error("seats", f"{booked} seats are already booked; cancel bookings first.")
 
 
 def get_session(edition: Edition, session_id: int) -> TimetableSession:

@@ -1,0 +1,251 @@
+"""Booking hands-on slots (体験) and business meetings (商談): never more seats than there are.
+
+Attendees have no account: they act with their pass's private link (pass id + key, the link
+in their pass mail), the one credential every registered visitor already holds. Booking locks
+the session row, so simultaneous bookings of one session count and insert one at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from eventhub.accounts.auth import forbidden, is_organiser
+from eventhub.accounts.models import Organisation, User
+from eventhub.accounts.service import is_member
+from eventhub.bookings.models import Booking, BookingStatus
+from eventhub.db import utcnow
+from eventhub.errors import ApiError, field_error, not_found
+from eventhub.events.models import EditionStatus, SessionKind, SessionStatus, TimetableSession
+from eventhub.extensions import db
+from eventhub.locking import lock_rows
+from eventhub.passes import service as passes
+from eventhub.passes.models import PassState, Registration
+
+BOOKABLE_KINDS = frozenset({SessionKind.HANDS_ON, SessionKind.BUSINESS_MEETING})
+#: Editions whose sessions take bookings: published, not yet held, not cancelled.
+BOOKING_OPEN = frozenset({EditionStatus.OPEN, EditionStatus.CLOSED})
+
+
+def _conflict(code: str, title: str, title_ja: str, **extra: Any) -> ApiError:
+    return ApiError(409, code, title, title_ja, **extra)
+
+
+# Who acts ------------------------------------------------------------------------------------
+
+
+def attendee(pass_id: int, key: str | None) -> Registration:
+    """The registration behind a pass's private link; 404 for a wrong key, as for the pass."""
+    if key is None:
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "Give the key from your pass mail.",
+            "パスのメールに記載されたキーを指定してください。",
+        )
+    pass_ = passes.pass_for(pass_id, None, key)
+    if pass_.registration is None:
+        raise _conflict(
+            "not_an_attendee",
+            "Exhibitor staff passes cannot book sessions.",
+            "出展者スタッフのパスでは予約できません。",
+        )
+    if pass_.state == PassState.REVOKED:
+        raise _conflict("pass_revoked", "The pass was revoked.", "このパスは無効化されました。")
+    return pass_.registration
+
+
+def check_session_staff(user: User, session: TimetableSession) -> None:
+    """Organisers, and members of the exhibiting organisation, manage a session's bookings."""
+    if is_organiser(user):
+        return
+    organisation = (
+        db.session.get(Organisation, session.organisation_id) if session.organisation_id else None
+    )
+    if organisation is None or not is_member(user, organisation):
+        raise forbidden("Only organisers and the session's exhibitor may see its bookings.")
+
+
+# Booking -------------------------------------------------------------------------------------
+
+
+def taken_seats(session_id: int) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Booking.seats), 0)).where(
+                Booking.session_id == session_id, Booking.status == BookingStatus.BOOKED
+            )
+        )
+        or 0
+    )
+
+
+def availability(session: TimetableSession) -> dict[str, Any]:
+    taken = taken_seats(session.id)
+    available = None if session.seats is None else max(session.seats - taken, 0)
+    return {
+        "session_id": session.id,
+        "bookable": _refusal(session) is None,
+        "seats": session.seats,
+        "booked": taken,
+        "available": available,
+    }
+
+
+def _refusal(session: TimetableSession) -> ApiError | None:
+    """Why this session takes no booking now, or None when it does."""
+    if session.kind not in BOOKABLE_KINDS:
+        return _conflict(
+            "not_bookable",
+            "Only hands-on sessions and business meetings are booked.",
+            "予約できるのは体験と商談のみです。",
+        )
+    if session.status == SessionStatus.CANCELLED:
+        return _conflict("session_cancelled", "The session was cancelled.", "中止されました。")
+    if session.edition.status not in BOOKING_OPEN:
+        return _conflict(
+            "booking_closed",
+            "This edition takes no bookings.",
+            "このエディションは予約を受け付けていません。",
+        )
+    if session.starts_at <= utcnow():
+        return _conflict(
+            "session_started",
+            "The session has already started.",
+            "このセッションは既に開始しています。",
+        )
+    return None
+
+
+def book(registration: Registration, data: dict[str, Any]) -> Booking:
+    session = db.session.get(TimetableSession, data["session_id"])
+    if session is None or session.edition_id != registration.edition_id:
+        raise field_error("session_id", "No session of your edition has this id.")
+    refusal = _refusal(session)
+    if refusal is not None:
+        raise refusal
+    seats = data["seats"]
+    # Counting and inserting happen under the session's lock: simultaneous bookings of one
+    # session take turns here, so none can take a seat another has just counted as free.
+    lock_rows(TimetableSession, [session.id])
+    # And the attendee's, so that two of their bookings at once cannot overlap unseen.
+    lock_rows(Registration, [registration.id])
+    mine = db.session.scalars(
+        sa.select(Booking)
+        .join(TimetableSession, TimetableSession.id == Booking.session_id)
+        .where(
+            Booking.registration_id == registration.id,
+            Booking.status == BookingStatus.BOOKED,
+            TimetableSession.starts_at < session.ends_at,
+            TimetableSession.ends_at > session.starts_at,
+        )
+    ).all()
+    for other in sorted(mine, key=lambda b: b.session_id != session.id):
+        if other.session_id == session.id:
+            raise _conflict(
+                "already_booked",
+                "You have already booked this session.",
+                "このセッションは既に予約済みです。",
+                booking_id=other.id,
+            )
+        raise _conflict(
+            "overlapping_booking",
+            "You have another booking at this time.",
+            "同じ時間帯に別の予約があります。",
+            booking_id=other.id,
+        )
+    if session.seats is not None:
+        available = session.seats - taken_seats(session.id)
+        if seats > available:
+            raise _conflict(
+                "fully_booked",
+                "Not enough seats are left.",
+                "残席が足りません。",
+                available=max(available, 0),
+            )
+    booking = Booking(
+        edition_id=session.edition_id,
+        session_id=session.id,
+        registration_id=registration.id,
+        seats=seats,
+        status=BookingStatus.BOOKED,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    return booking
+
+
+def cancel(booking: Booking, *, by_staff: bool = False) -> Booking:
+    """Cancel and free the seats; cancelling a cancelled booking changes nothing."""
+    lock_rows(Booking, [booking.id])
+    db.session.refresh(booking)
+    if booking.status == BookingStatus.CANCELLED:
+        return booking
+    if not by_staff and booking.session.starts_at <= utcnow():
+        raise _conflict(
+            "session_started",
+            "The session has already started; ask the exhibitor.",
+            "開始済みのため取り消せません。出展者にお問い合わせください。",
+        )
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = utcnow()
+    return booking
+
+
+def set_attended(booking: Booking, attended: bool) -> Booking:
+    """Record that the slot or meeting took place with this attendee (a 商談 held)."""
+    if booking.status != BookingStatus.BOOKED:
+        raise _conflict(
+            "booking_cancelled", "The booking was cancelled.", "この予約は取り消されています。"
+        )
+    if attended and booking.session.starts_at > utcnow():
+        raise _conflict(
+            "session_not_started",
+            "The session has not started yet.",
+            "セッションはまだ開始していません。",
+        )
+    if attended and booking.attended_at is None:
+        booking.attended_at = utcnow()
+    elif not attended:
+        booking.attended_at = None
+    return booking
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+def own_booking(registration: Registration, booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.registration_id != registration.id:
+        raise not_found("Booking", "予約")
+    return booking
+
+
+def staff_booking(user: User, booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        raise not_found("Booking", "予約")
+    check_session_staff(user, booking.session)
+    return booking
+
+
+def registration_bookings(registration: Registration) -> list[Booking]:
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.registration_id == registration.id)
+            .order_by(Booking.created_at, Booking.id)
+        )
+    )
+
+
+def session_bookings_query(session: TimetableSession, args: dict[str, Any]) -> sa.Select[Any]:
+    query = (
+        sa.select(Booking)
+        .where(Booking.session_id == session.id)
+        .order_by(Booking.created_at, Booking.id)
+    )
+    if "status" in args:
+        query = query.where(Booking.status == args["status"])
+    return query

@@ -1,0 +1,1 @@
+"""iCalendar feeds: built by workers into a table of finished bodies, served from it."""

@@ -1,0 +1,136 @@
+"""Feeds go stale in the changing transaction; rebuilds are queued once per burst, debounced,
+and re-driven when lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from eventhub import tasks
+from eventhub.calendars import service
+from eventhub.calendars.models import CalendarFeed
+from eventhub.db import utcnow
+from eventhub.events.models import TimetableSession
+from eventhub.extensions import db
+from tests.calendars.helpers import add_session, edition, feed_url, get_feed, patch_session
+
+REBUILD = "eventhub.calendars.rebuild_feed"
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...]]]:
+    """Tasks queued after commit are recorded instead of run (as if no worker had come yet)."""
+    sent: list[tuple[str, tuple[Any, ...]]] = []
+    monkeypatch.setattr(tasks, "_dispatch", lambda name, args: sent.append((name, args)))
+    return sent
+
+
+def feed_row(app: Any) -> CalendarFeed:
+    with app.app_context():
+        feed = db.session.scalars(sa.select(CalendarFeed)).one()
+        db.session.expunge(feed)
+        return feed
+
+
+def test_a_change_marks_the_feed_stale_and_queues_one_rebuild_per_burst(
+    app, organiser, anonymous, queued
+):
+    ed = edition(organiser)
+    session = add_session(organiser, ed["id"])
+    get_feed(anonymous, feed_url(ed["id"]))  # built on this first request
+    assert feed_row(app).is_stale is False
+
+    for n in range(5):
+        patch_session(organiser, ed["id"], session["id"], title_ja=f"題名 {n}")
+
+    feed = feed_row(app)
+    assert feed.generation == 6
+    assert feed.built_generation == 1
+    assert feed.queued_at is not None
+    assert [q for q in queued if q[0] == REBUILD] == [(REBUILD, (feed.id,))]
+
+
+def test_a_rolled_back_change_marks_nothing(app, organiser, anonymous, queued):
+    ed = edition(organiser)
+    session = add_session(organiser, ed["id"])
+    get_feed(anonymous, feed_url(ed["id"]))
+
+    with app.app_context():
+        row = db.session.get(TimetableSession, session["id"])
+        row.title_ja = "取り消される変更"
+        db.session.flush()
+        db.session.rollback()
+
+    assert feed_row(app).generation == 1
+    assert queued == []
+
+
+def test_the_rebuild_waits_for_a_quiet_moment_but_not_forever(app, organiser, anonymous, queued):
+    ed = edition(organiser)
+    session = add_session(organiser, ed["id"])
+    get_feed(anonymous, feed_url(ed["id"]))
+    patch_session(organiser, ed["id"], session["id"], title_ja="変更")
+    feed_id = feed_row(app).id
+    broker = {**app.config["CELERY"], "task_always_eager": False}
+
+    with app.app_context():
+        app.config["CELERY"], saved = broker, app.config["CELERY"]
+        try:
+            wait = service.rebuild_when_due(feed_id)
+            assert wait is not None
+            assert 0 < wait <= 2.0
+            assert feed_row(app).build_count == 1
+            # Changes kept coming for longer than the longest delay: build now all the same.
+            db.session.execute(
+                sa.update(CalendarFeed).values(stale_since=utcnow() - timedelta(seconds=31))
+            )
+            db.session.commit()
+            assert service.rebuild_when_due(feed_id) is None
+        finally:
+            app.config["CELERY"] = saved
+    feed = feed_row(app)
+    assert (feed.build_count, feed.is_stale, feed.queued_at) == (2, False, None)
+
+
+def test_lost_rebuilds_are_queued_again_by_the_beat(app, organiser, anonymous, queued):
+    ed = edition(organiser)
+    session = add_session(organiser, ed["id"])
+    get_feed(anonymous, feed_url(ed["id"]))
+    patch_session(organiser, ed["id"], session["id"], title_ja="変更")
+    feed_id = feed_row(app).id
+
+    with app.app_context():
+        assert service.redrive_stale() == []  # queued a moment ago: not lost yet
+        assert service.redrive_stale(utcnow() + timedelta(minutes=6)) == [feed_id]
+        assert service.rebuild(feed_id) == "built"
+        assert service.rebuild(feed_id) == "fresh"  # running twice changes nothing
+        assert service.redrive_stale(utcnow() + timedelta(minutes=12)) == []
+    assert feed_row(app).build_count == 2
+
+
+def test_changes_during_a_build_leave_it_stale_and_queue_another(
+    app, organiser, anonymous, queued, monkeypatch
+):
+    ed = edition(organiser)
+    session = add_session(organiser, ed["id"])
+    get_feed(anonymous, feed_url(ed["id"]))
+    patch_session(organiser, ed["id"], session["id"], title_ja="一回目")
+    feed_id = feed_row(app).id
+    real_render = service.render
+
+    def render_then_change(feed: CalendarFeed) -> Any:
+        out = real_render(feed)
+        # Another request commits a change while this build is running.
+        patch_session(organiser, ed["id"], session["id"], title_ja="二回目")
+        return out
+
+    monkeypatch.setattr(service, "render", render_then_change)
+    with app.app_context():
+        assert service.rebuild(feed_id) == "built"
+    feed = feed_row(app)
+    assert feed.is_stale
+    assert feed.queued_at is not None
+    assert queued[-1] == (REBUILD, (feed_id,))

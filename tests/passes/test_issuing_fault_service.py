@@ -159,7 +159,7 @@ class Worker:
 
 @contextlib.contextmanager
 def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
-    database_url = services.fresh_postgres_database(FAULT_DATABASE)
+    database_url = services.fresh_postgres_database(services.per_worker_database(FAULT_DATABASE))
     migrator = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with migrator.app_context():
         services.migrate_to_head()

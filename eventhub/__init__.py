@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.health.api import blp as health_blp
     from eventhub.passes.api import blp as passes_blp
     from eventhub.passes.gate_api import blp as gates_blp
+    from eventhub.tallies.api import blp as tallies_blp
 
     for blueprint in (
         health_blp,
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         gates_blp,
         bookings_blp,
         calendars_blp,
+        tallies_blp,
     ):
         api.register_blueprint(blueprint)
     cli.register(app)

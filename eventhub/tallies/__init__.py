@@ -1,0 +1,1 @@
+"""Attendance tallies: stored per edition, kept current from the scans by workers."""

@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.health.api import blp as health_blp
     from eventhub.passes.api import blp as passes_blp
     from eventhub.passes.gate_api import blp as gates_blp
+    from eventhub.reports.api import blp as reports_blp
     from eventhub.tallies.api import blp as tallies_blp
 
     for blueprint in (
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         gates_blp,
         bookings_blp,
         calendars_blp,
+        reports_blp,
         tallies_blp,
     ):
         api.register_blueprint(blueprint)

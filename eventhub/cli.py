@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import Flask
@@ -11,11 +13,15 @@ from flask.cli import AppGroup
 from eventhub import demo
 from eventhub.accounts import service as accounts
 from eventhub.applications import waitlist
+from eventhub.calendars import service as calendars
 from eventhub.errors import ApiError
 from eventhub.extensions import db
 from eventhub.health import service as health
 from eventhub.notifications import service as notifications
 from eventhub.passes import figures, issuing
+from eventhub.reports import past as past_figures
+from eventhub.reports import service as reports
+from eventhub.tallies import service as tallies
 
 group = AppGroup("eventhub", help="eventhub administration.")
 
@@ -67,7 +73,8 @@ def heartbeat(timeout: float) -> None:
 
 @group.command("redrive")
 def redrive() -> None:
-    """Run the reconcilers once: mail, waitlist offers, pending passes, closing-time exits.
+    """Run the reconcilers once: mail, waitlist offers, pending passes, closing-time exits,
+    stale calendar feeds, tallies of editions under way, report builds.
 
     Beat runs them every minute; on the embedded default (no beat) run this from cron.
     """
@@ -75,10 +82,53 @@ def redrive() -> None:
     expired = waitlist.expire_offers()
     passes = issuing.reissue_stale()
     exits = figures.auto_exit_due()
+    feeds = calendars.redrive_stale()
+    counted = tallies.due()
+    builds = reports.redrive_stale()
     click.echo(
         f"mails re-driven: {len(mails)}; waitlist offers expired: {len(expired)}; "
-        f"passes re-queued: {len(passes)}; let out at closing: {sum(exits.values())}"
+        f"passes re-queued: {len(passes)}; let out at closing: {sum(exits.values())}; "
+        f"calendar feeds re-queued: {len(feeds)}; "
+        f"editions tallied: {sum(len(ids) for ids in counted.values())}; "
+        f"report builds re-queued: {len(builds)}"
     )
+
+
+@group.command("build-report")
+@click.option(
+    "--fiscal-year", "fiscal_year", required=True, type=int, help="E.g. 2021 (令和3年度)."
+)
+@click.option(
+    "--out",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the files.",
+)
+def build_report(fiscal_year: int, folder: Path) -> None:
+    """Build the fiscal year's results report and write every file into a folder."""
+    build = reports.build_now(
+        fiscal_year, on_progress=lambda done, total: click.echo(f"{done}/{total}", err=True)
+    )
+    if build.status != "done":
+        raise click.ClickException(f"report build {build.id} {build.status}: {build.error or ''}")
+    for path in reports.write_files(build.id, folder):
+        click.echo(path)
+
+
+@group.command("import-past-figures")
+@click.argument("csv_file", type=click.File("rb"))
+def import_past_figures(csv_file: BinaryIO) -> None:
+    """Import entered figures of past editions from CSV (all rows or none; re-runs are safe)."""
+    try:
+        result = past_figures.import_csv(csv_file.read())
+    except ApiError as exc:
+        for problem in exc.extra.get("errors", []):
+            where = f"row {problem.get('row') or '-'}, {problem.get('column') or '-'}"
+            click.echo(f"{where}: {problem['message']}", err=True)
+        raise _fail(exc) from exc
+    db.session.commit()
+    click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}")
 
 
 def register(app: Flask) -> None:

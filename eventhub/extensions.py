@@ -51,6 +51,7 @@ TASK_MODULES = (
     "workers.applications",
     "workers.passes",
     "workers.calendars",
+    "workers.reports",
     "workers.tallies",
 )
 

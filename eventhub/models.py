@@ -10,6 +10,7 @@ from eventhub.events import models as events
 from eventhub.health import models as health
 from eventhub.notifications import models as notifications
 from eventhub.passes import models as passes
+from eventhub.reports import models as reports
 from eventhub.tallies import models as tallies
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "health",
     "notifications",
     "passes",
+    "reports",
     "tallies",
 ]

@@ -25,6 +25,8 @@ celery_app.conf.beat_schedule = {
     "passes-auto-exit": {"task": "eventhub.passes.auto_exit_at_close", "schedule": 600.0},
     # Stale calendar feeds whose rebuild was never queued or got lost are queued again.
     "redrive-calendar-feeds": {"task": "eventhub.calendars.redrive_stale", "schedule": 60.0},
+    # Report builds whose task was lost, or whose worker died mid-build, are queued again.
+    "redrive-report-builds": {"task": "eventhub.reports.redrive", "schedule": 60.0},
     # Tallies of editions under way follow the scans; ended editions get a final full count,
     # and full recomputes asked for but lost are queued again.
     "tallies-due": {"task": "eventhub.tallies.due", "schedule": 30.0},

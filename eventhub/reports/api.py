@@ -1,0 +1,229 @@
+"""Results reports for organisers: entered past figures, builds with progress, their files."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+
+from eventhub import japan
+from eventhub.accounts.auth import login_required, require_user
+from eventhub.accounts.models import Role
+from eventhub.errors import PROBLEM_JSON, ApiError, ProblemSchema
+from eventhub.extensions import db
+from eventhub.pagination import page_of, paginate
+from eventhub.reports import past, schemas, service
+from eventhub.reports.models import PastEditionFigures, ReportBuild
+
+blp = Blueprint(
+    "reports",
+    __name__,
+    url_prefix="/api/v1/reports",
+    description="Results reports: past figures, report builds and their files",
+)
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+#: Shown in the browser (and so kept from running anything); the rest download.
+_INLINE = ("text/html", "image/")
+_CSV_BODY = {
+    "description": "A CSV file (UTF-8, with or without BOM), as the body or as the `file` "
+    "part of a form. Headers in Japanese or English: シリーズ/series, 年度/fiscal_year, "
+    "回/edition_no, 開催月/held, 会場/venue, 開催形式/format, 状況/status, 中止理由/reason, "
+    "出展者数/exhibitors, 都道府県/prefectures, 市町村/municipalities, 来場者数/visitors, "
+    "オンライン参加者数/online_participants, 商談数/business_meetings, 備考/note.",
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+    },
+}
+_FILE_DOC = {
+    "description": "The file: HTML, Markdown, CSV, Excel, PNG or SVG",
+    "content": {
+        t: {"schema": {"type": "string", "format": "binary"}}
+        for t in ("text/html", "text/markdown", "text/csv", "image/png", "image/svg+xml")
+    },
+}
+
+
+# Past figures ---------------------------------------------------------------------------------
+
+
+@blp.get("/past-figures")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.PastFiguresListArgs, location="query")
+@blp.response(200, page_of(schemas.PastFiguresOutSchema))
+def list_past_figures(args: dict[str, Any]) -> dict[str, Any]:
+    """Entered figures of editions held before eventhub, by series and fiscal year."""
+    return paginate(past.entries_query(args), args)
+
+
+@blp.post("/past-figures")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.PastFiguresSchema)
+@blp.response(201, schemas.PastFiguresOutSchema)
+@blp.alt_response(
+    409, schema=ProblemSchema, content_type=PROBLEM_JSON, description="past_figures_exist"
+)
+def create_past_figures(data: dict[str, Any]) -> PastEditionFigures:
+    entry = past.create_entry(data)
+    db.session.commit()
+    return entry
+
+
+@blp.get("/past-figures/<int:entry_id>")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.PastFiguresOutSchema)
+def get_past_figures(entry_id: int) -> PastEditionFigures:
+    return past.get_entry(entry_id)
+
+
+@blp.delete("/past-figures/<int:entry_id>")
+@login_required(Role.ORGANISER)
+@blp.response(204)
+def delete_past_figures(entry_id: int) -> None:
+    db.session.delete(past.get_entry(entry_id))
+    db.session.commit()
+
+
+def _uploaded_csv() -> bytes:
+    if request.content_length is not None and request.content_length > MAX_CSV_BYTES:
+        raise ApiError(
+            413, "payload_too_large", "The file is over 2 MiB.", "ファイルが2MiBを超えています。"
+        )
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise ApiError(
+                422,
+                "validation_failed",
+                "Send the CSV as the file part.",
+                "CSVファイルを file として送信してください。",
+                errors=[{"field": "file", "location": "files", "message": "Missing."}],
+            )
+        return upload.read(MAX_CSV_BYTES + 1)
+    if request.mimetype not in ("text/csv", "text/plain", "application/octet-stream"):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send text/csv or a multipart form.",
+            "text/csv またはフォームで送信してください。",
+        )
+    return request.get_data()
+
+
+@blp.post("/past-figures/import")
+@login_required(Role.ORGANISER)
+@blp.doc(requestBody=_CSV_BODY)
+@blp.response(200, schemas.ImportResultSchema)
+@blp.alt_response(
+    422,
+    schema=ProblemSchema,
+    content_type=PROBLEM_JSON,
+    description="invalid_csv: errors lists each problem with its row and column; nothing imported",
+)
+def import_past_figures() -> past.ImportResult:
+    """Import past figures from CSV: all rows or none; importing the same file again is a no-op.
+
+    Rows are keyed by series, fiscal year and edition number (回, 1 by default): a row with a
+    known key replaces that entry, so a corrected file updates what it names.
+    """
+    data = _uploaded_csv()
+    if len(data) > MAX_CSV_BYTES:
+        raise ApiError(
+            413, "payload_too_large", "The file is over 2 MiB.", "ファイルが2MiBを超えています。"
+        )
+    result = past.import_csv(data)
+    db.session.commit()
+    return result
+
+
+# Builds ---------------------------------------------------------------------------------------
+
+
+def _build_view(build: ReportBuild) -> dict[str, Any]:
+    files = []
+    if build.status == "done":
+        files = [
+            {
+                "name": o.name,
+                "content_type": o.content_type,
+                "size": o.size,
+                "sha256": o.sha256,
+                "url": url_for("reports.get_file", build_id=build.id, name=o.name),
+            }
+            for o in service.list_outputs(build.id)
+        ]
+    return {
+        "id": build.id,
+        "fiscal_year": build.fiscal_year,
+        "fiscal_year_label": japan.fiscal_year_label(build.fiscal_year),
+        "status": build.status,
+        "progress": {"done": build.progress_done, "total": build.progress_total},
+        "error": build.error,
+        "url": url_for("reports.get_build", build_id=build.id),
+        "created_at": build.created_at,
+        "started_at": build.started_at,
+        "finished_at": build.finished_at,
+        "files": files,
+    }
+
+
+@blp.post("/builds")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.BuildRequestSchema)
+@blp.response(202, schemas.BuildSchema)
+def start_build(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Start building the fiscal year's report; poll the returned url (also in Location).
+
+    While a build of that year is queued or running, this returns that build.
+    """
+    build, _ = service.request_build(data["fiscal_year"], require_user().id)
+    view = _build_view(build)
+    return view, {"Location": view["url"]}
+
+
+@blp.get("/builds")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.BuildListArgs, location="query")
+@blp.response(200, page_of(schemas.BuildSchema))
+def list_builds(args: dict[str, Any]) -> dict[str, Any]:
+    page = paginate(service.builds_query(args.get("fiscal_year")), args)
+    return {**page, "items": [_build_view(b) for b in page["items"]]}
+
+
+@blp.get("/builds/<int:build_id>")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.BuildSchema)
+def get_build(build_id: int) -> dict[str, Any]:
+    """Status and progress; once done, the files with their urls."""
+    return _build_view(service.get_build(build_id))
+
+
+@blp.get("/builds/<int:build_id>/files/<name>")
+@login_required(Role.ORGANISER)
+@blp.response(200, content_type="text/html")
+@blp.doc(responses={"200": _FILE_DOC})
+def get_file(build_id: int, name: str) -> Response:
+    """One file of a finished build: report-ja.html, report.xlsx, chart-3-visitors-per-day.svg…"""
+    build = service.get_build(build_id)
+    output = service.get_output(build.id, name)
+    filename = f"eventhub-report-FY{build.fiscal_year}-{output.name}"
+    disposition = "inline" if output.content_type.startswith(_INLINE) else "attachment"
+    response = Response(output.content, content_type=output.content_type)
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    # Report files are data: nothing in them may run scripts or load anything from elsewhere.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["ETag"] = f'"{output.sha256}"'
+    return response

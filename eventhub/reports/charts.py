@@ -1,0 +1,149 @@
+"""Bar charts of an edition's figures, as SVG and PNG, with Japanese labels.
+
+Fonts: no CJK font can be assumed on a server, so the charts use IPAexGothic as shipped by
+the matplotlib-fontja package (IPA Font License), registered from the package's folder without
+importing it, because its import changes matplotlib's global settings. SVG keeps text as text
+(svg.fonttype none) so the labels stay searchable and the output is stable for tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from eventhub import japan
+from eventhub.tallies.figures import EditionFigures
+
+FONT_FAMILY = "IPAexGothic"
+_font_lock = threading.Lock()
+_font_ready = False
+_WEEKDAYS = "月火水木金土日"
+
+
+@dataclass(frozen=True)
+class Chart:
+    #: "visitors-per-day", "entries-per-hour" or "exhibitors-by-prefecture".
+    kind: str
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[int, ...]
+
+
+def font_path() -> Path:
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib-fontja is not installed: pip install matplotlib-fontja")
+    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
+
+
+def _ensure_font() -> None:
+    global _font_ready
+    with _font_lock:
+        if not _font_ready:
+            font_manager.fontManager.addfont(str(font_path()))
+            _font_ready = True
+
+
+def _day_label(key: str) -> str:
+    day = date.fromisoformat(key)
+    return f"{day.month}月{day.day}日({_WEEKDAYS[day.weekday()]})"
+
+
+def _hour_label(key: str) -> str:
+    day, hour = key.split("T")
+    parsed = date.fromisoformat(day)
+    return f"{parsed.month}/{parsed.day} {int(hour)}時"
+
+
+def _sorted(mapping: Mapping[str, int]) -> list[tuple[str, int]]:
+    return sorted(mapping.items())
+
+
+def charts_of(figures: EditionFigures) -> list[Chart]:
+    """The three charts of an edition, from its tallies; one with no data is left out."""
+    charts: list[Chart] = []
+    days = _sorted(figures.visitors_by_day)
+    if days:
+        charts.append(
+            Chart(
+                "visitors-per-day",
+                "来場者数（日別） Visitors per day",
+                tuple(_day_label(k) for k, _ in days),
+                tuple(v for _, v in days),
+            )
+        )
+    hours = _sorted(figures.entries_by_hour)
+    if hours:
+        charts.append(
+            Chart(
+                "entries-per-hour",
+                "入場数（時間別） Entries per hour",
+                tuple(_hour_label(k) for k, _ in hours),
+                tuple(v for _, v in hours),
+            )
+        )
+    prefectures = [
+        (int(code), count)
+        for code, count in figures.exhibitors_by_prefecture.items()
+        if code.isdigit() and count
+    ]
+    if prefectures:
+        # JIS order runs north to south: the bars read like a map laid out in a line.
+        prefectures.sort()
+        charts.append(
+            Chart(
+                "exhibitors-by-prefecture",
+                "出展者数（都道府県別） Exhibitors by prefecture",
+                tuple(japan.prefecture(code).name for code, _ in prefectures),
+                tuple(count for _, count in prefectures),
+            )
+        )
+    return charts
+
+
+def _figure(chart: Chart) -> Figure:
+    width = max(6.0, min(16.0, 0.45 * len(chart.labels) + 2))
+    figure = Figure(figsize=(width, 4.2), dpi=100)
+    axes = figure.add_subplot()
+    positions = list(range(len(chart.labels)))
+    bars = axes.bar(positions, chart.values, color="#2f6f9f")
+    axes.bar_label(bars, labels=[japan.format_count(v) for v in chart.values], fontsize=8)
+    axes.set_xticks(positions, chart.labels, rotation=90 if len(chart.labels) > 6 else 0)
+    axes.set_title(chart.title)
+    # Counts are whole: no tick at 2.5 visitors.
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.margins(y=0.15)
+    figure.tight_layout()
+    return figure
+
+
+_RC: dict[str, Any] = {
+    "font.family": [FONT_FAMILY],
+    "svg.fonttype": "none",
+    # A fixed salt gives the same element ids on every run.
+    "svg.hashsalt": "eventhub-report",
+    "axes.unicode_minus": False,
+}
+
+
+def render(chart: Chart) -> tuple[bytes, bytes]:
+    """The chart as (SVG, PNG)."""
+    _ensure_font()
+    with mpl.rc_context(_RC):  # type: ignore[arg-type]
+        figure = _figure(chart)
+        svg, png = io.BytesIO(), io.BytesIO()
+        figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        figure.savefig(png, format="png", metadata={"Software": None})
+    return svg.getvalue(), png.getvalue()

@@ -1,0 +1,291 @@
+"""Report builds: requested by organisers or the CLI, run once by a worker, re-driven if lost.
+
+A request records a queued ``ReportBuild`` in its own transaction and queues
+``eventhub.reports.build`` after the commit. At most one build per fiscal year is queued or
+running (a partial unique index): a second request joins the first. A worker claims the build
+with one conditional UPDATE that bumps ``attempt``; every later write of that worker names the
+attempt, so a worker that was presumed dead and replaced cannot overwrite its successor. The
+files and the ``done`` status are stored in one transaction: a build is complete or absent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from hashlib import sha256
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from eventhub.db import utcnow
+from eventhub.errors import not_found
+from eventhub.extensions import db
+from eventhub.reports import outputs
+from eventhub.reports.models import ACTIVE_BUILD_STATUSES, BuildStatus, ReportBuild, ReportOutput
+from eventhub.tasks import enqueue
+
+log = logging.getLogger(__name__)
+
+BUILD_TASK = "eventhub.reports.build"
+REDRIVE_TASK = "eventhub.reports.redrive"
+#: A build still queued this long after it was queued has lost its task.
+QUEUED_STALE = timedelta(minutes=2)
+#: A running build whose worker has not reported progress for this long is taken over.
+RUNNING_STALE = timedelta(minutes=10)
+
+builds = ReportBuild.__table__
+
+
+class _TakenOver(Exception):  # noqa: N818 - a signal, not an error shown to anyone
+    """Another worker claimed the build after this one was presumed dead."""
+
+
+def _active(fiscal_year: int) -> ReportBuild | None:
+    return db.session.scalars(
+        sa.select(ReportBuild).where(
+            ReportBuild.fiscal_year == fiscal_year,
+            ReportBuild.status.in_(ACTIVE_BUILD_STATUSES),
+        )
+    ).first()
+
+
+def request_build(
+    fiscal_year: int, user_id: int | None, *, queue: bool = True
+) -> tuple[ReportBuild, bool]:
+    """The fiscal year's active build, or a new queued one (True); commits.
+
+    ``queue=False`` leaves the running to the caller (the CLI builds in its own process).
+    """
+    existing = _active(fiscal_year)
+    if existing is not None:
+        db.session.commit()
+        return existing, False
+    build = ReportBuild(fiscal_year=fiscal_year, requested_by_id=user_id, queued_at=utcnow())
+    db.session.add(build)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        # Another request created the year's build between our read and our insert.
+        db.session.rollback()
+        winner = _active(fiscal_year)
+        if winner is None:
+            raise
+        db.session.commit()
+        return winner, False
+    if queue:
+        enqueue(BUILD_TASK, build.id)
+    db.session.commit()
+    return build, True
+
+
+def _claim(build_id: int, now: datetime) -> tuple[int, int] | None:
+    """(attempt, fiscal year) if this worker may run the build now, else None; commits."""
+    row = db.session.execute(
+        sa.update(builds)
+        .where(
+            builds.c.id == build_id,
+            sa.or_(
+                builds.c.status == BuildStatus.QUEUED,
+                sa.and_(
+                    builds.c.status == BuildStatus.RUNNING,
+                    builds.c.heartbeat_at < now - RUNNING_STALE,
+                ),
+            ),
+        )
+        .values(
+            status=BuildStatus.RUNNING,
+            attempt=builds.c.attempt + 1,
+            started_at=now,
+            heartbeat_at=now,
+            progress_done=0,
+            error=None,
+        )
+        .returning(builds.c.attempt, builds.c.fiscal_year)
+    ).first()
+    db.session.commit()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def _mine(build_id: int, attempt: int) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        builds.c.id == build_id,
+        builds.c.attempt == attempt,
+        builds.c.status == BuildStatus.RUNNING,
+    )
+
+
+def _progress(build_id: int, attempt: int, done: int, total: int) -> None:
+    result = db.session.execute(
+        sa.update(builds)
+        .where(_mine(build_id, attempt))
+        .values(progress_done=done, progress_total=total, heartbeat_at=utcnow())
+    )
+    db.session.commit()
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise _TakenOver
+
+
+def _finish(build_id: int, attempt: int, files: list[outputs.Output]) -> bool:
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(builds)
+        .where(_mine(build_id, attempt))
+        .values(
+            status=BuildStatus.DONE,
+            finished_at=now,
+            heartbeat_at=now,
+            progress_done=builds.c.progress_total,
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return False
+    # A taken-over attempt never got here, but a file of an earlier one must not linger.
+    db.session.execute(sa.delete(ReportOutput).where(ReportOutput.build_id == build_id))
+    db.session.add_all(
+        ReportOutput(
+            build_id=build_id,
+            name=f.name,
+            content_type=f.content_type,
+            content=f.content,
+            size=len(f.content),
+            sha256=sha256(f.content).hexdigest(),
+        )
+        for f in files
+    )
+    db.session.commit()
+    return True
+
+
+def _fail(build_id: int, attempt: int, message: str) -> None:
+    db.session.rollback()
+    db.session.execute(
+        sa.update(builds)
+        .where(_mine(build_id, attempt))
+        .values(status=BuildStatus.FAILED, finished_at=utcnow(), error=message[:2000])
+    )
+    db.session.commit()
+
+
+def run_build(
+    build_id: int,
+    now: datetime | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> bool:
+    """Build the report if it is queued (or its worker died); True if this call finished it."""
+    claimed = _claim(build_id, now or utcnow())
+    if claimed is None:
+        log.info("report build not claimable: done, failed or running", extra={"build": build_id})
+        return False
+    attempt, fiscal_year = claimed
+
+    def progress(done: int, total: int) -> None:
+        _progress(build_id, attempt, done, total)
+        if on_progress is not None:
+            on_progress(done, total)
+
+    try:
+        files = outputs.produce(fiscal_year, progress)
+    except _TakenOver:
+        db.session.rollback()
+        log.warning("report build taken over by another worker", extra={"build": build_id})
+        return False
+    except Exception as exc:
+        # Whatever went wrong, the organiser sees a failed build with its reason rather than
+        # a build that stays running; the traceback goes to the log.
+        log.exception("report build failed", extra={"build": build_id})
+        _fail(build_id, attempt, f"{type(exc).__name__}: {exc}")
+        return False
+    return _finish(build_id, attempt, files)
+
+
+def redrive_stale(now: datetime | None = None) -> list[int]:
+    """Queue again builds whose task was lost or whose worker died; commits."""
+    now = now or utcnow()
+    stale = sa.or_(
+        sa.and_(builds.c.status == BuildStatus.QUEUED, builds.c.queued_at < now - QUEUED_STALE),
+        sa.and_(
+            builds.c.status == BuildStatus.RUNNING, builds.c.heartbeat_at < now - RUNNING_STALE
+        ),
+    )
+    ids = list(
+        db.session.scalars(
+            sa.update(builds).where(stale).values(queued_at=now).returning(builds.c.id)
+        )
+    )
+    for build_id in ids:
+        enqueue(BUILD_TASK, build_id)
+    db.session.commit()
+    return sorted(ids)
+
+
+def get_build(build_id: int) -> ReportBuild:
+    build = db.session.get(ReportBuild, build_id)
+    if build is None:
+        raise not_found("Report build", "レポート作成")
+    return build
+
+
+def builds_query(fiscal_year: int | None) -> sa.Select[tuple[ReportBuild]]:
+    query = sa.select(ReportBuild).order_by(ReportBuild.id.desc())
+    if fiscal_year is not None:
+        query = query.where(ReportBuild.fiscal_year == fiscal_year)
+    return query
+
+
+def list_outputs(build_id: int) -> list[ReportOutput]:
+    return list(
+        db.session.scalars(
+            sa.select(ReportOutput)
+            .where(ReportOutput.build_id == build_id)
+            .order_by(ReportOutput.id)
+        )
+    )
+
+
+def get_output(build_id: int, name: str) -> ReportOutput:
+    output = db.session.scalars(
+        sa.select(ReportOutput)
+        .where(ReportOutput.build_id == build_id, ReportOutput.name == name)
+        .options(sa.orm.undefer(ReportOutput.content))
+    ).first()
+    if output is None:
+        raise not_found("Report file", "レポートファイル")
+    return output
+
+
+def build_now(
+    fiscal_year: int,
+    on_progress: Callable[[int, int], None] | None = None,
+    wait: timedelta = timedelta(minutes=10),
+) -> ReportBuild:
+    """Build the report in this process (the CLI), or wait for the worker already on it."""
+    build, _ = request_build(fiscal_year, None, queue=False)
+    build_id = build.id
+    # Claims the build unless a live worker has it; then that worker's result is waited for.
+    run_build(build_id, on_progress=on_progress)
+    deadline = utcnow() + wait
+    while True:
+        db.session.expire_all()
+        build = get_build(build_id)
+        if build.status not in ACTIVE_BUILD_STATUSES or utcnow() > deadline:
+            db.session.commit()
+            return build
+        db.session.commit()
+        time.sleep(0.5)
+
+
+def write_files(build_id: int, folder: Path) -> list[Path]:
+    """Write a finished build's files into ``folder``; each appears whole or not at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for output in list_outputs(build_id):
+        target = folder / output.name
+        partial = folder / f".{output.name}.partial"
+        partial.write_bytes(output.content)
+        os.replace(partial, target)
+        written.append(target)
+    return written

@@ -106,7 +106,7 @@ def upgrade():
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_deals_edition_id'), ['edition_id'], unique=False)
 
-    # A new index on scans; the table itself is not altered (no batch copy on SQLite).
+    # New indexes on scans and registrations; neither table is altered (no batch copy on SQLite).
     op.create_index(
         'ix_scans_edition_id_undo', 'scans', ['edition_id', 'id'], unique=False,
         postgresql_where=sa.text('undoes_id IS NOT NULL'),

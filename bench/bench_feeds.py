@@ -46,6 +46,7 @@ from harness import (
     free_port,
     fresh_database,
     load,
+    pg_server,
     ping_requests,
     repeat,
     request_bytes,
@@ -284,9 +285,7 @@ def main(argv: list[str]) -> int:
     n_sessions = int(argv[1]) if len(argv) > 1 else 10_000
     seconds = float(argv[2]) if len(argv) > 2 else 8.0
     served_sessions = int(argv[3]) if len(argv) > 3 else 200
-    server_url = os.environ.get(
-        "EVENTHUB_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"
-    ).rstrip("/")
+    server_url = pg_server()
     began = time.monotonic()
     database_url = fresh_database(server_url, DATABASE)
     with tempfile.TemporaryDirectory() as tmp:

@@ -42,6 +42,7 @@ from harness import (
     free_port,
     fresh_database,
     load,
+    pg_server,
     ping_requests,
     request_bytes,
     start_gunicorn,
@@ -264,9 +265,7 @@ def report(figures: dict[tuple[str, int], Run]) -> bool:
 def main(argv: list[str]) -> int:
     n_passes = int(argv[1]) if len(argv) > 1 else 30_000
     seconds = float(argv[2]) if len(argv) > 2 else 8.0
-    server_url = os.environ.get(
-        "EVENTHUB_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"
-    ).rstrip("/")
+    server_url = pg_server()
     began = time.monotonic()
     database_url = fresh_database(server_url, DATABASE)
     with tempfile.TemporaryDirectory() as tmp:

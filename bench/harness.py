@@ -208,3 +208,10 @@ def repeat(data: bytes) -> Iterator[bytes]:
 
 def ping_requests() -> Iterator[bytes]:
     return repeat(request_bytes("GET", PING))
+
+
+def pg_server() -> str:
+    """The PostgreSQL server the benches use (``EVENTHUB_BENCH_PG_SERVER``), without a database."""
+    return os.environ.get(
+        "EVENTHUB_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"
+    ).rstrip("/")

@@ -88,7 +88,8 @@ def _scanner() -> scanning.Scanner:
 
 @blp.post("/device/scans")
 @device_required
-@blp.arguments(schemas.ScanRequestSchema)
+# An instance, not the class: webargs would build a new schema for every scan.
+@blp.arguments(schemas.ScanRequestSchema())
 @blp.response(200, schemas.ScanOutcomeSchema)
 def scan(data: dict[str, Any]) -> dict[str, Any]:
     """Scan a pass at the device's gate. A refusal is still 200: ``result`` says which.
@@ -102,7 +103,7 @@ def scan(data: dict[str, Any]) -> dict[str, Any]:
 
 @blp.post("/device/scans/batch")
 @device_required
-@blp.arguments(schemas.BatchRequestSchema)
+@blp.arguments(schemas.BatchRequestSchema())
 @blp.response(200, schemas.BatchResultSchema)
 def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
     """Upload scans made offline: each is applied once, oldest first, however often the

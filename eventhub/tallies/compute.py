@@ -1,16 +1,10 @@
-"""The scan tallies: kept incrementally from new scans, or computed afresh from all of them.
+"""What the two ways of computing the scan tallies share: the scope of a run, upserting
+counts, literals, and the settings of PostgreSQL for statements over many rows.
 
-Both work in a few INSERT … SELECT … GROUP BY statements and never load scans into Python.
-Unique visitors cannot be summed from batch to batch, so the incremental path counts a visitor
-when their entries (overall, on a day, at a gate) go from none to some, and uncounts one when
-an undo takes the last back. Entries overall are kept per pass in ``tally_passes``; entries on
-a day or at a gate before the run are read from the scans already counted, for the batch's
-passes only, by the scans' pass index. (Sets per visitor and day and per visitor and gate cost
-a full recompute more to write than all the rest.) The full path counts straight from all
-scans with GROUP BY: two computations, which the property test holds to the same numbers.
-
-Each run reads its scans once, joined to passes and registrations: an incremental run into a
-temporary table its statements share (dropped at commit), a full run into a MATERIALIZED CTE.
+The scan tallies are kept incrementally from new scans (:mod:`eventhub.tallies.incremental`)
+or computed afresh from all of them (:mod:`eventhub.tallies.recount`). Both work in a few
+INSERT … SELECT … GROUP BY statements and never load scans into Python; the property test
+holds the two to the same numbers.
 """
 
 from __future__ import annotations
@@ -22,13 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.extensions import db
-from eventhub.tallies import sql
-from eventhub.tallies.models import (
-    SCAN_DIMENSIONS,
-    Dimension,
-    TallyBreakdown,
-    TallyPass,
-)
+from eventhub.tallies.models import Dimension, TallyBreakdown, TallyPass
 
 breakdowns = cast(sa.Table, TallyBreakdown.__table__)
 tally_passes = cast(sa.Table, TallyPass.__table__)
@@ -44,8 +32,12 @@ class Scope:
     zone_offsets: list[tuple[int, int]]
 
 
+def is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _insert(table: sa.Table) -> Any:
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         return postgresql.insert(table)
     return sqlite.insert(table)
 
@@ -63,343 +55,29 @@ def add_into(table: sa.Table, keys: list[str], value: str, rows: sa.Select[Any])
     db.session.execute(stmt)
 
 
-def _edition(scope: Scope) -> sa.ColumnElement[int]:
+def edition(scope: Scope) -> sa.ColumnElement[int]:
     return sa.literal_column(str(int(scope.edition_id)), sa.Integer)
 
 
-def _text(value: str) -> sa.ColumnElement[str]:
+def text(value: str) -> sa.ColumnElement[str]:
     return sa.literal(value, sa.String)
 
 
-#: The run's effects, staged once (a private metadata: not a table of the schema).
-staged = sa.Table(
-    "tally_staged_effects",
-    sa.MetaData(),
-    sa.Column("pass_id", sa.Integer, nullable=False),
-    sa.Column("weight", sa.Integer, nullable=False),
-    sa.Column("staff", sa.Boolean, nullable=False),
-    sa.Column("attendee_type", sa.String(20)),
-    sa.Column("prefecture_code", sa.Integer),
-    sa.Column("day", sa.Integer, nullable=False),
-    sa.Column("hour", sa.Integer, nullable=False),
-    sa.Column("gate_id", sa.Integer, nullable=False),
-    prefixes=["TEMPORARY"],
-    postgresql_on_commit="DROP",
-)
-
-
-def _postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def _effect_rows(scope: Scope) -> sa.Select[Any]:
-    """The range's effects with holder, local day and hour, and gate (0: none)."""
-    base = sql.with_holders(sql.effects(scope.edition_id, scope.low, scope.high)).subquery("held")
-    local = sql.local_seconds(base.c.scanned_at, scope.zone_offsets)
+def counts(scope: Scope, dimension: Dimension, key: Any, value: Any) -> sa.Select[Any]:
+    """A SELECT of breakdown rows: the edition, ``dimension``, ``key`` and ``value``."""
     return sa.select(
-        base.c.pass_id,
-        base.c.weight,
-        base.c.staff,
-        base.c.attendee_type,
-        base.c.prefecture_code,
-        sql.floor_div(local, sql.DAY).label("day"),
-        sql.floor_div(local, sql.HOUR).label("hour"),
-        sa.func.coalesce(base.c.gate_id, 0).label("gate_id"),
+        edition(scope).label("edition_id"),
+        text(dimension.value).label("dimension"),
+        key.label("key"),
+        value.label("value"),
     )
 
 
-def _settings() -> None:
-    if _postgresql():
+def settings() -> None:
+    if is_postgresql():
         # The aggregates of a full run hash a few hundred thousand rows: in memory, not in
         # sorted runs on disk (the default 4 MB spills). Local to this transaction.
         db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
         # JIT compiles these statements for their estimated cost, and the compiling cost more
         # than the running (0.1 to 0.6 s a statement, measured): plain execution is enough.
         db.session.execute(sa.text("SET LOCAL jit = off"))
-
-
-def _stage(scope: Scope) -> sa.Table:
-    """Read the range's effects once into a temporary table the run's statements share."""
-    connection = db.session.connection()
-    _settings()
-    if not _postgresql():
-        # SQLite keeps a temporary table until the connection closes: one left by a run that
-        # failed before its end must go. (PostgreSQL drops it at commit and at rollback.)
-        staged.drop(connection, checkfirst=True)
-    staged.create(connection)
-    rows = _effect_rows(scope)
-    db.session.execute(sa.insert(staged).from_select(list(rows.selected_columns.keys()), rows))
-    if _postgresql():
-        # Statistics, so that grouping and joining the staged rows are planned for their size.
-        db.session.execute(sa.text(f"ANALYZE {staged.name}"))
-    return staged
-
-
-def _unstage() -> None:
-    if not _postgresql():
-        staged.drop(db.session.connection())
-
-
-def _counts(scope: Scope, dimension: Dimension, key: Any, value: Any) -> sa.Select[Any]:
-    return sa.select(
-        _edition(scope).label("edition_id"),
-        _text(dimension.value).label("dimension"),
-        key.label("key"),
-        value.label("value"),
-    )
-
-
-def _entries_by_hour(scope: Scope, eff: sa.Table) -> None:
-    """Entries per hour and in all: sums, added to the stored ones."""
-    hours = (
-        sa.select(eff.c.hour, sa.func.sum(eff.c.weight).label("delta"))
-        .where(sa.not_(eff.c.staff))
-        .group_by(eff.c.hour)
-        .subquery("hours")
-    )
-    by_hour = _counts(scope, Dimension.ENTRY_HOUR, sql.hour_key(hours.c.hour), hours.c.delta)
-    total = sa.select(sa.func.sum(hours.c.delta).label("delta")).subquery("total")
-    in_all = _counts(scope, Dimension.ENTRIES, _text("all"), total.c.delta)
-    rows = sa.union_all(
-        by_hour.where(hours.c.delta != 0), in_all.where(total.c.delta != 0)
-    ).subquery()
-    add_into(breakdowns, ["edition_id", "dimension", "key"], "value", sa.select(*rows.c))
-
-
-# Incremental -----------------------------------------------------------------------------------
-
-
-def _became(old: Any, new: Any) -> sa.ColumnElement[int]:
-    """+1 when a pass's entries go from none to some, -1 when they go back to none, else 0."""
-    return sa.case((new > 0, 1), else_=0) - sa.case((old > 0, 1), else_=0)
-
-
-def _visitor_transitions(scope: Scope, eff: sa.Table) -> None:
-    delta = (
-        sa.select(
-            eff.c.pass_id,
-            eff.c.staff,
-            eff.c.attendee_type,
-            eff.c.prefecture_code,
-            sa.func.sum(eff.c.weight).label("delta"),
-        )
-        .group_by(eff.c.pass_id, eff.c.staff, eff.c.attendee_type, eff.c.prefecture_code)
-        .subquery("delta")
-    )
-    known = tally_passes
-    old = sa.func.coalesce(known.c.entries, 0)
-    first_seen = known.c.pass_id.is_(None)
-    joined = (
-        sa.select(
-            # A pass is counted under what it was counted under before, so an undo takes it
-            # from the same type and prefecture even if its registration has changed since.
-            sa.case((first_seen, delta.c.staff), else_=known.c.staff).label("staff"),
-            sa.case((first_seen, delta.c.attendee_type), else_=known.c.attendee_type).label(
-                "attendee_type"
-            ),
-            sa.case((first_seen, delta.c.prefecture_code), else_=known.c.prefecture_code).label(
-                "prefecture_code"
-            ),
-            _became(old, old + delta.c.delta).label("change"),
-        )
-        .select_from(delta)
-        .outerjoin(
-            known,
-            sa.and_(known.c.edition_id == scope.edition_id, known.c.pass_id == delta.c.pass_id),
-        )
-        .cte("transitions")
-    )
-    visitors = sa.not_(joined.c.staff)
-    change = sa.func.sum(joined.c.change)
-    type_key = joined.c.attendee_type
-    prefecture = sql.prefecture_key(joined.c.prefecture_code)
-    rows = sa.union_all(
-        _counts(scope, Dimension.VISITORS, _text("all"), change)
-        .where(visitors)
-        .having(change != 0),
-        _counts(scope, Dimension.VISITOR_TYPE, type_key, change)
-        .where(visitors)
-        .group_by(type_key)
-        .having(change != 0),
-        _counts(scope, Dimension.VISITOR_PREFECTURE, prefecture, change)
-        .where(visitors)
-        .group_by(prefecture)
-        .having(change != 0),
-    )
-    add_into(breakdowns, ["edition_id", "dimension", "key"], "value", sa.select(rows.subquery()))
-    add_into(
-        tally_passes,
-        ["edition_id", "pass_id"],
-        "entries",
-        sa.select(
-            _edition(scope).label("edition_id"),
-            delta.c.pass_id,
-            delta.c.staff,
-            delta.c.attendee_type,
-            delta.c.prefecture_code,
-            delta.c.delta.label("entries"),
-        ),
-    )
-
-
-def _counted_before(scope: Scope, delta: sa.Subquery, column: str) -> tuple[Any, list[Any]]:
-    """The conditions that make a scan one of a (pass, ``column``) row's entries before this
-    run: among the scans already counted (ids up to ``low``), on that day or at that gate, and
-    not undone by then. Correlated to the row and sought by the scans' (pass, scanned_at)
-    index, so only the batch's passes are read, and for a day only that day's scans."""
-    counted = sql.scans.alias("counted")
-    undo = sql.scans.alias("later_undo")
-    conditions: list[Any] = [
-        counted.c.pass_id == delta.c.pass_id,
-        counted.c.edition_id == scope.edition_id,
-        counted.c.id <= scope.low,
-        counted.c.result.in_(sql.ENTRY_RESULTS),
-        counted.c.method.in_(sql.ENTRY_METHODS),
-    ]
-    if column == "day":
-        local = sql.local_seconds(counted.c.scanned_at, scope.zone_offsets)
-        conditions.append(sql.floor_div(local, sql.DAY) == delta.c.day)
-        # The same day as an index range on scanned_at, widened by the zone's offsets.
-        conditions.extend(sql.utc_range(delta.c.day, sql.DAY, scope.zone_offsets, counted))
-    else:
-        conditions.append(sa.func.coalesce(counted.c.gate_id, 0) == delta.c.gate_id)
-    undone = sa.exists().where(
-        undo.c.undoes_id == counted.c.id, undo.c.id <= scope.low, undo.c.method == "undo"
-    )
-    conditions.append(sa.not_(undone))
-    return counted, conditions
-
-
-def _per_transitions(
-    scope: Scope, eff: sa.Table, column: str, dimension: Dimension, key: Any
-) -> None:
-    """Visitors counted per ``column`` (day or gate): +1 where a visitor's entries there go
-    from none to some, -1 where undos take the last one back."""
-    delta = (
-        sa.select(eff.c.pass_id, eff.c[column], sa.func.sum(eff.c.weight).label("delta"))
-        .where(sa.not_(eff.c.staff))
-        .group_by(eff.c.pass_id, eff.c[column])
-        .subquery("delta")
-    )
-    counted, before = _counted_before(scope, delta, column)
-    old = sa.select(sa.func.count()).select_from(counted).where(*before).scalar_subquery()
-    some = sa.exists().where(*before)
-    d = delta.c.delta
-    # _became(old, old + d) with one lookup a row, and for additions (nearly all) one that
-    # stops at the first entry found: entries never go below none (an undo takes back an
-    # entry counted before or in this batch), so adding makes a visitor of one who had none
-    # there, and taking away unmakes one left with none.
-    became = sa.case(
-        (d > 0, sa.case((some, 0), else_=1)),
-        (d < 0, sa.case((old + d <= 0, -1), else_=0)),
-        else_=0,
-    )
-    joined = sa.select(delta.c[column], became.label("change")).subquery("transitions")
-    change = sa.func.sum(joined.c.change)
-    # No HAVING change <> 0: it would repeat the lookups (PostgreSQL inlines the subquery into
-    # each use of the sum); a count left at zero is deleted at the end of the run anyway.
-    add_into(
-        breakdowns,
-        ["edition_id", "dimension", "key"],
-        "value",
-        _counts(scope, dimension, key(joined.c[column]), change).group_by(joined.c[column]),
-    )
-
-
-def add_range(scope: Scope) -> None:
-    """Add the effects of the scans in the scope to the stored passes and counts."""
-    if scope.high <= scope.low:
-        return
-    if _postgresql():
-        # A batch touches a few of the edition's passes: every join goes by an index, so the
-        # run costs what its scans do. Hash joins would read whole tables (tally_passes,
-        # passes, registrations) whenever their statistics are stale, as right after a full
-        # recompute replaced tally_passes: 50 to 115 ms a statement, measured, however small
-        # the batch. Local to this transaction.
-        db.session.execute(sa.text("SET LOCAL enable_hashjoin = off"))
-        db.session.execute(sa.text("SET LOCAL enable_mergejoin = off"))
-    eff = _stage(scope)
-    _entries_by_hour(scope, eff)
-    _visitor_transitions(scope, eff)
-    _per_transitions(scope, eff, "day", Dimension.VISITOR_DAY, sql.day_key)
-    _per_transitions(scope, eff, "gate_id", Dimension.VISITOR_GATE, sql.text_key)
-    _unstage()
-    # A count brought back to zero by undos is no count at all, as in a full recompute.
-    db.session.execute(
-        sa.delete(breakdowns).where(
-            breakdowns.c.edition_id == scope.edition_id,
-            breakdowns.c.dimension.in_([d.value for d in SCAN_DIMENSIONS]),
-            breakdowns.c.value == 0,
-        )
-    )
-
-
-# Full ------------------------------------------------------------------------------------------
-
-
-def rebuild(scope: Scope) -> None:
-    """Forget the edition's passes and scan counts, and compute them from the scans in scope.
-
-    The scans are read once, into a MATERIALIZED common table expression: kept in memory for
-    the statement, where a temporary table would write and read back a few hundred thousand
-    rows. On PostgreSQL one statement stores the passes seen (a data-modifying CTE) and every
-    count; SQLite, which has no data-modifying CTEs, runs the two as two statements."""
-    db.session.execute(sa.delete(tally_passes).where(tally_passes.c.edition_id == scope.edition_id))
-    db.session.execute(
-        sa.delete(breakdowns).where(
-            breakdowns.c.edition_id == scope.edition_id,
-            breakdowns.c.dimension.in_([d.value for d in SCAN_DIMENSIONS]),
-        )
-    )
-    if scope.high <= scope.low:
-        return
-    _settings()
-    eff = _effect_rows(scope).cte("eff").prefix_with("MATERIALIZED")
-    total = sa.func.sum(eff.c.weight)
-    holder = [eff.c.pass_id, eff.c.staff, eff.c.attendee_type, eff.c.prefecture_code]
-    seen = (
-        sa.select(*holder, total.label("entries")).group_by(*holder).having(total > 0).cte("seen")
-    )
-    fill = sa.insert(tally_passes).from_select(
-        ["edition_id", "pass_id", "staff", "attendee_type", "prefecture_code", "entries"],
-        sa.select(_edition(scope).label("edition_id"), *seen.c),
-    )
-    visitor = sa.not_(eff.c.staff)
-    hours = (
-        sa.select(eff.c.hour, total.label("delta"))
-        .where(visitor)
-        .group_by(eff.c.hour)
-        .subquery("hours")
-    )
-    per = {
-        column: sa.select(eff.c.pass_id, eff.c[column])
-        .where(visitor)
-        .group_by(eff.c.pass_id, eff.c[column])
-        .having(total > 0)
-        .subquery(f"per_{column}")
-        for column in ("day", "gate_id")
-    }
-    n = sa.func.count()
-    counted = sa.not_(seen.c.staff)
-    type_key = seen.c.attendee_type
-    prefecture = sql.prefecture_key(seen.c.prefecture_code)
-    day, gate = per["day"].c.day, per["gate_id"].c.gate_id
-    rows = sa.union_all(
-        _counts(scope, Dimension.ENTRY_HOUR, sql.hour_key(hours.c.hour), hours.c.delta).where(
-            hours.c.delta != 0
-        ),
-        _counts(scope, Dimension.ENTRIES, _text("all"), total).where(visitor).having(total != 0),
-        _counts(scope, Dimension.VISITORS, _text("all"), n).where(counted).having(n > 0),
-        _counts(scope, Dimension.VISITOR_TYPE, type_key, n).where(counted).group_by(type_key),
-        _counts(scope, Dimension.VISITOR_PREFECTURE, prefecture, n)
-        .where(counted)
-        .group_by(prefecture),
-        _counts(scope, Dimension.VISITOR_DAY, sql.day_key(day), n).group_by(day),
-        _counts(scope, Dimension.VISITOR_GATE, sql.text_key(gate), n).group_by(gate),
-    ).subquery()
-    count = sa.insert(breakdowns).from_select(list(rows.c.keys()), sa.select(rows))
-    if _postgresql():
-        db.session.execute(count.add_cte(fill.cte("fill")))
-    else:
-        db.session.execute(fill)
-        db.session.execute(count)

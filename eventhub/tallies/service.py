@@ -24,7 +24,7 @@ from eventhub.errors import not_found
 from eventhub.events.models import Edition, EditionStatus
 from eventhub.extensions import db
 from eventhub.passes.models import Gate, Scan
-from eventhub.tallies import compute, sql, static
+from eventhub.tallies import compute, incremental, recount, sql, static
 from eventhub.tallies.figures import EditionFigures
 from eventhub.tallies.models import Dimension, EditionTally, TallyBreakdown
 
@@ -124,9 +124,9 @@ def _recompute(edition_id: int, full: bool, now: datetime | None, settle: timede
     watermark = _lock(edition_id)
     high = _horizon(edition_id, watermark, now, settle)
     if full:
-        compute.rebuild(_scope(edition, 0, high))
+        recount.rebuild(_scope(edition, 0, high))
     else:
-        compute.add_range(_scope(edition, watermark, high))
+        incremental.add_range(_scope(edition, watermark, high))
     values = static.refresh(edition_id, edition.format)
     values["watermark"] = high
     if full:

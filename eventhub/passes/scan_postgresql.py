@@ -80,6 +80,19 @@ _WRITES = {
 }
 
 
+def _release_session() -> None:
+    """End the request session's transaction, so the scan holds one pooled connection, not two.
+
+    The session may hold a connection from the device lookup. Taking a second one while holding
+    the first can starve the pool: 15 threads of one process each holding one and waiting for
+    another never get it. The session only ever read here; a pending write would be lost, so
+    it is refused loudly instead.
+    """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("a scan must not run with unflushed changes in the session")
+    db.session.rollback()
+
+
 def scan(
     scanner: Scanner,
     verdict: TokenClaims | ScanResult,
@@ -87,21 +100,22 @@ def scan(
     at: datetime,
     nonce: str,
 ) -> Outcome:
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        if isinstance(verdict, ScanResult):
-            outcome, change = Outcome(verdict), None
-        else:
-            outcome, change = decide(
-                conn.execute,
-                "postgresql",
-                scanner.edition_id,
-                verdict.pass_id,
-                verdict.serial,
-                direction,
-                at,
-            )
-        values = scan_values(scanner, outcome, direction, at, nonce)
-        try:
+    _release_session()
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if isinstance(verdict, ScanResult):
+                outcome, change = Outcome(verdict), None
+            else:
+                outcome, change = decide(
+                    conn.execute,
+                    "postgresql",
+                    scanner.edition_id,
+                    verdict.pass_id,
+                    verdict.serial,
+                    direction,
+                    at,
+                )
+            values = scan_values(scanner, outcome, direction, at, nonce)
             if change is None:
                 scan_id = conn.execute(INSERT_SCAN, values).scalar_one()
                 return replace(outcome, scan_id=scan_id)
@@ -114,9 +128,10 @@ def scan(
                 "unchanged": change.unchanged.value,
             }
             row = conn.execute(_WRITES[id(change.statement)], params).one()
-        except IntegrityError:
-            stored = answered_before(scanner, nonce)
-            if stored is None:
-                raise  # not a repeated nonce: a real integrity problem
-            return stored
+    except IntegrityError:
+        # Looked up once the connection is back in the pool, for the same reason as above.
+        stored = answered_before(scanner, nonce)
+        if stored is None:
+            raise  # not a repeated nonce: a real integrity problem
+        return stored
     return replace(outcome, result=ScanResult(row.result), scan_id=row.id)

@@ -65,9 +65,10 @@ def section(language: str, facts: SeriesFacts, heading: str, fiscal_year: int) -
             lines.append(entry)
             continue
         groups.setdefault(key, []).append(entry)
-        if key not in notes:
-            note = (edition.note_en or edition.note_ja) if language == "en" else key
-            notes[key] = forms.note(note or key)
+        # Years share a note by its Japanese text; the English one may be entered on any of
+        # them, and a note nobody translated is printed in Japanese rather than dropped.
+        if language == "en" and edition.note_en and key not in notes:
+            notes[key] = forms.note(edition.note_en)
     footnotes: list[str] = []
     entered = facts.years_from(Source.ENTERED)
     if entered:
@@ -83,7 +84,7 @@ def section(language: str, facts: SeriesFacts, heading: str, fiscal_year: int) -
         slug=facts.slug,
         heading=heading,
         lines=tuple(lines),
-        groups=tuple(Group(notes[k], tuple(v)) for k, v in groups.items()),
+        groups=tuple(Group(notes.get(k) or forms.note(k), tuple(v)) for k, v in groups.items()),
         footnotes=tuple(footnotes),
         editions=editions,
     )

@@ -11,6 +11,7 @@ from eventhub.extensions import db
 from eventhub.reports import outputs
 from eventhub.reports.document import document
 from eventhub.reports.models import PastEditionFigures
+from eventhub.reports.render import to_html, to_markdown
 from tests.reports import reference
 from tests.reports.helpers import PAST, import_csv
 
@@ -33,6 +34,52 @@ def test_imported_reference_years_give_the_published_lists(app, organiser):
     assert [line.text for line in national.groups[0].lines] == reference.NATIONAL_ZONE_GROUP_JA
     assert [line.text for line in takumi.lines] == reference.TAKUMI_JA
     assert [line.text for line in mokucolle.lines] == reference.MOKUCOLLE_JA
+
+
+FOOD_FAIR_EN = (
+    "FY2018–FY2020: held as the National Food Industry Fair, with food exhibitors from"
+    " across Japan."
+)
+
+
+def test_an_english_note_column_gives_the_english_report_its_note(app, organiser):
+    # The reference file with 備考（英語） added: the food fair years translated, 2017 given a
+    # note of its own that nobody translated.
+    rows = reference.CSV_JA.splitlines()
+    header = rows[0] + ",備考（英語）"
+    body = [
+        row + (f',"{FOOD_FAIR_EN}"' if row.endswith(reference.FOOD_FAIR) else ",")
+        for row in rows[1:]
+    ]
+    body[0] = body[0].replace(",118,37道府県,6市,,,,,", ",118,37道府県,6市,,,,初回,")
+    response = import_csv(organiser, "\n".join([header, *body]) + "\n")
+    assert response.status_code == 200, response.json
+    listed = {(e["series"], e["fiscal_year"]): e for e in organiser.get(PAST).json["items"]}
+    assert listed[("national-zone", 2019)]["note_en"] == FOOD_FAIR_EN
+    assert listed[("national-zone", 2017)]["note_ja"] == "初回"
+    assert listed[("national-zone", 2017)]["note_en"] is None
+    with app.app_context():
+        series = outputs.series_facts(2021, [])
+        english = document("en", 2021, series, HEADINGS)
+        japanese = document("ja", 2021, series, HEADINGS)
+    national = english.sections[0]
+    assert [g.note for g in national.groups] == ["※ 初回", f"※ {FOOD_FAIR_EN}"]
+    assert [line.fiscal_year for line in national.groups[1].lines] == [2018, 2019, 2020]
+    assert [g.note for g in japanese.sections[0].groups] == ["※ 初回", f"※ {reference.FOOD_FAIR}"]
+    markdown = to_markdown(english, {}).decode()
+    assert f"※ {FOOD_FAIR_EN}\n" in markdown
+    assert "※ 初回\n" in markdown
+    assert reference.FOOD_FAIR not in markdown
+    html = to_html(english, {}).decode()
+    assert f'<p class="note">※ {FOOD_FAIR_EN}</p>' in html
+    assert '<p class="note">※ 初回</p>' in html
+
+
+def test_the_english_note_header_in_english(organiser):
+    text = "series,fiscal_year,exhibitors,note,note_en\ntakumi,FY2016,70,初出展,First year\n"
+    assert import_csv(organiser, text).status_code == 200
+    (entry,) = organiser.get(PAST).json["items"]
+    assert (entry["note_ja"], entry["note_en"]) == ("初出展", "First year")
 
 
 def test_the_report_of_an_earlier_year_stops_at_that_year(app, organiser):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -61,6 +62,25 @@ def test_english_says_the_same():
         " and manufacturing from 10 prefectures on its website (December)"
     )
     assert mokucolle.footnotes == ("※ FY2017–FY2020: figures entered from past records.",)
+
+
+def test_english_notes_and_japanese_ones_nobody_translated():
+    food_fair_en = "Held as the National Food Industry Fair"
+    national = [
+        # The English note entered on one year of the group serves all of them.
+        e if e.fiscal_year != 2019 else replace(e, note_en=food_fair_en)
+        for e in reference.NATIONAL_ZONE
+    ]
+    national[0] = replace(national[0], note_ja="初回")
+    (section,) = document("en", 2021, [merge("national-zone", [], national)], HEADINGS).sections
+    assert [g.note for g in section.groups] == ["※ 初回", f"※ {food_fair_en}"]
+    assert [[line.fiscal_year for line in g.lines] for g in section.groups] == [
+        [2017],
+        [2018, 2019, 2020],
+    ]
+    assert [line.fiscal_year for line in section.lines] == [2021]
+    (ja,) = document("ja", 2021, [merge("national-zone", [], national)], HEADINGS).sections
+    assert [g.note for g in ja.groups] == ["※ 初回", f"※ {reference.FOOD_FAIR}"]
 
 
 @pytest.mark.parametrize(

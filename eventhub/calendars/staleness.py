@@ -69,50 +69,26 @@ class Touched:
     def condition(self) -> sa.ColumnElement[bool]:
         feed = CalendarFeed
         sessions, applications = TimetableSession, Application
-        exhibitors: list[Any] = [sorted(self.organisations)]
-        if self.edition_people or self.applicants_of:
-            editions = sorted(self.edition_people | self.applicants_of)
-            exhibitors.append(
-                sa.select(applications.organisation_id).where(applications.edition_id.in_(editions))
-            )
-        if self.edition_people:
-            exhibitors.append(
-                sa.select(sessions.organisation_id).where(
-                    sessions.edition_id.in_(sorted(self.edition_people))
-                )
-            )
-        if self.session_owners:
-            exhibitors.append(
-                sa.select(sessions.organisation_id).where(
-                    sessions.id.in_(sorted(self.session_owners))
-                )
-            )
-        if self.applications:
-            exhibitors.append(
-                sa.select(applications.organisation_id).where(
-                    applications.id.in_(sorted(self.applications))
-                )
-            )
-        attendees: list[Any] = [sorted(self.registrations)]
-        if self.edition_people:
-            attendees.append(
-                sa.select(Registration.id).where(
-                    Registration.edition_id.in_(sorted(self.edition_people))
-                )
-            )
-        if self.session_bookers:
-            attendees.append(
-                sa.select(Booking.registration_id).where(
-                    Booking.session_id.in_(sorted(self.session_bookers))
-                )
-            )
-        timetables: list[Any] = [sorted(self.timetables | self.edition_people)]
-        if self.organisation_timetables:
-            timetables.append(
-                sa.select(sessions.edition_id).where(
-                    sessions.organisation_id.in_(sorted(self.organisation_timetables))
-                )
-            )
+        exhibitors: list[Any] = [
+            sorted(self.organisations),
+            _where_in(
+                applications.organisation_id,
+                applications.edition_id,
+                self.edition_people | self.applicants_of,
+            ),
+            _where_in(sessions.organisation_id, sessions.edition_id, self.edition_people),
+            _where_in(sessions.organisation_id, sessions.id, self.session_owners),
+            _where_in(applications.organisation_id, applications.id, self.applications),
+        ]
+        attendees: list[Any] = [
+            sorted(self.registrations),
+            _where_in(Registration.id, Registration.edition_id, self.edition_people),
+            _where_in(Booking.registration_id, Booking.session_id, self.session_bookers),
+        ]
+        timetables: list[Any] = [
+            sorted(self.timetables | self.edition_people),
+            _where_in(sessions.edition_id, sessions.organisation_id, self.organisation_timetables),
+        ]
         return sa.or_(
             sa.and_(feed.kind == FeedKind.EDITION, _any_in(feed.edition_id, timetables)),
             sa.and_(feed.kind == FeedKind.SERIES, feed.series_id.in_(sorted(self.series))),
@@ -124,8 +100,13 @@ class Touched:
         )
 
 
+def _where_in(column: Any, key: Any, ids: set[int]) -> sa.Select[Any] | None:
+    """``SELECT column WHERE key IN ids``, or None when there are no ids to look for."""
+    return sa.select(column).where(key.in_(sorted(ids))) if ids else None
+
+
 def _any_in(column: Any, sources: list[Any]) -> sa.ColumnElement[bool]:
-    return sa.or_(*(column.in_(source) for source in sources))
+    return sa.or_(*(column.in_(source) for source in sources if source is not None))
 
 
 def _values(obj: Any, attr: str) -> set[int]:

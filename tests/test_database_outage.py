@@ -7,6 +7,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from eventhub.extensions import db
+from eventhub.passes import device_auth, signing
+from eventhub.passes.models import Scan
+from tests.conftest import Api
+from tests.passes.gate_helpers import DAY1_MORNING, SCANS, edition, issue_pass, make_device
 
 pytestmark = pytest.mark.service
 
@@ -43,4 +47,32 @@ def test_a_lost_connection_answers_503_then_the_pool_recovers(service_app: Flask
 
     assert client.get("/api/v1/series").status_code == 200
     with service_app.app_context():
+        db.session.remove()
+
+
+def test_a_scan_on_a_lost_connection_answers_503_and_the_retry_is_counted_once(
+    service_app: Flask, service_organiser: Api
+) -> None:
+    """The scan path talks to psycopg directly (scan_batches): same 503, same recovery."""
+    signing.forget()
+    device_auth.forget()
+    ed = edition(service_organiser)
+    device = make_device(service_organiser, ed["id"])
+    issued = issue_pass(service_app, ed["id"])
+    body = {"token": issued.token, "nonce": "outage-1", "scanned_at": DAY1_MORNING}
+    assert device.post(SCANS, json={**body, "nonce": "outage-0"}).json["result"] == "admitted"
+    assert _kill_the_apps_connections(service_app) >= 1
+
+    lost = device.post(SCANS, json={**body, "direction": "exit"})
+    assert lost.status_code == 503, lost.json
+    assert lost.json["code"] == "database_unavailable"
+
+    retried = device.post(SCANS, json={**body, "direction": "exit"})
+    assert retried.status_code == 200, retried.json
+    assert retried.json["result"] == "exited"
+    with service_app.app_context():
+        scans = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Scan).where(Scan.pass_id == issued.id)
+        )
+        assert scans == 2
         db.session.remove()

@@ -28,7 +28,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from eventhub.passes.tokens import KID_SIZE, ForgedToken, ForgeReason, TokenClaims, sign, verify
+from eventhub.passes.tokens import (
+    KID_SIZE,
+    ForgedToken,
+    ForgeReason,
+    TokenClaims,
+    read_unverified,
+    sign,
+    verify,
+)
 
 __all__ = [
     "KeyDecryptionError",
@@ -213,6 +221,14 @@ class KeyRing:
         # Only a leaked or misused key signs for another edition; no real pass does.
         if claims.edition_id != self.edition_id:
             raise ForgedToken(ForgeReason.EDITION_MISMATCH)
+        return claims
+
+    def read_unverified(self, token: str) -> TokenClaims | None:
+        """``tokens.read_unverified`` for this edition's passes: only to compare with the token
+        stored for the pass; anything else must ``verify``."""
+        claims = read_unverified(token, self._public_keys)
+        if claims is None or claims.edition_id != self.edition_id:
+            return None
         return claims
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:

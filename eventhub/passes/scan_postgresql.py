@@ -80,7 +80,7 @@ _WRITES = {
 }
 
 
-def _release_session() -> None:
+def release_session() -> None:
     """End the request session's transaction, so the scan holds one pooled connection, not two.
 
     The session may hold a connection from the device lookup. Taking a second one while holding
@@ -88,6 +88,8 @@ def _release_session() -> None:
     another never get it. The session only ever read here; a pending write would be lost, so
     it is refused loudly instead.
     """
+    if not db.session.registry.has():
+        return  # the request never opened one
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("a scan must not run with unflushed changes in the session")
     db.session.rollback()
@@ -100,7 +102,7 @@ def scan(
     at: datetime,
     nonce: str,
 ) -> Outcome:
-    _release_session()
+    release_session()
     try:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if isinstance(verdict, ScanResult):

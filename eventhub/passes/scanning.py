@@ -81,14 +81,17 @@ _reentry = (
     .where(PassSettings.edition_id == Pass.edition_id)
     .scalar_subquery()
 )
-#: Everything a decision needs, by primary key, in one statement.
-_PASS_QUERY = (
+#: Everything a decision needs, by primary key, in one statement (the WHERE is the caller's).
+DECISION_QUERY = (
     sa.select(
+        Pass.id,
+        Pass.edition_id,
         Pass.state,
         Pass.serial,
         Pass.valid_days,
         Pass.holder_name,
         Pass.kind,
+        Pass.token,
         Edition.starts_at,
         Edition.ends_at,
         Edition.timezone,
@@ -99,7 +102,9 @@ _PASS_QUERY = (
     )
     .join(Edition, Edition.id == Pass.edition_id)
     .outerjoin(presences, presences.c.pass_id == Pass.id)
-    .where(Pass.id == sa.bindparam("pass_id"), Pass.edition_id == sa.bindparam("edition_id"))
+)
+_PASS_QUERY = DECISION_QUERY.where(
+    Pass.id == sa.bindparam("pass_id"), Pass.edition_id == sa.bindparam("edition_id")
 )
 
 
@@ -136,9 +141,13 @@ class Outcome:
         }
 
 
+def clean_token(token: str) -> str:
+    return _WHITESPACE.sub("", token)  # scanners append CR/LF; QR text may be wrapped
+
+
 def read_token(token: str, edition_id: int) -> TokenClaims | ScanResult:
     """The token's claims, or why it cannot admit anyone here; no database when it verifies."""
-    token = _WHITESPACE.sub("", token)  # scanners append CR/LF; QR text may be wrapped
+    token = clean_token(token)
     try:
         return signing.keyring(edition_id).verify(token)
     except ForgedToken as exc:
@@ -222,6 +231,7 @@ class Change:
 
     statement: sa.Executable
     params: dict[str, Any]
+    action: str  # "enter", "enter_once" (re-entry not allowed) or "leave"
     first: ScanResult  # a row came back with entries == 1
     again: ScanResult  # a row came back with more entries
     unchanged: ScanResult  # no row came back: someone else changed it first, or nothing to do
@@ -243,6 +253,19 @@ def decide(
 ) -> tuple[Outcome, Change | None]:
     """The outcome if nothing changes, and the change to try; ``serial`` None: manual."""
     row = execute(_PASS_QUERY, {"pass_id": pass_id, "edition_id": edition_id}).first()
+    return judge(row, dialect, edition_id, pass_id, serial, direction, at)
+
+
+def judge(
+    row: Any,
+    dialect: str,
+    edition_id: int,
+    pass_id: int,
+    serial: int | None,
+    direction: str,
+    at: datetime,
+) -> tuple[Outcome, Change | None]:
+    """``decide`` on a row of ``DECISION_QUERY`` already read (None: no such pass here)."""
     if row is None:
         # Not this edition's: pass_id stays unset, it may name no row at all.
         return Outcome(R.UNKNOWN), None
@@ -251,7 +274,7 @@ def decide(
         return Outcome(R.REVOKED, **seen), None
     if direction == Direction.EXIT:
         # Leaving is never refused for the day: someone may be inside past midnight.
-        leave = Change(LEAVE, {"p": pass_id, "t": at}, R.EXITED, R.EXITED, R.NOT_INSIDE)
+        leave = Change(LEAVE, {"p": pass_id, "t": at}, "leave", R.EXITED, R.EXITED, R.NOT_INSIDE)
         return Outcome(R.NOT_INSIDE, **seen), leave
     if not _valid_on(row, at):
         return Outcome(R.NOT_VALID_TODAY, **seen), None
@@ -260,7 +283,10 @@ def decide(
     # Not admitted and not refused: already inside, or the loser of a race the winner won.
     unchanged = R.REENTRY_REFUSED if refused else R.ALREADY_INSIDE
     params = {"p": pass_id, "e": edition_id, "t": at}
-    enter = Change(ENTER[dialect, reentry], params, R.ADMITTED, R.REENTRY_ADMITTED, unchanged)
+    action = "enter" if reentry else "enter_once"
+    enter = Change(
+        ENTER[dialect, reentry], params, action, R.ADMITTED, R.REENTRY_ADMITTED, unchanged
+    )
     return Outcome(unchanged, **seen), enter
 
 
@@ -320,12 +346,12 @@ def record(
 
 
 def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
-    verdict = read_token(token, scanner.edition_id)
-    if db.session.get_bind().dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
         # Imported here: that module builds its statements from this one's.
-        from eventhub.passes import scan_postgresql
+        from eventhub.passes import scan_batches
 
-        return scan_postgresql.scan(scanner, verdict, direction, at, nonce)
+        return scan_batches.scan(scanner, token, direction, at, nonce)
+    verdict = read_token(token, scanner.edition_id)
     if isinstance(verdict, ScanResult):
         outcome = Outcome(verdict)
     else:

@@ -1,0 +1,364 @@
+"""Scans on PostgreSQL, sent to the database together: group commit within a server process.
+
+A scan alone costs two round trips and a commit, and each round trip a wake-up of the request's
+thread: at a busy gate the processes spent more time talking to PostgreSQL than scanning. So a
+scan that arrives while another thread of the same process is at the database waits for it, and
+the waiting scans then go together, as one batch run by one of their threads (the leader):
+
+1. one read of every pass in the batch (``scanning.DECISION_QUERY`` with ``id = ANY(…)``), each
+   judged in Python exactly as a single scan is (``scanning.judge``);
+2. one statement that changes every presence and inserts every scan: data-modifying CTEs over
+   the batch sent as one JSON document. It commits or fails as a whole (autocommit).
+
+Both go through the pooled connection's psycopg cursor, prepared: SQLAlchemy's execution
+machinery, and psycopg's array adaptation, cost more CPU than the statements themselves.
+
+The signature is not checked when the scanned text equals the token stored for the pass: the
+server issued that token, and equality is the stronger check (pretix's online check-in looks
+its secrets up the same way). Only a token that differs from the stored one (an older serial,
+a forgery, a pass not issued) is verified, which also says which of these it is. The key id
+must still be in the edition's ring, so a retired key stops admitting at once.
+
+Nobody waits for a batch to fill: with nothing in flight a scan goes at once, alone.
+
+Exactly once, as for a single scan: a pass appears at most once per batch (a second scan of it,
+or a nonce sent again, waits for the next batch), so the statement never touches a row twice,
+and across processes ``ON CONFLICT DO UPDATE … WHERE`` and ``UPDATE … WHERE inside`` re-check
+each presence under its row lock. A batch that hits a unique violation (a nonce stored by an
+earlier batch: a retried request) changed nothing; its scans are replayed one by one on the
+single path (``scan_postgresql``), which answers a repeated nonce as the first time. Two
+processes' batches can lock the same two presences in opposite orders; PostgreSQL then aborts
+one of them, which is retried.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+from flask import current_app
+from psycopg.rows import namedtuple_row
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from eventhub.db import utcnow
+from eventhub.errors import DATABASE_UNAVAILABLE
+from eventhub.extensions import db
+from eventhub.passes import scan_postgresql, signing
+from eventhub.passes.keys import KeyRing
+from eventhub.passes.models import Pass, ScanResult
+from eventhub.passes.scanning import (
+    DECISION_QUERY,
+    Outcome,
+    Scanner,
+    clean_token,
+    judge,
+    read_token,
+)
+from eventhub.passes.tokens import ForgedToken, TokenClaims
+
+log = logging.getLogger(__name__)
+
+R = ScanResult
+#: Scans per batch at most; more wait for the next one.
+MAX_BATCH = 64
+#: Attempts of a batch that PostgreSQL aborted as a deadlock, before it is replayed singly.
+DEADLOCK_ATTEMPTS = 3
+# Rows with attributes, as SQLAlchemy's; typed loosely as the columns are the statements'.
+_ROWS: Any = namedtuple_row
+
+_LOOKUP = str(
+    DECISION_QUERY.where(
+        Pass.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
+    ).compile(dialect=postgresql.psycopg.dialect())
+)
+
+# One input row per scan; presences change in pass order.
+_WRITE = """
+WITH input AS (
+    SELECT * FROM json_to_recordset(%(scans)s::json) AS t(
+        edition_id integer, pass_id integer, device_id integer, gate_id integer,
+        direction text, scanned_at timestamptz, nonce text, action text,
+        first text, again text, unchanged text)
+),
+entered AS (
+    INSERT INTO presences AS p
+        (pass_id, edition_id, inside, entries, first_entry_at, last_change_at)
+    SELECT pass_id, edition_id, true, 1, scanned_at, scanned_at
+    FROM input WHERE action = 'enter' ORDER BY pass_id
+    ON CONFLICT (pass_id) DO UPDATE
+    SET inside = true, entries = p.entries + 1,
+        first_entry_at = coalesce(p.first_entry_at, excluded.first_entry_at),
+        last_change_at = excluded.last_change_at
+    WHERE p.inside = false
+    RETURNING p.pass_id, p.entries
+),
+entered_once AS (
+    INSERT INTO presences AS p
+        (pass_id, edition_id, inside, entries, first_entry_at, last_change_at)
+    SELECT pass_id, edition_id, true, 1, scanned_at, scanned_at
+    FROM input WHERE action = 'enter_once' ORDER BY pass_id
+    ON CONFLICT (pass_id) DO UPDATE
+    SET inside = true, entries = p.entries + 1,
+        first_entry_at = coalesce(p.first_entry_at, excluded.first_entry_at),
+        last_change_at = excluded.last_change_at
+    WHERE p.inside = false AND p.entries = 0
+    RETURNING p.pass_id, p.entries
+),
+left_ AS (
+    UPDATE presences AS p SET inside = false, last_change_at = input.scanned_at
+    FROM input
+    WHERE input.action = 'leave' AND p.pass_id = input.pass_id AND p.inside
+    RETURNING p.pass_id, p.entries
+),
+changed AS (
+    SELECT * FROM entered UNION ALL SELECT * FROM entered_once UNION ALL SELECT * FROM left_
+)
+INSERT INTO scans (edition_id, pass_id, device_id, gate_id, direction, scanned_at, nonce,
+                   method, received_at, result)
+SELECT i.edition_id, i.pass_id, i.device_id, i.gate_id, i.direction, i.scanned_at, i.nonce,
+       'qr', %(received_at)s,
+       CASE WHEN c.entries IS NULL THEN i.unchanged
+            WHEN c.entries = 1 THEN i.first
+            ELSE i.again END
+FROM input AS i LEFT JOIN changed AS c ON c.pass_id = i.pass_id AND i.action <> 'none'
+RETURNING id, device_id, nonce, result
+"""
+
+
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
+@dataclass(eq=False, slots=True)
+class Pending:
+    """A device's scan waiting for its batch; the leader fills in ``outcome`` or ``error``.
+
+    ``verdict`` is verified claims or a refusal, or, with ``ring`` set, claims read without
+    checking the signature, to be compared with the pass's stored token.
+    """
+
+    scanner: Scanner
+    token: str
+    verdict: TokenClaims | ScanResult
+    ring: KeyRing | None
+    direction: str
+    at: datetime
+    nonce: str
+    outcome: Outcome | None = None
+    error: BaseException | None = None
+    #: Held while the scan waits; the leader releases it once, to say "done" or "lead now".
+    wake: threading.Lock = field(default_factory=_held_lock)
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is not None or self.error is not None
+
+    @property
+    def pass_id(self) -> int | None:
+        return None if isinstance(self.verdict, ScanResult) else self.verdict.pass_id
+
+    def verified(self) -> TokenClaims | ScanResult:
+        """The verdict with the signature checked (the slow path)."""
+        if self.ring is None:
+            return self.verdict
+        try:
+            return self.ring.verify(self.token)
+        except ForgedToken:
+            return R.FORGED
+
+
+class GroupCommit:
+    """The process's queue of scans, run in batches by one of the waiting threads at a time.
+
+    Each waiting thread sleeps on its own lock, and is woken once: when its scan is done, or
+    to run the next batch. Waking every waiter after every batch (a shared condition) cost
+    more CPU than the batch itself saved.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: list[Pending] = []
+        self._running = False
+
+    def scan(self, pending: Pending) -> Outcome:
+        with self._lock:
+            self._waiting.append(pending)
+            leading = not self._running
+            self._running = True
+        while True:
+            if not leading:
+                pending.wake.acquire()  # released by the leader: done, or lead now
+                if pending.done:
+                    break
+            with self._lock:
+                batch, self._waiting = split(self._waiting)
+            try:
+                run(batch)
+            finally:  # whatever happened, nobody may be left asleep
+                for other in batch:
+                    if not other.done:
+                        other.error = RuntimeError("the scan batch was interrupted")
+                    if other is not pending:
+                        other.wake.release()
+                with self._lock:
+                    following = self._waiting[0] if self._waiting else None
+                    self._running = following is not None
+                if following is not None and following is not pending:
+                    following.wake.release()
+            if following is pending:  # its own scan had to wait for this batch: lead again
+                continue
+            if pending.done:
+                break
+            leading = False
+        if pending.error is not None:
+            raise pending.error
+        assert pending.outcome is not None
+        return pending.outcome
+
+
+def group_commit() -> GroupCommit:
+    """The app's queue (one per process and app; created on first use)."""
+    queue: GroupCommit | None = current_app.extensions.get("eventhub_scan_queue")
+    if queue is None:
+        queue = current_app.extensions.setdefault("eventhub_scan_queue", GroupCommit())
+    return queue
+
+
+def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
+    """Scan as part of the next batch; answers once the batch has committed."""
+    token = clean_token(token)
+    ring = signing.keyring(scanner.edition_id)
+    claims = ring.read_unverified(token)
+    if claims is None:  # not a token of this edition's keys as they stand: say what it is
+        pending = Pending(
+            scanner, token, read_token(token, scanner.edition_id), None, direction, at, nonce
+        )
+    else:
+        pending = Pending(scanner, token, claims, ring, direction, at, nonce)
+    # Waiting must not hold a pooled connection: the batch needs one.
+    scan_postgresql.release_session()
+    return group_commit().scan(pending)
+
+
+def split(waiting: list[Pending]) -> tuple[list[Pending], list[Pending]]:
+    """This batch and those left for the next: each pass and each nonce once per batch."""
+    batch: list[Pending] = []
+    later: list[Pending] = []
+    passes: set[int] = set()
+    nonces: set[tuple[int | None, str]] = set()
+    for pending in waiting:
+        pass_id = pending.pass_id
+        nonce = (pending.scanner.device_id, pending.nonce)
+        if len(batch) >= MAX_BATCH or pass_id in passes or nonce in nonces:
+            later.append(pending)
+            continue
+        batch.append(pending)
+        nonces.add(nonce)
+        if pass_id is not None:
+            passes.add(pass_id)
+    return batch, later
+
+
+def run(batch: list[Pending]) -> None:
+    """Apply the batch and give each scan its outcome or error; never raises."""
+    try:
+        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+            try:
+                _apply(batch)
+                return
+            except psycopg.errors.DeadlockDetected:
+                log.info("scan batch of %d deadlocked (attempt %d)", len(batch), attempt)
+        _one_by_one(batch)
+    except psycopg.errors.UniqueViolation:
+        _one_by_one(batch)  # a nonce stored before: the single path answers it as then
+    except Exception as exc:  # noqa: BLE001  (handed to every waiting request to answer)
+        for pending in batch:
+            pending.error = exc
+
+
+def _one_by_one(batch: list[Pending]) -> None:
+    for pending in batch:
+        try:
+            pending.outcome = scan_postgresql.scan(
+                pending.scanner, pending.verified(), pending.direction, pending.at, pending.nonce
+            )
+        except Exception as exc:  # noqa: BLE001  (that request answers it)
+            pending.error = exc
+
+
+def _judge(pending: Pending, row: Any) -> tuple[Outcome, Any]:
+    scanner = pending.scanner
+    if row is not None and row.edition_id != scanner.edition_id:
+        row = None
+    verdict = pending.verdict
+    if pending.ring is not None and not (
+        row is not None and row.token is not None and hmac.compare_digest(row.token, pending.token)
+    ):
+        verdict = pending.verified()
+    if isinstance(verdict, ScanResult):
+        return Outcome(verdict), None
+    return judge(
+        row,
+        "postgresql",
+        scanner.edition_id,
+        verdict.pass_id,
+        verdict.serial,
+        pending.direction,
+        pending.at,
+    )
+
+
+def _apply(batch: list[Pending]) -> None:
+    ids = [pass_id for pending in batch if (pass_id := pending.pass_id) is not None]
+    outcomes: dict[tuple[int | None, str], Outcome] = {}
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        raw: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
+        try:
+            with raw.cursor(row_factory=_ROWS) as cursor:
+                rows = {}
+                if ids:
+                    cursor.execute(_LOOKUP, {"ids": ids}, prepare=True)
+                    rows = {row.id: row for row in cursor}
+                inputs = []
+                for pending in batch:
+                    outcome, change = _judge(pending, rows.get(pending.pass_id))
+                    outcomes[pending.scanner.device_id, pending.nonce] = outcome
+                    refused = outcome.result.value
+                    inputs.append(
+                        {
+                            "edition_id": pending.scanner.edition_id,
+                            "pass_id": outcome.pass_id,
+                            "device_id": pending.scanner.device_id,
+                            "gate_id": pending.scanner.gate_id,
+                            "direction": pending.direction,
+                            "scanned_at": pending.at.isoformat(),
+                            "nonce": pending.nonce,
+                            "action": "none" if change is None else change.action,
+                            "first": refused if change is None else change.first.value,
+                            "again": refused if change is None else change.again.value,
+                            "unchanged": refused if change is None else change.unchanged.value,
+                        }
+                    )
+                params = {"scans": json.dumps(inputs), "received_at": utcnow()}
+                cursor.execute(_WRITE, params, prepare=True)
+                stored = cursor.fetchall()
+        except psycopg.OperationalError:
+            if raw.broken or raw.closed:
+                conn.invalidate()
+                raise DATABASE_UNAVAILABLE from None
+            raise
+    for row in stored:
+        key = (row.device_id, row.nonce)
+        outcomes[key] = replace(outcomes[key], result=R(row.result), scan_id=row.id)
+    for pending in batch:
+        pending.outcome = outcomes[pending.scanner.device_id, pending.nonce]

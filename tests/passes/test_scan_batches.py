@@ -1,0 +1,276 @@
+"""Scans grouped into batches (PostgreSQL): who goes in which batch, the hand-over between the
+threads that run them, and whole waves of scans through the API.
+
+The waves run on the suite's database; on PostgreSQL they go through ``scan_batches`` and the
+test also checks that batches of more than one scan really formed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from eventhub.extensions import db
+from eventhub.passes import scan_batches, signing
+from eventhub.passes.models import Presence, Scan, ScanResult
+from eventhub.passes.scan_batches import GroupCommit, Pending, split
+from eventhub.passes.scanning import Outcome, Scanner
+from eventhub.passes.tokens import PassKind, TokenClaims
+from tests.passes.gate_helpers import (
+    DAY1_MORNING,
+    FIRST_DAY,
+    LAST_DAY,
+    SCANS,
+    edition,
+    fresh_caches,  # noqa: F401  (autouse fixture)
+    issue_pass,
+    make_device,
+)
+from tests.passes.test_scan_races import at_once
+
+AT = datetime(2027, 8, 7, 1, 15, tzinfo=UTC)
+
+
+def pending(pass_id: int | None, nonce: str, device_id: int = 1) -> Pending:
+    verdict: TokenClaims | ScanResult
+    if pass_id is None:
+        verdict = ScanResult.FORGED
+    else:
+        verdict = TokenClaims(pass_id, 1, PassKind.ATTENDEE, FIRST_DAY, LAST_DAY, None, 1)
+    return Pending(Scanner(1, device_id, None), "token", verdict, None, "entry", AT, nonce)
+
+
+# Who goes in which batch -----------------------------------------------------------------------
+
+
+def test_a_pass_scanned_twice_waits_for_the_next_batch():
+    first, again, other = pending(1, "a"), pending(1, "b"), pending(2, "c")
+    batch, later = split([first, again, other])
+    assert batch == [first, other]
+    assert later == [again]
+
+
+def test_a_nonce_sent_twice_waits_for_the_next_batch_but_only_on_the_same_device():
+    first, resent, other_device = pending(1, "n"), pending(2, "n"), pending(3, "n", device_id=2)
+    batch, later = split([first, resent, other_device])
+    assert batch == [first, other_device]
+    assert later == [resent]
+
+
+def test_refused_tokens_share_a_batch_and_batches_are_bounded():
+    forged = [pending(None, f"f{i}") for i in range(3)]
+    passes = [pending(i, f"p{i}") for i in range(1, scan_batches.MAX_BATCH + 5)]
+    batch, later = split(forged + passes)
+    assert len(batch) == scan_batches.MAX_BATCH
+    assert batch[:3] == forged
+    assert later == passes[scan_batches.MAX_BATCH - 3 :]
+
+
+# The hand-over between threads -----------------------------------------------------------------
+
+
+def _run_concurrently(queue: GroupCommit, scans: list[Pending]) -> list[Any]:
+    barrier = threading.Barrier(len(scans), timeout=10)
+    answers: list[Any] = [None] * len(scans)
+
+    def send(i: int) -> None:
+        barrier.wait()
+        try:
+            answers[i] = queue.scan(scans[i])
+        except Exception as exc:  # noqa: BLE001  (the test looks at it)
+            answers[i] = exc
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(scans))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "a scan was left waiting"
+    return answers
+
+
+def test_every_waiting_scan_is_answered_once_in_batches(monkeypatch):
+    batches: list[list[Pending]] = []
+
+    def fake_run(batch: list[Pending]) -> None:
+        batches.append(batch)
+        time.sleep(0.01)  # a round trip, so that others queue up meanwhile
+        for item in batch:
+            item.outcome = Outcome(ScanResult.ADMITTED, scan_id=int(item.nonce))
+
+    monkeypatch.setattr(scan_batches, "run", fake_run)
+    # Three scans of each pass: those of one pass must go in different batches.
+    scans = [pending(i % 10, str(i)) for i in range(30)]
+    answers = _run_concurrently(GroupCommit(), scans)
+
+    assert [answer.scan_id for answer in answers] == list(range(30))
+    assert sorted(int(item.nonce) for batch in batches for item in batch) == list(range(30))
+    assert max(len(batch) for batch in batches) > 1
+    for batch in batches:
+        assert len({item.pass_id for item in batch}) == len(batch)
+
+
+def test_a_failed_batch_fails_its_own_scans_only_and_the_queue_goes_on(monkeypatch):
+    batches: list[list[Pending]] = []
+
+    def flaky_run(batch: list[Pending]) -> None:
+        batches.append(batch)
+        time.sleep(0.01)
+        if len(batches) == 1:
+            raise RuntimeError("boom")  # run() never raises; the queue must survive it anyway
+        for item in batch:
+            item.outcome = Outcome(ScanResult.ADMITTED)
+
+    monkeypatch.setattr(scan_batches, "run", flaky_run)
+    scans = [pending(i, str(i)) for i in range(12)]
+    answers = _run_concurrently(GroupCommit(), scans)
+
+    failed = {i for i, answer in enumerate(answers) if isinstance(answer, RuntimeError)}
+    assert failed == {int(item.nonce) for item in batches[0]}
+    others = [answer for i, answer in enumerate(answers) if i not in failed]
+    assert all(isinstance(answer, Outcome) for answer in others)
+
+
+# Waves of scans through the API -----------------------------------------------------------------
+
+
+@pytest.fixture
+def batch_sizes(monkeypatch):
+    sizes: list[int] = []
+    real = scan_batches._apply
+
+    def counting(batch: list[Pending]) -> None:
+        sizes.append(len(batch))
+        real(batch)
+
+    monkeypatch.setattr(scan_batches, "_apply", counting)
+    return sizes
+
+
+def _bearer(device: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {device.token}"}
+
+
+def _on_postgresql(app: Any) -> bool:
+    with app.app_context():
+        return bool(db.engine.dialect.name == "postgresql")
+
+
+def test_a_wave_of_gates_admits_each_pass_once_then_lets_each_out(app, organiser, batch_sizes):
+    ed = edition(organiser)
+    device = make_device(organiser, ed["id"])
+    issued = [issue_pass(app, ed["id"], name=f"来場者 {i}") for i in range(12)]
+    # Each pass twice in the same wave, with distinct nonces.
+    wave = [(p, f"in-{p.id}-{k}") for p in issued for k in range(2)]
+
+    def send(client: Any, i: int) -> Any:
+        pass_, nonce = wave[i]
+        body = {"token": pass_.token, "direction": "entry", "nonce": nonce}
+        return client.post(
+            SCANS, json={**body, "scanned_at": DAY1_MORNING}, headers=_bearer(device)
+        )
+
+    answers = at_once(app, len(wave), send)
+    by_pass: dict[str, list[str]] = {}
+    for (pass_, _), answer in zip(wave, answers, strict=True):
+        assert answer.status_code == 200, answer.json
+        assert answer.json["pass_id"] == pass_.id
+        assert answer.json["scan_id"] is not None
+        by_pass.setdefault(pass_.token, []).append(answer.json["result"])
+    for results in by_pass.values():
+        assert sorted(results) == ["admitted", "already_inside"]
+
+    def leave(client: Any, i: int) -> Any:
+        body = {"token": issued[i].token, "direction": "exit", "nonce": f"out-{i}"}
+        return client.post(
+            SCANS, json={**body, "scanned_at": DAY1_MORNING}, headers=_bearer(device)
+        )
+
+    answers = at_once(app, len(issued), leave)
+    assert Counter(answer.json["result"] for answer in answers) == {"exited": len(issued)}
+
+    with app.app_context():
+        stored = db.session.execute(
+            sa.select(Scan.result, sa.func.count()).group_by(Scan.result)
+        ).all()
+        assert dict(stored) == {"admitted": 12, "already_inside": 12, "exited": 12}
+        presences = db.session.scalars(sa.select(Presence)).all()
+        assert [(p.inside, p.entries) for p in presences] == [(False, 1)] * 12
+    if _on_postgresql(app):
+        assert sum(batch_sizes) >= len(wave) + len(issued)
+        assert max(batch_sizes) > 1, batch_sizes
+
+
+def test_a_retry_racing_its_first_attempt_is_answered_as_the_first(app, organiser, batch_sizes):
+    ed = edition(organiser)
+    device = make_device(organiser, ed["id"])
+    issued = [issue_pass(app, ed["id"], name=f"来場者 {i}") for i in range(6)]
+    # The first wave stores nonce r-0 … r-5; the second sends each again beside new scans, so
+    # a batch hits the unique nonce and is replayed one by one.
+    for i, pass_ in enumerate(issued):
+        body = {"token": pass_.token, "nonce": f"r-{i}", "scanned_at": DAY1_MORNING}
+        assert device.post(SCANS, json=body).json["result"] == "admitted"
+    first_ids = {
+        f"r-{i}": answer.json["scan_id"]
+        for i, answer in enumerate(
+            device.post(
+                SCANS, json={"token": p.token, "nonce": f"r-{i}", "scanned_at": DAY1_MORNING}
+            )
+            for i, p in enumerate(issued)
+        )
+    }
+
+    def send(client: Any, i: int) -> Any:
+        pass_ = issued[i // 2]
+        nonce = f"r-{i // 2}" if i % 2 == 0 else f"new-{i}"
+        body = {"token": pass_.token, "nonce": nonce, "direction": "exit"}
+        return client.post(
+            SCANS, json={**body, "scanned_at": DAY1_MORNING}, headers=_bearer(device)
+        )
+
+    answers = at_once(app, 2 * len(issued), send)
+    for i, answer in enumerate(answers):
+        assert answer.status_code == 200, answer.json
+        if i % 2 == 0:  # the retry: the first answer, not an exit
+            assert answer.json["result"] == "admitted"
+            assert answer.json["scan_id"] == first_ids[f"r-{i // 2}"]
+        else:
+            assert answer.json["result"] == "exited"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 12
+
+
+def test_a_token_other_than_the_stored_one_is_checked_by_its_signature(app, organiser):
+    """The scanned text differs from the stored token: a flipped signature is forged, an older
+    serial revoked, and the same claims signed by the edition's newer key still admit."""
+    ed = edition(organiser)
+    device = make_device(organiser, ed["id"])
+    issued = issue_pass(app, ed["id"])
+    old_serial = issue_pass(app, ed["id"], serial=3, token_serial=2)
+    flipped = bytearray(issued.token.encode())
+    flipped[-3] = ord("A") if flipped[-3] != ord("A") else ord("B")
+    body = {"scanned_at": DAY1_MORNING, "direction": "entry"}
+
+    forged = device.post(SCANS, json={**body, "token": flipped.decode(), "nonce": "t-1"})
+    assert forged.json["result"] == "forged"
+    revoked = device.post(SCANS, json={**body, "token": old_serial.token, "nonce": "t-2"})
+    assert revoked.json["result"] == "revoked"
+
+    with app.app_context():
+        signing.rotate(ed["id"])
+        db.session.commit()
+        signing.forget(ed["id"])
+        claims = TokenClaims(issued.id, ed["id"], PassKind.ATTENDEE, FIRST_DAY, LAST_DAY, None, 1)
+        resigned = signing.keyring(ed["id"]).sign(claims)
+    assert resigned != issued.token
+    admitted = device.post(SCANS, json={**body, "token": resigned, "nonce": "t-3"})
+    assert admitted.json["result"] == "admitted"
+    # The stored (older key's) text still verifies, and the pass is inside now.
+    again = device.post(SCANS, json={**body, "token": issued.token, "nonce": "t-4"})
+    assert again.json["result"] == "already_inside"

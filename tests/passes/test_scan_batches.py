@@ -98,7 +98,7 @@ def _run_concurrently(queue: GroupCommit, scans: list[Pending]) -> list[Any]:
 def test_every_waiting_scan_is_answered_once_in_batches(monkeypatch):
     batches: list[list[Pending]] = []
 
-    def fake_run(batch: list[Pending]) -> None:
+    def fake_run(batch: list[Pending], _queue: GroupCommit) -> None:
         batches.append(batch)
         time.sleep(0.01)  # a round trip, so that others queue up meanwhile
         for item in batch:
@@ -119,7 +119,7 @@ def test_every_waiting_scan_is_answered_once_in_batches(monkeypatch):
 def test_a_failed_batch_fails_its_own_scans_only_and_the_queue_goes_on(monkeypatch):
     batches: list[list[Pending]] = []
 
-    def flaky_run(batch: list[Pending]) -> None:
+    def flaky_run(batch: list[Pending], _queue: GroupCommit) -> None:
         batches.append(batch)
         time.sleep(0.01)
         if len(batches) == 1:
@@ -145,9 +145,9 @@ def batch_sizes(monkeypatch):
     sizes: list[int] = []
     real = scan_batches._apply
 
-    def counting(batch: list[Pending]) -> None:
+    def counting(batch: list[Pending], queue: GroupCommit) -> None:
         sizes.append(len(batch))
-        real(batch)
+        real(batch, queue)
 
     monkeypatch.setattr(scan_batches, "_apply", counting)
     return sizes

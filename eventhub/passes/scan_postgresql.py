@@ -1,4 +1,7 @@
-"""The scan on PostgreSQL in two round trips and one implicit transaction.
+"""One scan on PostgreSQL alone, in two round trips and one implicit transaction.
+
+Scans normally go in batches (``scan_batches``); this is the path a batch falls back to, one
+scan at a time, when it met a nonce stored before (a retried request).
 
 The portable path (``scanning.apply`` + ``scanning.record``) costs BEGIN, the pass lookup, the
 presence change, the scan INSERT and COMMIT: five round trips, each a wait on the server and a

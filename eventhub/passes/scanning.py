@@ -3,7 +3,9 @@
 A scan verifies the token's signature in memory with the edition's cached key ring, then runs
 one short transaction: one indexed read of the pass (with its edition's days, its presence and
 the re-entry setting joined in), one conditional UPDATE of its presence, and the INSERT of the
-scan. Nothing else runs synchronously: no task, no ORM objects, no logging of the pass.
+scan. Nothing else runs synchronously: no task, no ORM objects, no logging of the pass. On
+PostgreSQL, scans go together in batches instead (``scan_batches``), under the same rules
+(``judge``).
 
 Idempotency rests on the unique (device_id, nonce) of ``scans`` rather than on a read before
 the work: a retried request redoes the (cheap) work, its INSERT collides, the transaction is

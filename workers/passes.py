@@ -1,5 +1,5 @@
-"""Pass tasks: issue one pass, and re-drive passes whose task was lost. The logic lives in
-eventhub.passes.issuing; these only name it and give it a schedule."""
+"""Pass tasks: issue one pass or a batch of them, and re-drive passes whose task was lost.
+The logic lives in eventhub.passes.issuing; these only name it and give it a schedule."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from eventhub.passes import figures, issuing
 @shared_task(name=issuing.ISSUE_TASK, acks_late=True)
 def issue(pass_id: int) -> bool:
     return issuing.issue_pass(pass_id)
+
+
+@shared_task(name=issuing.ISSUE_BATCH_TASK, acks_late=True)
+def issue_batch(pass_ids: list[int]) -> list[int]:
+    return issuing.issue_passes(pass_ids)
 
 
 @shared_task(name=issuing.RECONCILE_TASK)

@@ -73,6 +73,18 @@ def queue_mail(dedupe_key: str, to: str, subject: str, body: str) -> OutgoingMai
 
     Returns None, and queues nothing, when a mail with ``dedupe_key`` already exists.
     """
+    mail_ids = queue_mail_ids([(dedupe_key, to, subject, body)])
+    if not mail_ids:
+        return None
+    with db.session.no_autoflush:
+        return db.session.get_one(OutgoingMail, mail_ids[0])
+
+
+def queue_mail_ids(mails: list[tuple[str, str, str, str]]) -> list[int]:
+    """``queue_mail`` for many (dedupe key, to, subject, body) in one statement: the ids of
+    the mails recorded (a key already queued records nothing and is left out)."""
+    if not mails:
+        return []
     table = OutgoingMail.__table__
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     now = utcnow()
@@ -82,26 +94,32 @@ def queue_mail(dedupe_key: str, to: str, subject: str, body: str) -> OutgoingMai
     insert = (
         dialect.insert(table)
         .values(
-            dedupe_key=dedupe_key,
-            to_address=to,
-            # A line break in a header would let a title inject headers; email refuses it.
-            subject=" ".join(subject.split()),
-            body_text=body,
-            status=S.PENDING,
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now + QUEUE_GRACE,
+            [
+                {
+                    "dedupe_key": dedupe_key,
+                    "to_address": to,
+                    # A line break in a header would let a title inject headers; email refuses it.
+                    "subject": " ".join(subject.split()),
+                    "body_text": body,
+                    "status": S.PENDING,
+                    "attempts": 0,
+                    "created_at": now,
+                    "next_attempt_at": now + QUEUE_GRACE,
+                }
+                for dedupe_key, to, subject, body in mails
+            ]
         )
         .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
-        .returning(table.c.id)
+        .returning(table.c.id, table.c.dedupe_key)
     )
-    mail_id = db.session.execute(insert).scalar_one_or_none()
-    if mail_id is None:
-        log.info("mail already queued", extra={"dedupe_key": dedupe_key})
-        return None
-    enqueue(DELIVER_TASK, mail_id)
-    with db.session.no_autoflush:
-        return db.session.get_one(OutgoingMail, mail_id)
+    recorded = {row.dedupe_key: row.id for row in db.session.execute(insert)}
+    for dedupe_key, *_ in mails:
+        if dedupe_key not in recorded:
+            log.info("mail already queued", extra={"dedupe_key": dedupe_key})
+    mail_ids = [recorded[key] for key, *_ in mails if key in recorded]
+    for mail_id in mail_ids:
+        enqueue(DELIVER_TASK, mail_id)
+    return mail_ids
 
 
 # Sending --------------------------------------------------------------------------------------

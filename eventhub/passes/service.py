@@ -245,11 +245,12 @@ def issue_all(edition: Edition) -> dict[str, int]:
     ]
     db.session.add_all(new)
     db.session.flush()
-    now = utcnow()
-    for pass_ in db.session.scalars(
-        sa.select(Pass).where(Pass.edition_id == edition.id, Pass.state == PassState.PENDING)
-    ):
-        issuing.queue_issue(pass_, now)
+    pending = db.session.scalars(
+        sa.select(Pass.id)
+        .where(Pass.edition_id == edition.id, Pass.state == PassState.PENDING)
+        .order_by(Pass.id)
+    ).all()
+    issuing.queue_issue_all(list(pending))
     return {**progress(edition.id), "created": len(new)}
 
 

@@ -55,16 +55,6 @@ def _new_key(edition_id: int) -> SigningKey:
     return row
 
 
-def active_key_id(edition_id: int) -> str | None:
-    """The id of the key that signs the edition's new passes: one small indexed read."""
-    return db.session.scalar(
-        sa.select(SigningKey.key_id)
-        .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
-        .order_by(SigningKey.id.desc())
-        .limit(1)
-    )
-
-
 def ensure_key(edition_id: int) -> SigningKey:
     """The active signing key, created on first use (under the edition's lock, so only once)."""
     live = _live_keys(edition_id)

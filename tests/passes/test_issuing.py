@@ -115,3 +115,53 @@ def test_a_staff_member_gets_an_exhibitor_staff_pass(app, organiser, exhibitor, 
     with app.app_context():
         assert signing.keyring(edition["id"]).verify(issued.token).kind == PassKind.EXHIBITOR_STAFF
     assert len(mails_to(app, "kimura@example.jp")) == 1
+
+
+def test_a_batch_issues_its_pending_passes_once_and_skips_the_others(
+    app, anonymous, organiser, edition, lost_tasks
+):
+    ids = [
+        register(anonymous, edition["id"], email=f"batch{i}@example.jp")["pass"]["id"]
+        for i in range(4)
+    ]
+    with app.app_context():
+        assert issuing.issue_pass(ids[0]) is True  # issued alone before the batch runs
+    assert organiser.post(f"/api/v1/passes/{ids[1]}/revoke").status_code == 200
+
+    with app.app_context():
+        assert issuing.issue_passes([*ids, 999_999]) == ids[2:]  # 999999: no such pass
+        assert issuing.issue_passes(ids) == []  # the batch again: nothing left to do
+
+    for pass_id in ids[2:]:
+        issued = load_pass(app, pass_id)
+        assert issued.state == PassState.ISSUED
+        assert issued.qr_png is not None
+        assert issued.qr_svg is not None
+        assert issued.token is not None
+    assert load_pass(app, ids[1]).state == PassState.REVOKED
+    for i in (0, 2, 3):
+        assert len(mails_to(app, f"batch{i}@example.jp")) == 1
+    assert mails_to(app, "batch1@example.jp") == []
+
+
+def test_bulk_issuing_and_the_reconciler_queue_batches(
+    app, anonymous, organiser, edition, lost_tasks, monkeypatch
+):
+    monkeypatch.setattr(issuing, "BATCH_SIZE", 2)
+    ids = [
+        register(anonymous, edition["id"], email=f"bulk{i}@example.jp")["pass"]["id"]
+        for i in range(5)
+    ]
+    lost_tasks.clear()
+    assert organiser.post(f"/api/v1/editions/{edition['id']}/passes/issue-all").status_code == 202
+    batches = [args[0] for name, args in lost_tasks if name == issuing.ISSUE_BATCH_TASK]
+    assert batches == [ids[0:2], ids[2:4], ids[4:5]]
+
+    lost_tasks.clear()
+    with app.app_context():
+        assert issuing.reissue_stale(now=utcnow() + timedelta(minutes=5)) == ids
+    assert lost_tasks == [
+        (issuing.ISSUE_BATCH_TASK, (ids[0:2],)),
+        (issuing.ISSUE_BATCH_TASK, (ids[2:4],)),
+        (issuing.ISSUE_BATCH_TASK, (ids[4:5],)),
+    ]

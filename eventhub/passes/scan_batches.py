@@ -82,38 +82,33 @@ _LOOKUP = str(
     ).compile(dialect=postgresql.psycopg.dialect())
 )
 
+
+def _admit(name: str, action: str, allowed: str) -> str:
+    """The CTE admitting the input rows of ``action``, in pass order, where ``allowed``."""
+    return f"""{name} AS (
+    INSERT INTO presences AS p
+        (pass_id, edition_id, inside, entries, first_entry_at, last_change_at)
+    SELECT pass_id, edition_id, true, 1, scanned_at, scanned_at
+    FROM input WHERE action = '{action}' ORDER BY pass_id
+    ON CONFLICT (pass_id) DO UPDATE
+    SET inside = true, entries = p.entries + 1,
+        first_entry_at = coalesce(p.first_entry_at, excluded.first_entry_at),
+        last_change_at = excluded.last_change_at
+    WHERE {allowed}
+    RETURNING p.pass_id, p.entries
+),"""  # noqa: S608  (built at import from the constants below, never from input)
+
+
 # One input row per scan; presences change in pass order.
-_WRITE = """
+_WRITE = f"""
 WITH input AS (
     SELECT * FROM json_to_recordset(%(scans)s::json) AS t(
         edition_id integer, pass_id integer, device_id integer, gate_id integer,
         direction text, scanned_at timestamptz, nonce text, action text,
         first text, again text, unchanged text)
 ),
-entered AS (
-    INSERT INTO presences AS p
-        (pass_id, edition_id, inside, entries, first_entry_at, last_change_at)
-    SELECT pass_id, edition_id, true, 1, scanned_at, scanned_at
-    FROM input WHERE action = 'enter' ORDER BY pass_id
-    ON CONFLICT (pass_id) DO UPDATE
-    SET inside = true, entries = p.entries + 1,
-        first_entry_at = coalesce(p.first_entry_at, excluded.first_entry_at),
-        last_change_at = excluded.last_change_at
-    WHERE p.inside = false
-    RETURNING p.pass_id, p.entries
-),
-entered_once AS (
-    INSERT INTO presences AS p
-        (pass_id, edition_id, inside, entries, first_entry_at, last_change_at)
-    SELECT pass_id, edition_id, true, 1, scanned_at, scanned_at
-    FROM input WHERE action = 'enter_once' ORDER BY pass_id
-    ON CONFLICT (pass_id) DO UPDATE
-    SET inside = true, entries = p.entries + 1,
-        first_entry_at = coalesce(p.first_entry_at, excluded.first_entry_at),
-        last_change_at = excluded.last_change_at
-    WHERE p.inside = false AND p.entries = 0
-    RETURNING p.pass_id, p.entries
-),
+{_admit("entered", "enter", "p.inside = false")}
+{_admit("entered_once", "enter_once", "p.inside = false AND p.entries = 0")}
 left_ AS (
     UPDATE presences AS p SET inside = false, last_change_at = input.scanned_at
     FROM input
@@ -132,7 +127,7 @@ SELECT i.edition_id, i.pass_id, i.device_id, i.gate_id, i.direction, i.scanned_a
             ELSE i.again END
 FROM input AS i LEFT JOIN changed AS c ON c.pass_id = i.pass_id AND i.action <> 'none'
 RETURNING id, device_id, nonce, result
-"""
+"""  # noqa: S608  (constants only)
 
 
 def _held_lock() -> threading.Lock:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from eventhub.extensions import db
-from eventhub.passes import device_auth, signing
+from eventhub.passes import device_auth, scan_batches, signing
 from eventhub.passes.models import Scan
 from tests.conftest import Api
 from tests.passes.gate_helpers import DAY1_MORNING, SCANS, edition, issue_pass, make_device
@@ -50,29 +51,52 @@ def test_a_lost_connection_answers_503_then_the_pool_recovers(service_app: Flask
         db.session.remove()
 
 
-def test_a_scan_on_a_lost_connection_answers_503_and_the_retry_is_counted_once(
-    service_app: Flask, service_organiser: Api
-) -> None:
-    """The scan path talks to psycopg directly (scan_batches): same 503, same recovery."""
+@pytest.fixture
+def gate(service_app: Flask, service_organiser: Api) -> tuple[Api, str]:
+    """A device of a new edition and the token of one issued pass."""
     signing.forget()
     device_auth.forget()
     ed = edition(service_organiser)
-    device = make_device(service_organiser, ed["id"])
-    issued = issue_pass(service_app, ed["id"])
-    body = {"token": issued.token, "nonce": "outage-1", "scanned_at": DAY1_MORNING}
-    assert device.post(SCANS, json={**body, "nonce": "outage-0"}).json["result"] == "admitted"
+    return make_device(service_organiser, ed["id"]), issue_pass(service_app, ed["id"]).token
+
+
+def test_a_database_restart_costs_a_scan_nothing(service_app: Flask, gate: tuple[Api, str]) -> None:
+    """The scan path keeps its own connection (scan_batches): found dead, it is replaced and
+    the batch sent again, so the gate sees no error, and the scan is stored once."""
+    device, token = gate
+    body = {"token": token, "scanned_at": DAY1_MORNING}
+    assert device.post(SCANS, json={**body, "nonce": "restart-0"}).json["result"] == "admitted"
     assert _kill_the_apps_connections(service_app) >= 1
 
-    lost = device.post(SCANS, json={**body, "direction": "exit"})
-    assert lost.status_code == 503, lost.json
-    assert lost.json["code"] == "database_unavailable"
-
-    retried = device.post(SCANS, json={**body, "direction": "exit"})
-    assert retried.status_code == 200, retried.json
-    assert retried.json["result"] == "exited"
+    after = device.post(SCANS, json={**body, "nonce": "restart-1", "direction": "exit"})
+    assert after.status_code == 200, after.json
+    assert after.json["result"] == "exited"
     with service_app.app_context():
-        scans = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Scan).where(Scan.pass_id == issued.id)
-        )
-        assert scans == 2
+        stored = db.session.scalars(sa.select(Scan.nonce).where(Scan.nonce.like("restart-%")))
+        assert sorted(stored) == ["restart-0", "restart-1"]
         db.session.remove()
+
+
+def test_a_scan_whose_new_connection_dies_too_answers_503_then_works(
+    service_app: Flask, gate: tuple[Api, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device, token = gate
+    dead = psycopg.connect(
+        sa.make_url(service_app.config["SQLALCHEMY_DATABASE_URI"])
+        .set(drivername="postgresql")
+        .render_as_string(hide_password=False)
+    )
+    dead.close()
+    monkeypatch.setattr(scan_batches.GroupCommit, "connection", lambda self: dead)
+    body = {"token": token, "scanned_at": DAY1_MORNING, "nonce": "dead-1"}
+
+    lost = device.post(SCANS, json=body, headers={"Accept-Language": "en"})
+    assert lost.status_code == 503, lost.json
+    assert lost.mimetype == "application/problem+json"
+    assert lost.json["code"] == "database_unavailable"
+    assert lost.headers["Retry-After"] == "1"
+
+    monkeypatch.undo()
+    retried = device.post(SCANS, json=body)
+    assert retried.status_code == 200, retried.json
+    assert retried.json["result"] == "admitted"

@@ -203,10 +203,12 @@ class GroupCommit:
         return connection
 
     def lose_connection(self) -> None:
-        """The connection broke: close it; the next batch takes a new one."""
+        """The connection broke: close it, and renew the pool, whose idle connections died
+        with it (a database restart), as SQLAlchemy does when it meets a dead connection."""
         if self._pinned is not None:
             self._pinned.invalidate()
             self._pinned = None
+        db.engine.dispose()  # checked-out connections are left to their users
 
     def scan(self, pending: Pending) -> Outcome:
         with self._lock:
@@ -287,15 +289,31 @@ def split(waiting: list[Pending]) -> tuple[list[Pending], list[Pending]]:
     return batch, later
 
 
+class _ConnectionLostError(Exception):
+    """The batch's connection was found dead (a database restart); a new one is taken."""
+
+
 def run(batch: list[Pending], queue: GroupCommit) -> None:
-    """Apply the batch and give each scan its outcome or error; never raises."""
+    """Apply the batch and give each scan its outcome or error; never raises.
+
+    A dead connection is replaced and the batch sent again, once: after a database restart
+    the gates see no error. Sending again is safe even if the first attempt had committed
+    before the connection died, since its nonces are then stored and the batch is replayed
+    one by one, each scan answered as the first time. A second dead connection answers 503.
+    """
     try:
+        reconnected = False
         for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
             try:
                 _apply(batch, queue)
                 return
             except psycopg.errors.DeadlockDetected:
                 log.info("scan batch of %d deadlocked (attempt %d)", len(batch), attempt)
+            except _ConnectionLostError:
+                if reconnected:
+                    raise DATABASE_UNAVAILABLE from None
+                reconnected = True
+                log.warning("scan batch connection lost; sending the batch again")
         _one_by_one(batch)
     except psycopg.errors.UniqueViolation:
         _one_by_one(batch)  # a nonce stored before: the single path answers it as then
@@ -375,7 +393,7 @@ def _apply(batch: list[Pending], queue: GroupCommit) -> None:
     except psycopg.OperationalError:
         if connection.broken or connection.closed:
             queue.lose_connection()
-            raise DATABASE_UNAVAILABLE from None
+            raise _ConnectionLostError from None
         raise
     for row in stored:
         key = (row.device_id, row.nonce)

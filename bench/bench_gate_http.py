@@ -200,7 +200,7 @@ def scan_requests(device_token: str, tokens: list[str]) -> Iterator[bytes]:
 
 
 def measure(
-    port: int, device_token: str, tokens: list[str], seconds: float
+    port: int, server_pid: int, device_token: str, tokens: list[str], seconds: float
 ) -> dict[tuple[str, int], Run]:
     """Per concurrency, bare and scan in alternating slices: a busy neighbour slows both alike."""
     figures: dict[tuple[str, int], Run] = {}
@@ -213,7 +213,7 @@ def measure(
                 (SCAN, scans, True),
             ):
                 run = asyncio.run(
-                    load(port, requests, concurrency, seconds / SLICES, warmup, results)
+                    load(port, requests, concurrency, seconds / SLICES, warmup, results, server_pid)
                 )
                 key = name, concurrency
                 figures[key] = figures[key].merge(run) if key in figures else run
@@ -236,6 +236,10 @@ def report(figures: dict[tuple[str, int], Run]) -> bool:
     for (_, concurrency), run in figures.items():
         if run.results:
             print(f"scan results at c={concurrency}: {run.results}")
+    # Where the time goes: CPU per request of gunicorn, PostgreSQL and this load generator.
+    for (name, concurrency), run in figures.items():
+        shares = ", ".join(f"{k} {v:.3f}" for k, v in run.cpu_ms_per_request().items())
+        print(f"CPU ms/request {name} c={concurrency}: {shares}")
     all_ok = True
     for concurrency in CONCURRENCY:
         bare, scan = figures[BARE, concurrency], figures[SCAN, concurrency]
@@ -283,7 +287,7 @@ def main(argv: list[str]) -> int:
         try:
             wait_until_up(server, port, log, timeout=20)
             print(f"gunicorn pid {server.pid}: -w {WORKERS} -k gthread --threads {THREADS}")
-            figures = measure(port, device_token, tokens, seconds)
+            figures = measure(port, server.pid, device_token, tokens, seconds)
         finally:
             stop_gunicorn(server)
     drop_database(server_url, DATABASE)

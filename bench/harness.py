@@ -15,7 +15,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -141,6 +141,8 @@ class Run:
     latencies: list[float]
     statuses: dict[int, int]
     results: dict[str, int]
+    #: CPU seconds used during the measured time, by group (see ``cpu_seconds``).
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -153,11 +155,43 @@ class Run:
             self.latencies + other.latencies,
             dict(Counter(self.statuses) + Counter(other.statuses)),
             dict(Counter(self.results) + Counter(other.results)),
+            {k: self.cpu.get(k, 0.0) + other.cpu.get(k, 0.0) for k in {*self.cpu, *other.cpu}},
         )
+
+    def cpu_ms_per_request(self) -> dict[str, float]:
+        return {k: v / self.requests * 1000 for k, v in sorted(self.cpu.items())}
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time (user + system) used so far by the server (gunicorn's master and workers), by
+    every PostgreSQL process on the machine, and by this process (the load generator).
+
+    Read from /proc (Linux); other databases of the same server count too, so run alone.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgres": 0.0, "client": 0.0}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid, ppid = int(entry.name), int(fields[1])
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        if server_pid in (pid, ppid):
+            used["server"] += seconds
+        elif name == "postgres":
+            used["postgres"] += seconds
+        elif pid == os.getpid():
+            used["client"] += seconds
+    return used
 
 
 async def load(
@@ -167,8 +201,13 @@ async def load(
     seconds: float,
     warmup: float,
     results: bool = False,
+    server_pid: int | None = None,
 ) -> Run:
-    """``concurrency`` keep-alive connections, each sending its next request once answered."""
+    """``concurrency`` keep-alive connections, each sending its next request once answered.
+
+    With ``server_pid``, the run also records the CPU time each group of processes used while
+    it was measuring (``cpu_seconds``).
+    """
     import json
 
     connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(concurrency)]
@@ -176,6 +215,11 @@ async def load(
     start = time.perf_counter()
     measure_from = start + warmup
     stop = measure_from + seconds
+
+    async def sample_cpu_at_start() -> None:
+        if server_pid is not None:
+            await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+            run.cpu = {k: -v for k, v in cpu_seconds(server_pid).items()}
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while True:
@@ -194,8 +238,10 @@ async def load(
                 result = json.loads(body)["result"]
                 run.results[result] = run.results.get(result, 0) + 1
 
-    await asyncio.gather(*(client(r, w) for r, w in connections))
+    await asyncio.gather(sample_cpu_at_start(), *(client(r, w) for r, w in connections))
     run.seconds = time.perf_counter() - measure_from
+    if server_pid is not None:
+        run.cpu = {k: run.cpu[k] + v for k, v in cpu_seconds(server_pid).items()}
     for _, writer in connections:
         writer.close()
     return run

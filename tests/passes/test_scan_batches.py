@@ -11,8 +11,10 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -22,6 +24,7 @@ from eventhub.passes.models import Presence, Scan, ScanResult
 from eventhub.passes.scan_batches import GroupCommit, Pending, split
 from eventhub.passes.scanning import Outcome, Scanner
 from eventhub.passes.tokens import PassKind, TokenClaims
+from tests.conftest import _make_app
 from tests.passes.gate_helpers import (
     DAY1_MORNING,
     FIRST_DAY,
@@ -135,6 +138,64 @@ def test_a_failed_batch_fails_its_own_scans_only_and_the_queue_goes_on(monkeypat
     assert failed == {int(item.nonce) for item in batches[0]}
     others = [answer for i, answer in enumerate(answers) if i not in failed]
     assert all(isinstance(answer, Outcome) for answer in others)
+
+
+def _scripted_apply(monkeypatch: Any, failures: list[Exception]) -> list[list[Pending]]:
+    """``_apply`` raising ``failures`` in turn, then answering every scan admitted."""
+    calls: list[list[Pending]] = []
+
+    def apply(batch: list[Pending], _queue: GroupCommit) -> None:
+        calls.append(batch)
+        if failures:
+            raise failures.pop(0)
+        for item in batch:
+            item.outcome = Outcome(ScanResult.ADMITTED)
+
+    monkeypatch.setattr(scan_batches, "_apply", apply)
+    return calls
+
+
+@pytest.fixture
+def replayed(monkeypatch: Any) -> list[Pending]:
+    replayed: list[Pending] = []
+
+    def one_by_one(batch: list[Pending]) -> None:
+        replayed.extend(batch)
+        for item in batch:
+            item.outcome = Outcome(ScanResult.ALREADY_INSIDE)
+
+    monkeypatch.setattr(scan_batches, "_one_by_one", one_by_one)
+    return replayed
+
+
+def test_a_deadlocked_batch_is_sent_again(monkeypatch, replayed):
+    calls = _scripted_apply(monkeypatch, [psycopg.errors.DeadlockDetected("deadlock")] * 2)
+    batch = [pending(1, "a"), pending(2, "b")]
+    scan_batches.run(batch, GroupCommit())
+    assert len(calls) == 3
+    assert [item.outcome.result for item in batch] == [ScanResult.ADMITTED] * 2
+    assert replayed == []
+
+
+def test_a_batch_that_keeps_deadlocking_or_meets_a_stored_nonce_is_replayed_singly(
+    monkeypatch, replayed
+):
+    deadlocks = [psycopg.errors.DeadlockDetected("deadlock")] * scan_batches.DEADLOCK_ATTEMPTS
+    _scripted_apply(monkeypatch, deadlocks)
+    first = [pending(1, "a")]
+    scan_batches.run(first, GroupCommit())
+    _scripted_apply(monkeypatch, [psycopg.errors.UniqueViolation("duplicate nonce")])
+    second = [pending(2, "b")]
+    scan_batches.run(second, GroupCommit())
+    assert replayed == first + second
+
+
+def test_any_other_failure_is_every_scan_s_answer(monkeypatch, replayed):
+    _scripted_apply(monkeypatch, [RuntimeError("disk full")])
+    batch = [pending(1, "a"), pending(2, "b")]
+    scan_batches.run(batch, GroupCommit())
+    assert [str(item.error) for item in batch] == ["disk full", "disk full"]
+    assert replayed == []
 
 
 # Waves of scans through the API -----------------------------------------------------------------
@@ -274,3 +335,43 @@ def test_a_token_other_than_the_stored_one_is_checked_by_its_signature(app, orga
     # The stored (older key's) text still verifies, and the pass is inside now.
     again = device.post(SCANS, json={**body, "token": issued.token, "nonce": "t-4"})
     assert again.json["result"] == "already_inside"
+
+
+def test_two_server_processes_scanning_the_same_passes_admit_each_once(app, organiser):
+    """Two apps on one database stand for two gunicorn workers: each has its own queue and
+    connection, and their batches take the same presences in opposite orders."""
+    other = _make_app(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
+    ed = edition(organiser)
+    gates = [make_device(organiser, ed["id"]), make_device(organiser, ed["id"])]
+    issued = [issue_pass(app, ed["id"], name=f"来場者 {i}") for i in range(16)]
+    # Each worker scans every pass, one in order and the other backwards.
+    sends = [(app, gates[0], p) for p in issued] + [(other, gates[1], p) for p in issued[::-1]]
+
+    def wave(direction: str, tag: str) -> dict[int, list[str]]:
+        def send(_client: Any, i: int) -> Any:
+            server, gate, pass_ = sends[i]
+            body = {"token": pass_.token, "direction": direction, "nonce": f"{tag}-{i}"}
+            return server.test_client().post(
+                SCANS, json={**body, "scanned_at": DAY1_MORNING}, headers=_bearer(gate)
+            )
+
+        by_pass: dict[int, list[str]] = {}
+        for (_, _, pass_), answer in zip(sends, at_once(app, len(sends), send), strict=True):
+            assert answer.status_code == 200, answer.json
+            by_pass.setdefault(pass_.id, []).append(answer.json["result"])
+        return by_pass
+
+    try:
+        for round_ in range(3):
+            admitted = "admitted" if round_ == 0 else "reentry_admitted"
+            for results in wave("entry", f"in{round_}").values():
+                assert sorted(results) == sorted([admitted, "already_inside"])
+            for results in wave("exit", f"out{round_}").values():
+                assert sorted(results) == ["exited", "not_inside"]
+        with app.app_context():
+            entries = db.session.execute(sa.select(Presence.inside, Presence.entries)).all()
+            assert sorted(entries) == [(False, 3)] * len(issued)
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 6 * 32
+    finally:
+        with other.app_context():
+            db.engine.dispose()

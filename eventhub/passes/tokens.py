@@ -265,12 +265,10 @@ def _decode(token: object) -> bytes:
     return raw
 
 
-def verify(token: str, public_keys: Mapping[bytes, Ed25519PublicKey]) -> TokenClaims:
-    """The claims of a token signed by one of ``public_keys`` (kid -> key).
-
-    Only the signature is checked here; whether the pass is revoked, valid today
-    or for this gate's edition is the scan service's business.
-    """
+def _open(
+    token: str, public_keys: Mapping[bytes, Ed25519PublicKey]
+) -> tuple[bytes, bytes, Ed25519PublicKey]:
+    """Body, signature and key of a well-formed token naming one of ``public_keys``."""
     raw = _decode(token)
     if len(raw) < _MIN_RAW:
         raise ForgedToken(ForgeReason.TRUNCATED)
@@ -279,15 +277,28 @@ def verify(token: str, public_keys: Mapping[bytes, Ed25519PublicKey]) -> TokenCl
     key = public_keys.get(raw[1:_HEADER])
     if key is None:
         raise ForgedToken(ForgeReason.UNKNOWN_KEY)
-    body = raw[:-_SIG_SIZE]
-    try:
-        key.verify(raw[-_SIG_SIZE:], body)
-    except InvalidSignature:
-        raise ForgedToken(ForgeReason.BAD_SIGNATURE) from None
+    return raw[:-_SIG_SIZE], raw[-_SIG_SIZE:], key
+
+
+def _claims(body: bytes) -> TokenClaims:
     try:
         return _decode_body(body)
     except (_BadClaimsError, IndexError, ValueError, OverflowError):
         raise ForgedToken(ForgeReason.BAD_CLAIMS) from None
+
+
+def verify(token: str, public_keys: Mapping[bytes, Ed25519PublicKey]) -> TokenClaims:
+    """The claims of a token signed by one of ``public_keys`` (kid -> key).
+
+    Only the signature is checked here; whether the pass is revoked, valid today
+    or for this gate's edition is the scan service's business.
+    """
+    body, signature, key = _open(token, public_keys)
+    try:
+        key.verify(signature, body)
+    except InvalidSignature:
+        raise ForgedToken(ForgeReason.BAD_SIGNATURE) from None
+    return _claims(body)
 
 
 def read_unverified(
@@ -301,14 +312,8 @@ def read_unverified(
     say what is wrong.
     """
     try:
-        raw = _decode(token)
+        return _claims(_open(token, public_keys)[0])
     except ForgedToken:
-        return None
-    if len(raw) < _MIN_RAW or raw[0] != FORMAT_VERSION or raw[1:_HEADER] not in public_keys:
-        return None
-    try:
-        return _decode_body(raw[:-_SIG_SIZE])
-    except (_BadClaimsError, IndexError, ValueError, OverflowError):
         return None
 
 

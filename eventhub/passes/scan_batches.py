@@ -29,10 +29,10 @@ Exactly once, as for a single scan: a pass appears at most once per batch (a sec
 or a nonce sent again, waits for the next batch), so the statement never touches a row twice,
 and across processes ``ON CONFLICT DO UPDATE … WHERE`` and ``UPDATE … WHERE inside`` re-check
 each presence under its row lock. A batch that hits a unique violation (a nonce stored by an
-earlier batch: a retried request) changed nothing; its scans are replayed one by one on the
-single path (``scan_postgresql``), which answers a repeated nonce as the first time. Two
-processes' batches can lock the same two presences in opposite orders; PostgreSQL then aborts
-one of them, which is retried.
+earlier batch: a retried request) changed nothing; the scans whose nonce is stored get the
+answer stored with it, and the others are sent again. Two processes' batches can lock the same
+two presences in opposite orders; PostgreSQL then aborts one of them, which is sent again, and
+at last scan by scan (alone, a scan locks one presence and cannot deadlock).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from eventhub.db import utcnow
 from eventhub.errors import DATABASE_UNAVAILABLE
 from eventhub.extensions import db
-from eventhub.passes import scan_postgresql, signing
+from eventhub.passes import signing
 from eventhub.passes.keys import KeyRing
 from eventhub.passes.models import Pass, ScanResult
 from eventhub.passes.scanning import (
@@ -67,6 +67,7 @@ from eventhub.passes.scanning import (
     clean_token,
     judge,
     read_token,
+    stored_outcomes,
 )
 from eventhub.passes.tokens import ForgedToken, TokenClaims
 
@@ -75,8 +76,8 @@ log = logging.getLogger(__name__)
 R = ScanResult
 #: Scans per batch at most; more wait for the next one.
 MAX_BATCH = 64
-#: Attempts of a batch that PostgreSQL aborted as a deadlock, before it is replayed singly.
-DEADLOCK_ATTEMPTS = 3
+#: Attempts of a batch (deadlocks, stored nonces) before its scans are sent one by one.
+ATTEMPTS = 3
 # Rows with attributes, as SQLAlchemy's; typed loosely as the columns are the statements'.
 _ROWS: Any = namedtuple_row
 
@@ -270,8 +271,23 @@ def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str)
     else:
         pending = Pending(scanner, token, claims, ring, direction, at, nonce)
     # Waiting must not hold a pooled connection: the batch needs one.
-    scan_postgresql.release_session()
+    release_session()
     return group_commit().scan(pending)
+
+
+def release_session() -> None:
+    """End the thread's session transaction, so that it holds no pooled connection.
+
+    The session may hold one from the device lookup. A thread holding one while waiting for
+    another can starve the pool: 15 threads of one process each holding one and waiting for
+    another never get it. The session only ever read here; a pending write would be lost, so
+    it is refused loudly instead.
+    """
+    if not db.session.registry.has():
+        return  # the request never opened one
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("a scan must not run with unflushed changes in the session")
+    db.session.rollback()
 
 
 def split(waiting: list[Pending]) -> tuple[list[Pending], list[Pending]]:
@@ -302,38 +318,54 @@ def run(batch: list[Pending], queue: GroupCommit) -> None:
 
     A dead connection is replaced and the batch sent again, once: after a database restart
     the gates see no error. Sending again is safe even if the first attempt had committed
-    before the connection died, since its nonces are then stored and the batch is replayed
-    one by one, each scan answered as the first time. A second dead connection answers 503.
+    before the connection died: its nonces are then stored, and answered as the first time.
+    A second dead connection answers 503.
     """
     try:
         reconnected = False
-        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        for attempt in range(1, ATTEMPTS + 1):
             try:
                 _apply(batch, queue)
                 return
+            except psycopg.errors.UniqueViolation:
+                batch = _answer_stored(batch)
+                if not batch:
+                    return
             except psycopg.errors.DeadlockDetected:
                 log.info("scan batch of %d deadlocked (attempt %d)", len(batch), attempt)
+                if attempt == ATTEMPTS and len(batch) == 1:
+                    raise
             except _ConnectionLostError:
                 if reconnected:
                     raise DATABASE_UNAVAILABLE from None
                 reconnected = True
                 log.warning("scan batch connection lost; sending the batch again")
-        _one_by_one(batch)
-    except psycopg.errors.UniqueViolation:
-        _one_by_one(batch)  # a nonce stored before: the single path answers it as then
+        for pending in batch:  # alone, a scan locks one presence: no deadlock
+            run([pending], queue)
     except Exception as exc:  # noqa: BLE001  (handed to every waiting request to answer)
         for pending in batch:
-            pending.error = exc
+            if not pending.done:
+                pending.error = exc
 
 
-def _one_by_one(batch: list[Pending]) -> None:
+def _answer_stored(batch: list[Pending]) -> list[Pending]:
+    """After a unique violation: the scans whose nonce an earlier batch stored (retried
+    requests) get the answer stored with it; the others, returned, are to be sent again."""
+    devices: dict[int, list[Pending]] = {}
     for pending in batch:
-        try:
-            pending.outcome = scan_postgresql.scan(
-                pending.scanner, pending.verified(), pending.direction, pending.at, pending.nonce
-            )
-        except Exception as exc:  # noqa: BLE001  (that request answers it)
-            pending.error = exc
+        assert pending.scanner.device_id is not None  # only devices' scans come here
+        devices.setdefault(pending.scanner.device_id, []).append(pending)
+    try:
+        for device_id, scans in devices.items():
+            stored = stored_outcomes(device_id, [pending.nonce for pending in scans])
+            for pending in scans:
+                pending.outcome = stored.get(pending.nonce)
+    finally:
+        release_session()
+    rest = [pending for pending in batch if not pending.done]
+    if len(rest) == len(batch):  # no nonce was stored: some other constraint refused it
+        raise RuntimeError("a scan batch broke a unique constraint other than the nonce's")
+    return rest
 
 
 def _judge(pending: Pending, row: Any) -> tuple[Outcome, Change | None]:

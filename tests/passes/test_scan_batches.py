@@ -155,47 +155,53 @@ def _scripted_apply(monkeypatch: Any, failures: list[Exception]) -> list[list[Pe
     return calls
 
 
-@pytest.fixture
-def replayed(monkeypatch: Any) -> list[Pending]:
-    replayed: list[Pending] = []
-
-    def one_by_one(batch: list[Pending]) -> None:
-        replayed.extend(batch)
-        for item in batch:
-            item.outcome = Outcome(ScanResult.ALREADY_INSIDE)
-
-    monkeypatch.setattr(scan_batches, "_one_by_one", one_by_one)
-    return replayed
-
-
-def test_a_deadlocked_batch_is_sent_again(monkeypatch, replayed):
+def test_a_deadlocked_batch_is_sent_again(monkeypatch):
     calls = _scripted_apply(monkeypatch, [psycopg.errors.DeadlockDetected("deadlock")] * 2)
     batch = [pending(1, "a"), pending(2, "b")]
     scan_batches.run(batch, GroupCommit())
-    assert len(calls) == 3
+    assert [len(call) for call in calls] == [2, 2, 2]
     assert [item.outcome.result for item in batch] == [ScanResult.ADMITTED] * 2
-    assert replayed == []
 
 
-def test_a_batch_that_keeps_deadlocking_or_meets_a_stored_nonce_is_replayed_singly(
-    monkeypatch, replayed
-):
-    deadlocks = [psycopg.errors.DeadlockDetected("deadlock")] * scan_batches.DEADLOCK_ATTEMPTS
-    _scripted_apply(monkeypatch, deadlocks)
-    first = [pending(1, "a")]
-    scan_batches.run(first, GroupCommit())
-    _scripted_apply(monkeypatch, [psycopg.errors.UniqueViolation("duplicate nonce")])
-    second = [pending(2, "b")]
-    scan_batches.run(second, GroupCommit())
-    assert replayed == first + second
+def test_a_batch_that_keeps_deadlocking_is_sent_scan_by_scan(monkeypatch):
+    deadlocks = [psycopg.errors.DeadlockDetected("deadlock")] * scan_batches.ATTEMPTS
+    calls = _scripted_apply(monkeypatch, deadlocks)
+    batch = [pending(1, "a"), pending(2, "b")]
+    scan_batches.run(batch, GroupCommit())
+    assert [len(call) for call in calls] == [2] * scan_batches.ATTEMPTS + [1, 1]
+    assert [item.outcome.result for item in batch] == [ScanResult.ADMITTED] * 2
 
 
-def test_any_other_failure_is_every_scan_s_answer(monkeypatch, replayed):
+def test_a_nonce_stored_before_is_answered_from_the_store_and_the_rest_sent_again(monkeypatch):
+    calls = _scripted_apply(monkeypatch, [psycopg.errors.UniqueViolation("duplicate nonce")])
+    first_answer = Outcome(ScanResult.ALREADY_INSIDE, 1, scan_id=7)
+    monkeypatch.setattr(
+        scan_batches,
+        "stored_outcomes",
+        lambda device_id, nonces: {"a": first_answer} if device_id == 1 else {},
+    )
+    monkeypatch.setattr(scan_batches, "release_session", lambda: None)
+    retried, fresh = pending(1, "a"), pending(2, "b")
+    scan_batches.run([retried, fresh], GroupCommit())
+    assert [len(call) for call in calls] == [2, 1]
+    assert retried.outcome == first_answer
+    assert fresh.outcome.result == ScanResult.ADMITTED
+
+
+def test_a_unique_violation_without_a_stored_nonce_fails_the_batch(monkeypatch):
+    _scripted_apply(monkeypatch, [psycopg.errors.UniqueViolation("some other key")])
+    monkeypatch.setattr(scan_batches, "stored_outcomes", lambda device_id, nonces: {})
+    monkeypatch.setattr(scan_batches, "release_session", lambda: None)
+    batch = [pending(1, "a"), pending(2, "b")]
+    scan_batches.run(batch, GroupCommit())
+    assert all(isinstance(item.error, RuntimeError) for item in batch)
+
+
+def test_any_other_failure_is_every_scan_s_answer(monkeypatch):
     _scripted_apply(monkeypatch, [RuntimeError("disk full")])
     batch = [pending(1, "a"), pending(2, "b")]
     scan_batches.run(batch, GroupCommit())
     assert [str(item.error) for item in batch] == ["disk full", "disk full"]
-    assert replayed == []
 
 
 # Waves of scans through the API -----------------------------------------------------------------

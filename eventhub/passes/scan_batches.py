@@ -23,7 +23,9 @@ asks for the signature to be verified first; verifying was a fifth of a scan's C
 forged token now costs a share of a batch's lookup before it is refused: only authenticated
 devices can send one.)
 
-Nobody waits for a batch to fill: with nothing in flight a scan goes at once, alone.
+Nobody waits for a batch to fill: with nothing in flight a scan goes at once, alone. An offline
+upload queues its scans together (``scan_all``), so hundreds of them take a few batches instead
+of two round trips each; each pass's scans still go in time order.
 
 Exactly once, as for a single scan: a pass appears at most once per batch (a second scan of it,
 or a nonce sent again, waits for the next batch), so the statement never touches a row twice,
@@ -76,6 +78,8 @@ log = logging.getLogger(__name__)
 R = ScanResult
 #: Scans per batch at most; more wait for the next one.
 MAX_BATCH = 64
+#: Scans of one offline upload queued at a time: half a batch, the rest left to live scans.
+UPLOAD_SHARE = MAX_BATCH // 2
 #: Attempts of a batch (deadlocks, stored nonces) before its scans are sent one by one.
 ATTEMPTS = 3
 # Rows with attributes, as SQLAlchemy's; typed loosely as the columns are the statements'.
@@ -156,6 +160,8 @@ class Pending:
     direction: str
     at: datetime
     nonce: str
+    #: The scan of the same pass just before this one in the same offline upload, if any.
+    after: Pending | None = None
     outcome: Outcome | None = None
     error: BaseException | None = None
     #: Held while the scan waits; the leader releases it once, to say "done" or "lead now".
@@ -216,39 +222,53 @@ class GroupCommit:
         db.engine.dispose()  # checked-out connections are left to their users
 
     def scan(self, pending: Pending) -> Outcome:
+        return self.scan_all([pending])[0]
+
+    def scan_all(self, pendings: list[Pending]) -> list[Outcome]:
+        """Queue these scans, in this order, and answer once all have been applied.
+
+        The thread waits for its scans in the order queued. The thread asked to lead always
+        holds the first scan still waiting, so every earlier scan of this thread is done by
+        then, and no wake-up is missed.
+        """
         with self._lock:
-            self._waiting.append(pending)
+            self._waiting.extend(pendings)
             leading = not self._running
             self._running = True
-        while True:
-            if not leading:
-                pending.wake.acquire()  # released by the leader: done, or lead now
-                if pending.done:
-                    break
+        for pending in pendings:
+            while not pending.done:
+                if not leading:
+                    pending.wake.acquire()  # released by the leader: done, or lead now
+                    if pending.done:
+                        break
+                leading = self._lead(pending)
+        outcomes = []
+        for pending in pendings:
+            if pending.error is not None:
+                raise pending.error
+            assert pending.outcome is not None
+            outcomes.append(pending.outcome)
+        return outcomes
+
+    def _lead(self, pending: Pending) -> bool:
+        """Run the next batch, then hand over to the first scan still waiting; True if that
+        is ``pending`` itself (its own scan had to wait for this batch: lead again)."""
+        with self._lock:
+            batch, self._waiting = split(self._waiting)
+        try:
+            run(batch, self)
+        finally:  # whatever happened, nobody may be left asleep
+            for other in batch:
+                if not other.done:
+                    other.error = RuntimeError("the scan batch was interrupted")
+                if other is not pending:
+                    other.wake.release()
             with self._lock:
-                batch, self._waiting = split(self._waiting)
-            try:
-                run(batch, self)
-            finally:  # whatever happened, nobody may be left asleep
-                for other in batch:
-                    if not other.done:
-                        other.error = RuntimeError("the scan batch was interrupted")
-                    if other is not pending:
-                        other.wake.release()
-                with self._lock:
-                    following = self._waiting[0] if self._waiting else None
-                    self._running = following is not None
-                if following is not None and following is not pending:
-                    following.wake.release()
-            if following is pending:  # its own scan had to wait for this batch: lead again
-                continue
-            if pending.done:
-                break
-            leading = False
-        if pending.error is not None:
-            raise pending.error
-        assert pending.outcome is not None
-        return pending.outcome
+                following = self._waiting[0] if self._waiting else None
+                self._running = following is not None
+            if following is not None and following is not pending:
+                following.wake.release()
+        return following is pending
 
 
 def group_commit() -> GroupCommit:
@@ -259,20 +279,44 @@ def group_commit() -> GroupCommit:
     return queue
 
 
-def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
-    """Scan as part of the next batch; answers once the batch has committed."""
+def _pending(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Pending:
     token = clean_token(token)
     ring = signing.keyring(scanner.edition_id)
     claims = ring.read_unverified(token)
     if claims is None:  # not a token of this edition's keys as they stand: say what it is
-        pending = Pending(
-            scanner, token, read_token(token, scanner.edition_id), None, direction, at, nonce
-        )
-    else:
-        pending = Pending(scanner, token, claims, ring, direction, at, nonce)
+        verdict = read_token(token, scanner.edition_id)
+        return Pending(scanner, token, verdict, None, direction, at, nonce)
+    return Pending(scanner, token, claims, ring, direction, at, nonce)
+
+
+def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
+    """Scan as part of the next batch; answers once the batch has committed."""
+    pending = _pending(scanner, token, direction, at, nonce)
     # Waiting must not hold a pooled connection: the batch needs one.
     release_session()
     return group_commit().scan(pending)
+
+
+def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:
+    """An offline upload's scans (token, direction, time, nonce), oldest first, in batches.
+
+    Each pass's scans are applied in the order given, in successive batches, and a scan
+    whose earlier scan of the same pass failed is not applied either: sending the upload
+    again then applies both, in order. The upload is queued ``UPLOAD_SHARE`` scans at a
+    time, so that the live scans arriving meanwhile still find room in every batch.
+    """
+    pendings = [_pending(scanner, *item) for item in scans]
+    last: dict[int, Pending] = {}
+    for pending in pendings:
+        if (pass_id := pending.pass_id) is not None:
+            pending.after = last.get(pass_id)
+            last[pass_id] = pending
+    release_session()
+    queue = group_commit()
+    outcomes: list[Outcome] = []
+    for start in range(0, len(pendings), UPLOAD_SHARE):
+        outcomes += queue.scan_all(pendings[start : start + UPLOAD_SHARE])
+    return outcomes
 
 
 def release_session() -> None:
@@ -291,7 +335,8 @@ def release_session() -> None:
 
 
 def split(waiting: list[Pending]) -> tuple[list[Pending], list[Pending]]:
-    """This batch and those left for the next: each pass and each nonce once per batch."""
+    """This batch and those left for the next: each pass and each nonce once per batch, and
+    never ahead of an earlier scan of the same pass or nonce that has to wait."""
     batch: list[Pending] = []
     later: list[Pending] = []
     passes: set[int] = set()
@@ -301,8 +346,8 @@ def split(waiting: list[Pending]) -> tuple[list[Pending], list[Pending]]:
         nonce = (pending.scanner.device_id, pending.nonce)
         if len(batch) >= MAX_BATCH or pass_id in passes or nonce in nonces:
             later.append(pending)
-            continue
-        batch.append(pending)
+        else:
+            batch.append(pending)
         nonces.add(nonce)
         if pass_id is not None:
             passes.add(pass_id)
@@ -321,6 +366,9 @@ def run(batch: list[Pending], queue: GroupCommit) -> None:
     before the connection died: its nonces are then stored, and answered as the first time.
     A second dead connection answers 503.
     """
+    batch = _after_failures(batch)
+    if not batch:
+        return
     try:
         reconnected = False
         for attempt in range(1, ATTEMPTS + 1):
@@ -346,6 +394,14 @@ def run(batch: list[Pending], queue: GroupCommit) -> None:
         for pending in batch:
             if not pending.done:
                 pending.error = exc
+
+
+def _after_failures(batch: list[Pending]) -> list[Pending]:
+    """Fail the scans whose earlier scan of the same pass (in one upload) failed; the rest."""
+    for pending in batch:
+        if pending.after is not None and pending.after.error is not None:
+            pending.error = pending.after.error
+    return [pending for pending in batch if pending.error is None]
 
 
 def _answer_stored(batch: list[Pending]) -> list[Pending]:

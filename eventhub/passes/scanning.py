@@ -379,18 +379,27 @@ def scan_batch(
 ) -> list[dict[str, Any]]:
     """Apply offline scans once each, oldest first; answered in the order sent.
 
-    Scans already stored (a re-sent batch) are answered from the store without any work.
-    Each scan commits on its own, so an upload cut short can simply be sent again.
+    Scans already stored (a re-sent batch) are answered from the store without any work, and
+    a nonce repeated within the upload counts once. Each scan (on PostgreSQL, each batch of
+    scans) commits on its own, so an upload cut short can simply be sent again.
     """
     assert scanner.device_id is not None  # offline uploads come from devices
     done = stored_outcomes(scanner.device_id, [item["nonce"] for item in items])
-    outcomes: dict[int, Outcome] = {}
     order = sorted(range(len(items)), key=lambda i: (items[i]["scanned_at"] or now, i))
+    todo: dict[str, tuple[str, str, datetime, str]] = {}
     for i in order:
         item = items[i]
         nonce = item["nonce"]
-        if nonce not in done:
-            at = item["scanned_at"] or now
-            done[nonce] = scan(scanner, item["token"], item["direction"], at, nonce)
-        outcomes[i] = done[nonce]
-    return [{**outcomes[i].as_dict(), "nonce": items[i]["nonce"]} for i in range(len(items))]
+        if nonce not in done and nonce not in todo:
+            todo[nonce] = (item["token"], item["direction"], item["scanned_at"] or now, nonce)
+    done.update(zip(todo, scan_all(scanner, list(todo.values())), strict=True))
+    return [{**done[item["nonce"]].as_dict(), "nonce": item["nonce"]} for item in items]
+
+
+def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:
+    """``scan`` each of (token, direction, time, nonce) in turn; on PostgreSQL in batches."""
+    if db.engine.dialect.name == "postgresql":
+        from eventhub.passes import scan_batches
+
+        return scan_batches.scan_all(scanner, scans)
+    return [scan(scanner, *item) for item in scans]

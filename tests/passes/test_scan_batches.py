@@ -75,6 +75,15 @@ def test_refused_tokens_share_a_batch_and_batches_are_bounded():
     assert later == passes[scan_batches.MAX_BATCH - 3 :]
 
 
+def test_no_scan_overtakes_an_earlier_scan_of_its_pass_or_nonce_that_has_to_wait():
+    first, resent = pending(1, "n"), pending(2, "n")  # the nonce again: resent waits
+    after_resent = pending(2, "m")  # the same pass as resent: must not go before it
+    same_nonce_again = pending(3, "n")
+    batch, later = split([first, resent, after_resent, same_nonce_again])
+    assert batch == [first]
+    assert later == [resent, after_resent, same_nonce_again]
+
+
 # The hand-over between threads -----------------------------------------------------------------
 
 
@@ -138,6 +147,75 @@ def test_a_failed_batch_fails_its_own_scans_only_and_the_queue_goes_on(monkeypat
     assert failed == {int(item.nonce) for item in batches[0]}
     others = [answer for i, answer in enumerate(answers) if i not in failed]
     assert all(isinstance(answer, Outcome) for answer in others)
+
+
+def test_an_upload_and_live_scans_share_batches_and_each_pass_keeps_its_order(monkeypatch):
+    batches: list[list[Pending]] = []
+
+    def fake_run(batch: list[Pending], _queue: GroupCommit) -> None:
+        batches.append(batch)
+        time.sleep(0.005)
+        for item in batch:
+            item.outcome = Outcome(ScanResult.ADMITTED, scan_id=len(batches))
+
+    monkeypatch.setattr(scan_batches, "run", fake_run)
+    queue = GroupCommit()
+    # An upload from one thread: 40 passes, each scanned three times, in time order.
+    upload = [pending(i % 40, f"u{i}", device_id=9) for i in range(120)]
+    live = [pending(100 + i, f"l{i}") for i in range(20)]
+    answers: dict[str, Any] = {}
+    barrier = threading.Barrier(len(live) + 1, timeout=10)
+
+    def send_upload() -> None:
+        barrier.wait()
+        answers["upload"] = queue.scan_all(upload)
+
+    def send_live(item: Pending) -> None:
+        barrier.wait()
+        answers[item.nonce] = queue.scan(item)
+
+    threads = [threading.Thread(target=send_upload)]
+    threads += [threading.Thread(target=send_live, args=(item,)) for item in live]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "a scan was left waiting"
+
+    assert [answer.scan_id for answer in answers["upload"]] == [p.outcome.scan_id for p in upload]
+    assert all(isinstance(answers[item.nonce], Outcome) for item in live)
+    assert sorted(p.nonce for batch in batches for p in batch) == sorted(
+        p.nonce for p in upload + live
+    )
+    for pass_id in range(40):  # each pass's three scans in three successive batches, in order
+        ids = [p.outcome.scan_id for p in upload if p.pass_id == pass_id]
+        assert ids == sorted(ids)
+        assert len(set(ids)) == 3
+    assert len(batches) < len(upload) // 2
+
+
+def test_a_failed_scan_of_an_upload_stops_the_later_scans_of_its_pass_only(monkeypatch):
+    applied: list[str] = []
+
+    def apply(batch: list[Pending], _queue: GroupCommit) -> None:
+        if any(item.nonce == "1-in" for item in batch):
+            raise RuntimeError("connection reset")
+        applied.extend(item.nonce for item in batch)
+        for item in batch:
+            item.outcome = Outcome(ScanResult.ADMITTED)
+
+    monkeypatch.setattr(scan_batches, "_apply", apply)
+    upload = [pending(1, "1-in"), pending(2, "2-in"), pending(1, "1-out"), pending(2, "2-out")]
+    upload[2].after, upload[3].after = upload[0], upload[1]
+    queue = GroupCommit()
+    for item in upload[:2]:
+        scan_batches.run([item], queue)
+    scan_batches.run(upload[2:], queue)
+
+    assert applied == ["2-in", "2-out"]
+    assert [str(item.error) for item in (upload[0], upload[2])] == ["connection reset"] * 2
+    with pytest.raises(RuntimeError, match="connection reset"):
+        GroupCommit().scan_all([pending(1, "1-in")])
 
 
 def _scripted_apply(monkeypatch: Any, failures: list[Exception]) -> list[list[Pending]]:
@@ -272,6 +350,46 @@ def test_a_wave_of_gates_admits_each_pass_once_then_lets_each_out(app, organiser
     if _on_postgresql(app):
         assert sum(batch_sizes) >= len(wave) + len(issued)
         assert max(batch_sizes) > 1, batch_sizes
+
+
+def test_an_offline_upload_goes_in_batches_each_pass_in_time_order(app, organiser, batch_sizes):
+    ed = edition(organiser)
+    device = make_device(organiser, ed["id"])
+    issued = [issue_pass(app, ed["id"], name=f"来場者 {i}") for i in range(10)]
+    # Each pass in at 10:00, out at 12:00, in again at 14:00; sent newest first, with
+    # one nonce repeated (a scanner that stored a scan twice) and one forged code.
+    times = {"entry": "10:00", "exit": "12:00", "again": "14:00"}
+    scans = [
+        {
+            "token": p.token,
+            "direction": "exit" if step == "exit" else "entry",
+            "scanned_at": f"2027-08-07T{hour}:00+09:00",
+            "nonce": f"{p.id}-{step}",
+        }
+        for step, hour in reversed(times.items())
+        for p in issued
+    ]
+    scans += [scans[0], {**scans[1], "token": scans[1]["token"][:-4] + "AAAA", "nonce": "bad"}]
+
+    first = device.post(f"{SCANS}/batch", json={"scans": scans})
+    sizes = list(batch_sizes)
+    again = device.post(f"{SCANS}/batch", json={"scans": scans})
+
+    assert first.status_code == 200, first.json
+    results = [(s["nonce"], s["result"]) for s in first.json["scans"]]
+    expected = {"entry": "admitted", "exit": "exited", "again": "reentry_admitted"}
+    for scan in first.json["scans"][:30]:
+        assert scan["result"] == expected[scan["nonce"].split("-")[1]], results
+    assert first.json["scans"][30] == first.json["scans"][0]
+    assert first.json["scans"][31]["result"] == "forged"
+    assert again.json == first.json
+    assert len(batch_sizes) == len(sizes)  # sent again: answered from the store
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 31
+        presences = db.session.scalars(sa.select(Presence)).all()
+        assert [(p.inside, p.entries) for p in presences] == [(True, 2)] * 10
+    if _on_postgresql(app):  # one batch per step, not one per scan; the forged code names
+        assert sizes == [10, 10, 10, 1], sizes  # the second pass, so it comes after its scans
 
 
 def test_a_retry_racing_its_first_attempt_is_answered_as_the_first(app, organiser, batch_sizes):

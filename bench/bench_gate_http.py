@@ -6,9 +6,11 @@ Drops and creates the PostgreSQL database ``eventhub_bench_gate`` (server from
 EVENTHUB_BENCH_PG_SERVER, default postgresql://postgres@127.0.0.1:5432), migrates it, and
 creates an open edition spanning today in Tokyo, a gate device and ``passes`` issued passes
 (tokens signed with the edition's key, as the issuing path does). It then starts gunicorn
-(2 workers x 8 threads, gthread, as in production) on a free port and loads it from this
-process with an asyncio client over keep-alive connections: at concurrency 16 and then 64,
-the bare liveness probe and entry scans, each scan a pass not scanned before (so nearly all
+(2 workers x 8 threads, gthread, as in production) on a free port, serving the app of
+``gate_wsgi.py`` (wsgi.py's, plus one bench route), and loads it from this process with an
+asyncio client over keep-alive connections: at concurrency 16 and then 64, the bare liveness
+probe, the scan request without the scan (``gate_wsgi.py``: the same authentication and
+schemas, a fixed answer) and entry scans, each scan a pass not scanned before (so nearly all
 are admitted; once the passes run out the re-scans answer already_inside). The scans carry
 no scanned_at: the server's clock decides the day, as at a real gate.
 
@@ -62,12 +64,15 @@ DATABASE = "eventhub_bench_gate"
 SECRET_KEY = "eventhub-bench-gate-secret-key-0123456789"  # noqa: S105  (a bench-only key)
 TOKYO = ZoneInfo("Asia/Tokyo")
 SCANS = "/api/v1/device/scans"
+#: Served by gate_wsgi.py only: the scan request (device, schemas) with a fixed answer.
+WITHOUT_SCANNING = "/bench/scan-without-scanning"
 CONCURRENCY = (16, 64)
 #: Each measurement is cut in slices, bare and scan alternating; connections warm up first.
 SLICES = 4
 WARMUP = 1.0
 SLICE_WARMUP = 0.2
 BARE, SCAN = "GET health/ping", "POST device/scans"
+NO_SCAN = "POST (scan request, no scan)"
 # Targets (DESIGN.md §4: aim the scan at the bare endpoint).
 MIN_THROUGHPUT_RATIO = 0.5
 MAX_SCAN_P99_MS_C16 = 15.0
@@ -189,14 +194,14 @@ def insert_passes(
 # The load generator --------------------------------------------------------------------------
 
 
-def scan_requests(device_token: str, tokens: list[str]) -> Iterator[bytes]:
+def scan_requests(device_token: str, tokens: list[str], path: str = SCANS) -> Iterator[bytes]:
     """Entry scans, each pass once and then again, with a fresh nonce each."""
     n = 0
     while True:
         for token in tokens:
             n += 1
             body = json.dumps({"token": token, "direction": "entry", "nonce": f"h{n}"})
-            yield request_bytes("POST", SCANS, body.encode(), device_token)
+            yield request_bytes("POST", path, body.encode(), device_token)
 
 
 def measure(
@@ -205,11 +210,13 @@ def measure(
     """Per concurrency, bare and scan in alternating slices: a busy neighbour slows both alike."""
     figures: dict[tuple[str, int], Run] = {}
     scans = scan_requests(device_token, tokens)
+    no_scans = scan_requests(device_token, tokens, WITHOUT_SCANNING)
     for concurrency in CONCURRENCY:
         for i in range(SLICES):
             warmup = WARMUP if i == 0 else SLICE_WARMUP
             for name, requests, results in (
                 (BARE, ping_requests(), False),
+                (NO_SCAN, no_scans, False),
                 (SCAN, scans, True),
             ):
                 run = asyncio.run(
@@ -228,11 +235,11 @@ def verdict(ok: bool) -> str:
 
 
 def report(figures: dict[tuple[str, int], Run]) -> bool:
-    print(f"{'endpoint':<22}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}  statuses")
+    print(f"{'endpoint':<30}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}  statuses")
     for (name, concurrency), run in figures.items():
         p50, p99 = run.percentile(50), run.percentile(99)
         figures_line = f"{run.rate:>9,.0f}{p50:>9.2f}{p99:>9.2f}"
-        print(f"{name:<22}{concurrency:>5}{figures_line}  {run.statuses}")
+        print(f"{name:<30}{concurrency:>5}{figures_line}  {run.statuses}")
     for (_, concurrency), run in figures.items():
         if run.results:
             print(f"scan results at c={concurrency}: {run.results}")
@@ -243,6 +250,11 @@ def report(figures: dict[tuple[str, int], Run]) -> bool:
     all_ok = True
     for concurrency in CONCURRENCY:
         bare, scan = figures[BARE, concurrency], figures[SCAN, concurrency]
+        ceiling = figures[NO_SCAN, concurrency].rate / bare.rate
+        print(
+            f"c={concurrency}: the scan request without the scan / bare throughput "
+            f"{ceiling:.2f} (no target: what HTTP, authentication and schemas leave)"
+        )
         throughput = scan.rate / bare.rate
         p99_ratio = scan.percentile(99) / bare.percentile(99)
         ok = throughput >= MIN_THROUGHPUT_RATIO
@@ -283,7 +295,7 @@ def main(argv: list[str]) -> int:
         )
         port = free_port()
         log = instance / "gunicorn.log"
-        server = start_gunicorn(database_url, instance, port, log, SECRET_KEY)
+        server = start_gunicorn(database_url, instance, port, log, SECRET_KEY, "gate_wsgi:app")
         try:
             wait_until_up(server, port, log, timeout=20)
             print(f"gunicorn pid {server.pid}: -w {WORKERS} -k gthread --threads {THREADS}")

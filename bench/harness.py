@@ -52,8 +52,14 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    database_url: str, instance: Path, port: int, log: Path, secret_key: str
+    database_url: str,
+    instance: Path,
+    port: int,
+    log: Path,
+    secret_key: str,
+    app: str = "wsgi:app",
 ) -> subprocess.Popen[bytes]:
+    """gunicorn as in production, serving ``app`` (a module of the repository or of bench/)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -62,7 +68,8 @@ def start_gunicorn(
     }
     env.pop("REDIS_URL", None)  # the measured paths queue nothing; keep off shared services
     command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gthread"]
-    command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{port}"]
+    command += ["--pythonpath", str(ROOT / "bench"), app]
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 

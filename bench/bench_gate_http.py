@@ -15,7 +15,8 @@ are admitted; once the passes run out the re-scans answer already_inside). The s
 no scanned_at: the server's clock decides the day, as at a real gate.
 
 Prints requests per second and latency (p50, p99, in ms) of each, the ratios and the targets
-of DESIGN.md §4. Load generator, gunicorn and PostgreSQL share the machine, as they would
+of DESIGN.md §4; then sends one offline upload of 500 scans, twice, and prints how long each
+took (no target). Load generator, gunicorn and PostgreSQL share the machine, as they would
 share a small gate server; the bare endpoint pays the same tax, so the ratios are what count.
 Exit status 1 when a target is missed. gunicorn is stopped by its PID, also on errors.
 """
@@ -28,6 +29,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -44,6 +46,7 @@ from harness import (
     free_port,
     fresh_database,
     load,
+    one_request,
     pg_server,
     ping_requests,
     request_bytes,
@@ -77,6 +80,8 @@ NO_SCAN = "POST (scan request, no scan)"
 MIN_THROUGHPUT_RATIO = 0.5
 MAX_SCAN_P99_MS_C16 = 15.0
 MAX_P99_RATIO_C64 = 2.0
+#: Passes of the offline upload measured at the end: 2 scans each, within the API's 500.
+UPLOAD_PASSES = 250
 
 
 # Database and data ---------------------------------------------------------------------------
@@ -227,6 +232,33 @@ def measure(
     return figures
 
 
+def offline_upload(port: int, device_token: str, tokens: list[str]) -> None:
+    """One offline upload of the last passes (not reached by the load), each in at 10:00 and
+    out at 11:00 today; then the same upload again, which is answered from the store."""
+    today = datetime.now(TOKYO).date().isoformat()
+    scans = [
+        {
+            "token": token,
+            "direction": direction,
+            "scanned_at": f"{today}T{hour}:00:00+09:00",
+            "nonce": f"offline-{direction}-{i}",
+        }
+        for direction, hour in (("entry", 10), ("exit", 11))
+        for i, token in enumerate(tokens[-UPLOAD_PASSES:])
+    ]
+    body = json.dumps({"scans": scans}).encode()
+    for attempt in ("first", "sent again"):
+        began = time.perf_counter()
+        request = request_bytes("POST", f"{SCANS}/batch", body, device_token)
+        status, answer = asyncio.run(one_request(port, request))
+        took = (time.perf_counter() - began) * 1000
+        results = Counter(scan["result"] for scan in json.loads(answer)["scans"])
+        print(
+            f"offline upload of {len(scans)} scans ({UPLOAD_PASSES} passes in and out), "
+            f"{attempt}: {status}, {took:.0f} ms, {dict(results)}"
+        )
+
+
 # Report --------------------------------------------------------------------------------------
 
 
@@ -300,6 +332,7 @@ def main(argv: list[str]) -> int:
             wait_until_up(server, port, log, timeout=20)
             print(f"gunicorn pid {server.pid}: -w {WORKERS} -k gthread --threads {THREADS}")
             figures = measure(port, server.pid, device_token, tokens, seconds)
+            offline_upload(port, device_token, tokens)
         finally:
             stop_gunicorn(server)
     drop_database(server_url, DATABASE)

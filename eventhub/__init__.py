@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from eventhub import errors
 from eventhub.config import engine_options, load_config
+from eventhub.stateless import NoCookieSession
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -33,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
                 app.config["SQLALCHEMY_DATABASE_URI"]
             )
+    app.session_interface = NoCookieSession()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schemas' field order
 

@@ -151,3 +151,24 @@ def test_anonymous_cannot_request_a_heartbeat(anonymous):
     body = _problem(anonymous.post("/api/v1/health/heartbeats"), 401)
 
     assert body["code"] == "unauthenticated"
+
+
+# No cookie session -----------------------------------------------------------------------------
+
+
+def test_no_cookie_is_ever_set_not_even_for_a_client_sending_one(organiser):
+    organiser.client.set_cookie("session", "eyJ4IjoxfQ.forged")  # stale, from another app
+    responses = [
+        organiser.get("/api/v1/health/ping"),
+        organiser.post("/api/v1/auth/login", json={"email": "nobody@example.jp", "password": "x"}),
+        organiser.get("/api/v1/editions"),
+    ]
+    for response in responses:
+        assert "Set-Cookie" not in response.headers, response.headers
+
+
+def test_writing_to_the_flask_session_fails_loudly(app):
+    from flask import session
+
+    with app.test_request_context("/"), pytest.raises(RuntimeError):
+        session["user"] = 1

@@ -26,3 +26,9 @@ def deliver(self: Task, mail_id: int) -> bool:
 @shared_task(name=service.REDRIVE_TASK)
 def redrive() -> list[int]:
     return service.redrive_pending()
+
+
+@shared_task(name=service.DELIVER_MANY_TASK, acks_late=True)
+def deliver_many(mail_ids: list[int]) -> list[int]:
+    # No retry here: a mail that fails waits with its own back-off, and beat re-drives it.
+    return service.deliver_many(mail_ids)

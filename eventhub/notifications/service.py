@@ -34,6 +34,9 @@ from eventhub.tasks import enqueue
 log = logging.getLogger(__name__)
 
 DELIVER_TASK = "eventhub.mail.deliver"
+DELIVER_MANY_TASK = "eventhub.mail.deliver_many"
+#: Mails per task when many are queued at once: each task sends them over one connection.
+DELIVERY_BATCH = 25
 REDRIVE_TASK = "eventhub.mail.redrive"
 #: Failed attempts after which a mail is given up; the deliver task's max_retries matches.
 MAX_ATTEMPTS = 8
@@ -117,24 +120,49 @@ def queue_mail_ids(mails: list[tuple[str, str, str, str]]) -> list[int]:
         if dedupe_key not in recorded:
             log.info("mail already queued", extra={"dedupe_key": dedupe_key})
     mail_ids = [recorded[key] for key, *_ in mails if key in recorded]
-    for mail_id in mail_ids:
-        enqueue(DELIVER_TASK, mail_id)
+    if len(mail_ids) == 1:
+        enqueue(DELIVER_TASK, mail_ids[0])
+    else:
+        for start in range(0, len(mail_ids), DELIVERY_BATCH):
+            enqueue(DELIVER_MANY_TASK, mail_ids[start : start + DELIVERY_BATCH])
     return mail_ids
 
 
 # Sending --------------------------------------------------------------------------------------
 
 
-def _send(message: EmailMessage, to_address: str) -> None:
-    config = current_app.config
-    smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=SMTP_TIMEOUT_SECONDS)
-    try:
-        if config["SMTP_STARTTLS"]:
-            smtp.starttls(context=ssl.create_default_context())
-        if config["SMTP_USERNAME"]:
-            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-        smtp.send_message(message, to_addrs=[to_address])
-    finally:
+#: The server refused this one mail (sender, recipient or content, 4xx or 5xx), and reset.
+_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+class _SmtpSession:
+    """One SMTP connection for the mails of one delivery, opened for the first of them and
+    opened again after a failure; closed with the delivery."""
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> _SmtpSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def send(self, message: EmailMessage, to_address: str) -> None:
+        if self._smtp is None:
+            self._smtp = _connect()
+        try:
+            self._smtp.send_message(message, to_addrs=[to_address])
+        except _REFUSED:
+            raise  # smtplib has reset the transaction: the connection can go on
+        except (smtplib.SMTPException, OSError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
         try:
             smtp.quit()
         except (smtplib.SMTPException, OSError):
@@ -143,35 +171,91 @@ def _send(message: EmailMessage, to_address: str) -> None:
             smtp.close()
 
 
-def deliver(mail_id: int) -> bool:
-    """Send one queued mail; True if this call sent it. Safe to run twice, and late."""
-    claimed_at = utcnow()
-    claimed = db.session.execute(
-        sa.update(OutgoingMail)
-        .where(OutgoingMail.id == mail_id, OutgoingMail.status == S.PENDING)
-        .values(status=S.SENDING, claimed_at=claimed_at)
-        .returning(OutgoingMail.id)
-    ).scalar_one_or_none()
-    # The claim must be visible before the SMTP exchange, so that no other run sends it too.
-    db.session.commit()
-    if claimed is None:
-        log.info("mail not pending: sent, failed or being sent", extra={"mail_id": mail_id})
-        return False
-    mail = db.session.get_one(OutgoingMail, mail_id)
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=SMTP_TIMEOUT_SECONDS)
     try:
-        message = templates.build_message(mail, current_app.config["SMTP_FROM"])
-        _send(message, mail.to_address)
-    except (smtplib.SMTPException, OSError) as exc:
-        _release_after_failure(mail_id, mail.attempts + 1, claimed_at, exc)
-        return False
-    db.session.execute(
-        sa.update(OutgoingMail)
-        .where(OutgoingMail.id == mail_id)
-        .values(status=S.SENT, sent_at=utcnow(), claimed_at=None, next_attempt_at=None)
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["SMTP_USERNAME"]:
+            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def deliver(mail_id: int) -> bool:
+    """Send one queued mail; True if this call sent it. Safe to run twice, and late.
+
+    A failed attempt leaves the mail pending with its back-off and raises
+    ``RetryableMailError`` (but for the last attempt), for the task to retry.
+    """
+    sent, retryable = _deliver([mail_id])
+    if retryable:
+        raise retryable[0]
+    return bool(sent)
+
+
+def deliver_many(mail_ids: list[int]) -> list[int]:
+    """Send queued mails over one SMTP connection; the ids this call sent.
+
+    For many mails queued at once (a bulk issue of passes): one connection, TLS handshake
+    and login for all of them instead of one each. A mail that fails is pending again with
+    its back-off, and the reconciler sends it when that has passed; the others go on.
+    """
+    sent, _ = _deliver(mail_ids)
+    return sent
+
+
+def _deliver(mail_ids: list[int]) -> tuple[list[int], list[RetryableMailError]]:
+    """Claim the pending ones of ``mail_ids`` and send them in order: (sent, retryable)."""
+    claimed_at = utcnow()
+    claimed = set(
+        db.session.scalars(
+            sa.update(OutgoingMail)
+            .where(OutgoingMail.id.in_(mail_ids), OutgoingMail.status == S.PENDING)
+            .values(status=S.SENDING, claimed_at=claimed_at)
+            .returning(OutgoingMail.id)
+        ).all()
     )
+    # The claims must be visible before the SMTP exchange, so that no other run sends them too.
     db.session.commit()
-    log.info("mail sent", extra={"mail_id": mail_id})
-    return True
+    for mail_id in mail_ids:
+        if mail_id not in claimed:
+            log.info("mail not pending: sent, failed or being sent", extra={"mail_id": mail_id})
+    sent: list[int] = []
+    retryable: list[RetryableMailError] = []
+
+    def release(mail: OutgoingMail, exc: Exception) -> None:
+        try:
+            _release_after_failure(mail.id, mail.attempts + 1, claimed_at, exc)
+        except RetryableMailError as error:
+            retryable.append(error)
+
+    queue = [mail_id for mail_id in mail_ids if mail_id in claimed]
+    with _SmtpSession() as smtp:
+        for i, mail_id in enumerate(queue):
+            mail = db.session.get_one(OutgoingMail, mail_id)
+            message = templates.build_message(mail, current_app.config["SMTP_FROM"])
+            try:
+                smtp.send(message, mail.to_address)
+            except _REFUSED as exc:  # this mail only: the connection goes on
+                release(mail, exc)
+                continue
+            except (smtplib.SMTPException, OSError) as exc:  # the server: none of the rest goes
+                for rest in queue[i:]:
+                    release(db.session.get_one(OutgoingMail, rest), exc)
+                break
+            db.session.execute(
+                sa.update(OutgoingMail)
+                .where(OutgoingMail.id == mail_id)
+                .values(status=S.SENT, sent_at=utcnow(), claimed_at=None, next_attempt_at=None)
+            )
+            db.session.commit()  # at once: a crash now must not send this one again
+            log.info("mail sent", extra={"mail_id": mail_id})
+            sent.append(mail_id)
+    return sent, retryable
 
 
 def _release_after_failure(

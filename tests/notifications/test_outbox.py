@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -200,3 +201,79 @@ def test_an_unreachable_server_leaves_the_mail_pending(app, monkeypatch):
     assert mail.status == MailStatus.PENDING
     assert mail.attempts == 1
     assert "ConnectionRefusedError" in (mail.last_error or "")
+
+
+# Many mails at once -----------------------------------------------------------------------------
+
+
+def _queue_many(count: int) -> list[int]:
+    mails = [(f"bulk:{i}", f"guest{i}@example.jp", f"Pass {i}", "Body\n") for i in range(count)]
+    return service.queue_mail_ids(mails)
+
+
+def _connections(monkeypatch) -> list[int]:
+    """Count SMTP connections opened by the outbox."""
+    opened: list[int] = []
+    real = service._connect
+
+    def counting():
+        opened.append(1)
+        return real()
+
+    monkeypatch.setattr(service, "_connect", counting)
+    return opened
+
+
+def test_mails_queued_together_leave_over_one_connection_per_task(app, sink, monkeypatch):
+    opened = _connections(monkeypatch)
+    with app.app_context():
+        mail_ids = _queue_many(service.DELIVERY_BATCH + 5)
+        db.session.commit()
+        statuses = db.session.scalars(
+            sa.select(OutgoingMail.status).where(OutgoingMail.id.in_(mail_ids))
+        ).all()
+    assert len(sink.received) == service.DELIVERY_BATCH + 5
+    assert sorted(r[0][0] for r in sink.received) == sorted(
+        f"guest{i}@example.jp" for i in range(service.DELIVERY_BATCH + 5)
+    )
+    assert set(statuses) == {MailStatus.SENT}
+    assert len(opened) == 2  # two tasks: 25 mails, then 5
+
+
+def test_a_refused_mail_of_a_batch_waits_alone_and_the_others_go_on(app, sink, monkeypatch):
+    opened = _connections(monkeypatch)
+    sink.refuse_next(1)
+    with app.app_context():
+        first, *others = _queue_many(4)
+        db.session.commit()
+        refused = db.session.get_one(OutgoingMail, first)
+        assert (refused.status, refused.attempts) == (MailStatus.PENDING, 1)
+        assert "451" in (refused.last_error or "")
+        assert len(sink.received) == 3  # over the same connection
+        assert len(opened) == 1
+
+        assert service.redrive_pending(refused.next_attempt_at) == [first]
+        assert _mail("bulk:0").status == MailStatus.SENT
+        assert service.deliver_many([first, *others]) == []  # sent already: nothing again
+    assert len(sink.received) == 4
+
+
+def test_a_server_lost_in_the_middle_of_a_batch_leaves_the_rest_pending(app, sink, monkeypatch):
+    sent: list[str] = []
+    real = service._SmtpSession.send
+
+    def dropping(self, message, to_address):
+        if len(sent) == 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        real(self, message, to_address)
+        sent.append(to_address)
+
+    monkeypatch.setattr(service._SmtpSession, "send", dropping)
+    with app.app_context():
+        mail_ids = _queue_many(5)
+        db.session.commit()
+        mails = [db.session.get_one(OutgoingMail, mail_id) for mail_id in mail_ids]
+        assert [m.status for m in mails] == [MailStatus.SENT] * 2 + [MailStatus.PENDING] * 3
+        assert {m.attempts for m in mails[2:]} == {1}
+        assert all("SMTPServerDisconnected" in (m.last_error or "") for m in mails[2:])
+    assert len(sink.received) == 2

@@ -47,6 +47,7 @@ api = ProblemApi()
 #: Task modules, named rather than imported: ``eventhub`` never imports ``workers``.
 TASK_MODULES = (
     "workers.health",
+    "workers.accounts",
     "workers.mail",
     "workers.applications",
     "workers.passes",

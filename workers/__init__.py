@@ -17,6 +17,11 @@ celery_app.conf.beat_schedule = {
     "heartbeat": {"task": "eventhub.health.beat_periodic", "schedule": 60.0},
     # Offers from the waitlist expire on time, and their places move on.
     "expire-waitlist-offers": {"task": "eventhub.applications.expire_offers", "schedule": 60.0},
+    # Failed-login streaks older than an hour (and their locks) are deleted.
+    "forget-login-failures": {
+        "task": "eventhub.accounts.forget_login_failures",
+        "schedule": 3600.0,
+    },
     # Mails whose task was lost, or whose worker died mid-send, are queued again.
     "redrive-mail": {"task": "eventhub.mail.redrive", "schedule": 60.0},
     # Passes left pending by a lost task or a dead worker are queued again.

@@ -182,3 +182,17 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
+
+
+class LoginThrottle(db.Model):  # type: ignore[name-defined]
+    """Recent failed logins for one email, known or not: a lock then says nothing about
+    which accounts exist. Deleted by a successful login; stale after an hour."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (sa.CheckConstraint("failures > 0", name="failures_positive"),)
+
+    email_key: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    failures: Mapped[int]
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: No login for this email, right or wrong, before this time.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

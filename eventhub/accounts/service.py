@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub import japan
 from eventhub.accounts.auth import forbidden, hash_token, is_organiser
 from eventhub.accounts.models import (
     ApiToken,
+    LoginThrottle,
     Membership,
     Organisation,
     Role,
@@ -31,6 +34,13 @@ from eventhub.extensions import db
 log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "eh_"  # noqa: S105  (a visible prefix, not a secret)
+#: Failed logins in a row that cost nothing; each one after that locks the email for a while.
+LOGIN_FAILURES_ALLOWED = 5
+LOGIN_LOCK_BASE = timedelta(seconds=30)
+LOGIN_LOCK_MAX = timedelta(minutes=15)
+#: A streak of failures this old is forgotten: the next failure counts as the first.
+LOGIN_FAILURES_FORGOTTEN = timedelta(hours=1)
+FORGET_LOGIN_FAILURES_TASK = "eventhub.accounts.forget_login_failures"
 #: Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -69,14 +79,84 @@ def create_user(email: str, password: str, display_name: str, locale: str = "ja"
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
+class LoginLockedError(ApiError):
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            429,
+            "login_locked",
+            "Too many failed logins for this email; try again later.",
+            "このメールアドレスでのログイン失敗が続いたため、しばらくログインできません。",
+            retry_after_seconds=seconds,
+        )
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
+    """The user with this email and password, or None (the failure is recorded, for the
+    caller to commit). A locked email is refused without looking at the password."""
+    now = now or utcnow()
+    key = email_key(email)
+    _refuse_if_locked(key, now)
     user = _by_email(email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
-        return None
-    return user
+    elif check_password_hash(user.password_hash, password) and user.is_active:
+        db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email_key == key))
+        return user
+    _record_failed_login(key, now)
+    return None
+
+
+def lock_for(failures: int) -> timedelta:
+    """How long a login is refused after ``failures`` failures in a row: nothing for the first
+    few (typos), then 30 s doubling with each further failure, capped at 15 minutes."""
+    if failures < LOGIN_FAILURES_ALLOWED:
+        return timedelta(0)
+    return min(LOGIN_LOCK_MAX, LOGIN_LOCK_BASE * 2 ** (failures - LOGIN_FAILURES_ALLOWED))
+
+
+def forget_login_failures(now: datetime | None = None) -> int:
+    """Delete the streaks that no longer count (for beat): how many went."""
+    now = now or utcnow()
+    gone = db.session.execute(
+        sa.delete(LoginThrottle).where(
+            LoginThrottle.last_failed_at < now - LOGIN_FAILURES_FORGOTTEN,
+            sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+        )
+    )
+    db.session.commit()
+    return int(gone.rowcount)  # type: ignore[attr-defined]
+
+
+def _refuse_if_locked(key: str, now: datetime) -> None:
+    locked_until = db.session.scalar(
+        sa.select(LoginThrottle.locked_until).where(LoginThrottle.email_key == key)
+    )
+    if locked_until is not None and locked_until > now:
+        raise LoginLockedError(math.ceil((locked_until - now).total_seconds()))
+
+
+def _record_failed_login(key: str, now: datetime) -> None:
+    table = LoginThrottle.__table__
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    # One atomic upsert: concurrent failures each count (the row lock orders them), where a
+    # read-then-write would lose some. A streak older than LOGIN_FAILURES_FORGOTTEN starts over.
+    insert = dialect.insert(table).values(email_key=key, failures=1, last_failed_at=now)
+    stale = table.c.last_failed_at < now - LOGIN_FAILURES_FORGOTTEN
+    failures = db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[table.c.email_key],
+            set_={
+                "failures": sa.case((stale, 1), else_=table.c.failures + 1),
+                "last_failed_at": now,
+            },
+        ).returning(table.c.failures)
+    ).scalar_one()
+    lock = lock_for(failures)
+    if lock:
+        db.session.execute(
+            sa.update(table).where(table.c.email_key == key).values(locked_until=now + lock)
+        )
+        log.warning("login locked after failures", extra={"failures": failures})
 
 
 def update_user(user: User, data: dict[str, Any], current_token: ApiToken | None) -> User:

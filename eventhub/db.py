@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
 
 # Stable constraint names: migrations can drop and alter what they can name.
 NAMING_CONVENTION = {
@@ -90,3 +91,9 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def conflict_insert(table: sa.Table, session: Session | scoped_session[Any]) -> Any:
+    """An INSERT that can say ON CONFLICT, for the session's database (PostgreSQL or SQLite)."""
+    name = session.get_bind().dialect.name
+    return (postgresql if name == "postgresql" else sqlite).insert(table)

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub import japan
@@ -27,7 +26,7 @@ from eventhub.accounts.models import (
     email_key,
     normalise_email,
 )
-from eventhub.db import utcnow
+from eventhub.db import conflict_insert, utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.extensions import db
 
@@ -137,10 +136,10 @@ def _refuse_if_locked(key: str, now: datetime) -> None:
 
 def _record_failed_login(key: str, now: datetime) -> None:
     table = LoginThrottle.__table__
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     # One atomic upsert: concurrent failures each count (the row lock orders them), where a
     # read-then-write would lose some. A streak older than LOGIN_FAILURES_FORGOTTEN starts over.
-    insert = dialect.insert(table).values(email_key=key, failures=1, last_failed_at=now)
+    insert = conflict_insert(table, db.session)
+    insert = insert.values(email_key=key, failures=1, last_failed_at=now)
     stale = table.c.last_failed_at < now - LOGIN_FAILURES_FORGOTTEN
     failures = db.session.execute(
         insert.on_conflict_do_update(

@@ -21,11 +21,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub.accounts.models import Membership, User, normalise_email
 from eventhub.applications.models import Application
-from eventhub.db import utcnow
+from eventhub.db import conflict_insert, utcnow
 from eventhub.extensions import db
 from eventhub.notifications import templates
 from eventhub.notifications.models import MailStatus, OutgoingMail
@@ -89,13 +88,12 @@ def queue_mail_ids(mails: list[tuple[str, str, str, str]]) -> list[int]:
     if not mails:
         return []
     table = OutgoingMail.__table__
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     now = utcnow()
     # INSERT … ON CONFLICT DO NOTHING: two transactions queueing the same key at once end with
     # one row and no error, where a check-then-insert would race. A Core statement on the table,
     # because an ORM one would autoflush the caller's pending changes.
     insert = (
-        dialect.insert(table)
+        conflict_insert(table, db.session)
         .values(
             [
                 {

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from eventhub.db import conflict_insert
 from eventhub.extensions import db
 from eventhub.tallies.models import Dimension, TallyBreakdown, TallyPass
 
@@ -36,19 +36,13 @@ def is_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _insert(table: sa.Table) -> Any:
-    if is_postgresql():
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
 def add_into(table: sa.Table, keys: list[str], value: str, rows: sa.Select[Any]) -> None:
     """INSERT ``rows`` into ``table``, adding ``value`` to the row already there for the keys."""
     columns = [c.name for c in rows.selected_columns]
     source = rows.subquery("source")
     # SQLite reads "SELECT … ON CONFLICT" ambiguously unless the SELECT has a WHERE clause.
     select = sa.select(*source.c).where(sa.true())
-    stmt = _insert(table).from_select(columns, select)
+    stmt = conflict_insert(table, db.session).from_select(columns, select)
     stmt = stmt.on_conflict_do_update(
         index_elements=keys, set_={value: table.c[value] + stmt.excluded[value]}
     )

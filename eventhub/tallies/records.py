@@ -7,12 +7,12 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application
 from eventhub.bookings.models import Booking
+from eventhub.db import conflict_insert
 from eventhub.errors import ApiError, field_error
 from eventhub.events.models import Edition, EditionFormat
 from eventhub.extensions import db
@@ -62,8 +62,7 @@ def record_participation(edition: Edition, data: dict[str, Any]) -> dict[str, in
         }
         for item in {(i["registration_id"], i["day"]): i for i in items}.values()
     ]
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(participations)
+    insert = conflict_insert(participations, db.session)
     # ON CONFLICT DO NOTHING: the platform's export and the organiser may send the same day,
     # even at the same moment; the unique (registration, day) keeps one.
     new = db.session.scalars(

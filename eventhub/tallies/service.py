@@ -16,10 +16,9 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from eventhub import tasks
-from eventhub.db import UTCDateTime, utcnow
+from eventhub.db import UTCDateTime, conflict_insert, utcnow
 from eventhub.errors import not_found
 from eventhub.events.models import Edition, EditionStatus
 from eventhub.extensions import db
@@ -64,7 +63,7 @@ def _lock(edition_id: int) -> int:
     """Create the edition's tally row if needed and lock it; returns its watermark."""
     values = {"edition_id": edition_id, "watermark": 0}
     dialect = db.session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(tallies)
+    insert = conflict_insert(tallies, db.session)
     db.session.execute(insert.values(values).on_conflict_do_nothing())
     if dialect == "postgresql":
         watermark = db.session.execute(

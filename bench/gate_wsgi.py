@@ -14,10 +14,10 @@ from bench_gate_http import WITHOUT_SCANNING
 from flask_smorest import Blueprint
 
 from eventhub import create_app
-from eventhub.passes import gate_schemas as schemas
-from eventhub.passes.device_auth import device_required
-from eventhub.passes.models import ScanResult
-from eventhub.passes.scanning import Outcome
+from eventhub.checkin import schemas as schemas
+from eventhub.checkin.device_auth import device_required
+from eventhub.checkin.models import ScanResult
+from eventhub.checkin.scanning import Outcome
 
 app = create_app()
 blp = Blueprint("bench", __name__)

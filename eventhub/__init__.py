@@ -71,11 +71,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.bookings.api import blp as bookings_blp
     from eventhub.booths.api import blp as booths_blp
     from eventhub.calendars.api import blp as calendars_blp
+    from eventhub.checkin.api import blp as gates_blp
     from eventhub.documents.api import blp as documents_blp
     from eventhub.events.api import blp as events_blp
     from eventhub.health.api import blp as health_blp
     from eventhub.passes.api import blp as passes_blp
-    from eventhub.passes.gate_api import blp as gates_blp
     from eventhub.reports.api import blp as reports_blp
     from eventhub.tallies.api import blp as tallies_blp
 

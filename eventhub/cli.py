@@ -14,11 +14,12 @@ from eventhub import demo
 from eventhub.accounts import service as accounts
 from eventhub.applications import waitlist
 from eventhub.calendars import service as calendars
+from eventhub.checkin import figures
 from eventhub.errors import ApiError
 from eventhub.extensions import db
 from eventhub.health import service as health
 from eventhub.notifications import service as notifications
-from eventhub.passes import figures, issuing
+from eventhub.passes import issuing
 from eventhub.reports import past as past_figures
 from eventhub.reports import service as reports
 from eventhub.tallies import service as tallies

@@ -5,6 +5,7 @@ from eventhub.applications import models as applications
 from eventhub.bookings import models as bookings
 from eventhub.booths import models as booths
 from eventhub.calendars import models as calendars
+from eventhub.checkin import models as checkin
 from eventhub.documents import models as documents
 from eventhub.events import models as events
 from eventhub.health import models as health
@@ -19,6 +20,7 @@ __all__ = [
     "bookings",
     "booths",
     "calendars",
+    "checkin",
     "documents",
     "events",
     "health",

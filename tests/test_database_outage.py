@@ -7,11 +7,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from eventhub.checkin import device_auth, scan_batches
+from eventhub.checkin.models import Scan
 from eventhub.extensions import db
-from eventhub.passes import device_auth, scan_batches, signing
-from eventhub.passes.models import Scan
+from eventhub.passes import signing
+from tests.checkin.gate_helpers import DAY1_MORNING, SCANS, edition, issue_pass, make_device
 from tests.conftest import Api
-from tests.passes.gate_helpers import DAY1_MORNING, SCANS, edition, issue_pass, make_device
 
 pytestmark = pytest.mark.service
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from eventhub.passes import figures, issuing
+from eventhub.checkin import figures
+from eventhub.passes import issuing
 
 
 @shared_task(name=issuing.ISSUE_TASK, acks_late=True)

@@ -1,4 +1,4 @@
-"""Attendee registration, passes and their private links, and exhibitors' lead scanning."""
+"""Attendee registration, passes and their private links."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from eventhub.accounts.auth import current_user, login_required, optional_login, require_user
+from eventhub.accounts.auth import current_user, login_required, optional_login
 from eventhub.accounts.models import Role
-from eventhub.applications import service as applications
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
-from eventhub.passes import issuing, leads, printable, schemas, service
+from eventhub.passes import issuing, printable, schemas, service
 from eventhub.passes.models import Pass, PassSettings
 
 blp = Blueprint("passes", __name__, url_prefix="/api/v1", description="Passes")
@@ -160,41 +159,3 @@ def revoke(pass_id: int) -> Pass:
     pass_ = issuing.revoke(pass_id)
     db.session.commit()
     return pass_
-
-
-# Leads ----------------------------------------------------------------------------------------
-
-
-@blp.post("/applications/<int:application_id>/leads")
-@login_required()
-@blp.arguments(schemas.LeadSchema)
-@blp.response(201, schemas.LeadSchema)
-def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
-    """Scan a visitor's pass at the booth; only visitors who consented can be scanned, and a
-    second scan of the same visitor updates the lead."""
-    application = applications.own(require_user(), application_id)
-    lead = leads.record(application, require_user(), data)
-    db.session.commit()
-    return lead
-
-
-@blp.get("/applications/<int:application_id>/leads")
-@login_required()
-@blp.response(200, schemas.LeadSchema(many=True))
-def list_leads(application_id: int) -> list[leads.ScannedLead]:
-    return leads.leads_of(applications.own(require_user(), application_id))
-
-
-@blp.get("/applications/<int:application_id>/leads.csv")
-@login_required()
-@blp.response(200, content_type="text/csv")
-def leads_csv(application_id: int) -> Response:
-    """The leads as CSV (UTF-8 with BOM, Japanese headers) for Excel."""
-    application = applications.own(require_user(), application_id)
-    body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
-    name = f"leads-{application.id}.csv"
-    return Response(
-        body,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )

@@ -16,9 +16,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from eventhub.checkin.models import Scan
 from eventhub.db import UTCDateTime, enum_check, utcnow
 from eventhub.extensions import db
-from eventhub.passes.models import Registration, Scan
+from eventhub.passes.models import Registration
 
 BigId = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 

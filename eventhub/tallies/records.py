@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application
 from eventhub.bookings.models import Booking
+from eventhub.checkin.models import Lead
 from eventhub.db import conflict_insert
 from eventhub.errors import ApiError, field_error
 from eventhub.events.models import Edition, EditionFormat
 from eventhub.extensions import db
-from eventhub.passes.models import Lead, Registration
+from eventhub.passes.models import Registration
 from eventhub.tallies.models import Deal, OnlineParticipation
 
 participations = cast(sa.Table, OnlineParticipation.__table__)

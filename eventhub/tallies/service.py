@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from eventhub import tasks
+from eventhub.checkin.models import Gate, Scan
 from eventhub.db import UTCDateTime, conflict_insert, utcnow
 from eventhub.errors import not_found
 from eventhub.events.models import Edition, EditionStatus
 from eventhub.extensions import db
-from eventhub.passes.models import Gate, Scan
 from eventhub.tallies import compute, incremental, recount, sql, static
 from eventhub.tallies.figures import EditionFigures
 from eventhub.tallies.models import Dimension, EditionTally, TallyBreakdown

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from eventhub.checkin.models import Scan, ScanResult
 from eventhub.extensions import db
-from eventhub.passes.models import Pass, Registration, Scan, ScanResult
+from eventhub.passes.models import Pass, Registration
 
 scans = cast(sa.Table, Scan.__table__)
 passes = cast(sa.Table, Pass.__table__)

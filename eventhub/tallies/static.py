@@ -15,10 +15,11 @@ from eventhub.accounts.models import Organisation, OrganisationKind
 from eventhub.applications.models import Application, ApplicationStatus, StaffMember
 from eventhub.bookings.models import Booking, BookingStatus
 from eventhub.booths.models import Booth, BoothAllocation
+from eventhub.checkin.models import Lead
 from eventhub.db import utcnow
 from eventhub.events.models import EditionFormat, SessionKind, TimetableSession
 from eventhub.extensions import db
-from eventhub.passes.models import Lead, Pass, Registration
+from eventhub.passes.models import Pass, Registration
 from eventhub.tallies import sql
 from eventhub.tallies.models import (
     Deal,

@@ -12,7 +12,7 @@ from eventhub.accounts.models import LoginThrottle
 from eventhub.db import utcnow
 from eventhub.extensions import db
 from tests.accounts.helpers import assert_problem, login
-from tests.passes.test_scan_races import at_once
+from tests.checkin.test_scan_races import at_once
 
 ALLOWED = service.LOGIN_FAILURES_ALLOWED
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from tests.accounts.helpers import organisation_payload
 from tests.applications.helpers import application_body, edition_body, set_edition_status
+from tests.checkin.gate_helpers import SCANS, make_device, make_gate
 from tests.conftest import PASSWORD, Api
-from tests.passes.gate_helpers import SCANS, make_device, make_gate
 from tests.passes.helpers import get_pass, register
 
 EDITIONS = "/api/v1/editions"

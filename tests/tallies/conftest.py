@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from eventhub import tasks
-from eventhub.passes import device_auth, signing
+from eventhub.checkin import device_auth
+from eventhub.passes import signing
 from eventhub.tallies import service
 
 

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 
 from eventhub.accounts.models import Organisation
 from eventhub.applications.models import Application, StaffMember
+from eventhub.checkin.models import Gate, Scan
 from eventhub.db import utcnow
 from eventhub.events.models import Edition, Series
 from eventhub.extensions import db
-from eventhub.passes.models import Gate, Pass, Registration, Scan
+from eventhub.passes.models import Pass, Registration
 from eventhub.tallies import service
 
 TOKYO = ZoneInfo("Asia/Tokyo")

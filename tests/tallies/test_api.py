@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 
 from eventhub.accounts.models import Role
+from eventhub.checkin.models import Lead
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.passes.models import Lead, Pass
+from eventhub.passes.models import Pass
 from eventhub.tallies import service
 from tests.accounts.helpers import assert_invalid, assert_problem
 from tests.applications.helpers import open_edition
-from tests.passes.gate_helpers import issue_pass, make_device, make_gate, result, scan
+from tests.checkin.gate_helpers import issue_pass, make_device, make_gate, result, scan
 from tests.passes.helpers import register
 from tests.tallies.helpers import make_world
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eventhub.checkin.models import Scan
 from eventhub.db import utcnow
 from eventhub.extensions import db
-from eventhub.passes.models import Scan
 from eventhub.tallies import service
 from eventhub.tallies.models import EditionTally
 from tests.tallies.helpers import at, insert_scans, make_world, oracle, scan_figures

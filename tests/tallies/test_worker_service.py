@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from eventhub.tallies import service
+from tests.checkin.gate_helpers import make_device, make_gate
+from tests.checkin.test_gate_journey_service import register_and_wait, running_edition, scan
 from tests.conftest import Api
-from tests.passes.gate_helpers import make_device, make_gate
-from tests.passes.test_gate_journey_service import register_and_wait, running_edition, scan
 
 pytestmark = pytest.mark.service
 WAIT_SECONDS = 60

@@ -55,13 +55,8 @@ from psycopg.rows import namedtuple_row
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from eventhub.db import utcnow
-from eventhub.errors import DATABASE_UNAVAILABLE
-from eventhub.extensions import db
-from eventhub.passes import signing
-from eventhub.passes.keys import KeyRing
-from eventhub.passes.models import Pass, ScanResult
-from eventhub.passes.scanning import (
+from eventhub.checkin.models import ScanResult
+from eventhub.checkin.scanning import (
     DECISION_QUERY,
     Change,
     Outcome,
@@ -71,6 +66,12 @@ from eventhub.passes.scanning import (
     read_token,
     stored_outcomes,
 )
+from eventhub.db import utcnow
+from eventhub.errors import DATABASE_UNAVAILABLE
+from eventhub.extensions import db
+from eventhub.passes import signing
+from eventhub.passes.keys import KeyRing
+from eventhub.passes.models import Pass
 from eventhub.passes.tokens import ForgedToken, TokenClaims
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from eventhub import japan
 from eventhub.accounts.auth import hash_token
 from eventhub.accounts.models import User
+from eventhub.checkin import device_auth, scanning
+from eventhub.checkin.models import Gate, GateDevice, Presence, Scan, ScanResult
 from eventhub.db import UTCDateTime, utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import Edition
 from eventhub.extensions import db
-from eventhub.passes import device_auth, scanning
-from eventhub.passes.models import Gate, GateDevice, Pass, Presence, Registration, Scan, ScanResult
+from eventhub.passes.models import Pass, Registration
 
 #: How long a scan may still be undone: long enough to notice a wrong beep, no longer.
 UNDO_WINDOW = timedelta(minutes=2)

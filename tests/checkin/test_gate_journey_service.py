@@ -20,8 +20,8 @@ from flask import Flask
 from eventhub.extensions import db
 from eventhub.passes import keys, signing, tokens
 from tests.applications.helpers import open_edition
+from tests.checkin.gate_helpers import SCANS, make_device, make_gate
 from tests.conftest import Api
-from tests.passes.gate_helpers import SCANS, make_device, make_gate
 from tests.passes.helpers import get_pass, pass_url, put_settings, register
 
 pytestmark = pytest.mark.service

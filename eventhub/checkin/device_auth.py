@@ -19,9 +19,9 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from eventhub.accounts.auth import SECURITY, hash_token
+from eventhub.checkin.models import GateDevice
 from eventhub.errors import ApiError
 from eventhub.extensions import db
-from eventhub.passes.models import GateDevice
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,23 +1,27 @@
 """Gate check-in: gates and devices (organisers), scanning and offline material (devices),
-undo, search and manual check-in (gate staff), and live figures."""
+undo, search and manual check-in (gate staff), live figures, and exhibitors' lead scanning."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Response
 from flask_smorest import Blueprint
 
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
+from eventhub.applications import service as applications
+from eventhub.checkin import figures, leads, scanning, schemas
+from eventhub.checkin import service as gates
+from eventhub.checkin.device_auth import current_device, device_required
+from eventhub.checkin.models import GateDevice, Scan
 from eventhub.db import utcnow
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
-from eventhub.passes import figures, gates, scanning, signing
-from eventhub.passes import gate_schemas as schemas
-from eventhub.passes.device_auth import current_device, device_required
-from eventhub.passes.models import GateDevice, RevokedToken, Scan
+from eventhub.passes import signing
+from eventhub.passes.models import RevokedToken
 
 blp = Blueprint("gates", __name__, url_prefix="/api/v1", description="Passes")
 
@@ -182,3 +186,41 @@ def manual_checkin(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
 def live_figures(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
     """Inside now, and the day's entries by gate, hour and attendee type."""
     return figures.figures(events.get_edition(edition_id, current_user()), args["day"])
+
+
+# Leads ----------------------------------------------------------------------------------------
+
+
+@blp.post("/applications/<int:application_id>/leads")
+@login_required()
+@blp.arguments(schemas.LeadSchema)
+@blp.response(201, schemas.LeadSchema)
+def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
+    """Scan a visitor's pass at the booth; only visitors who consented can be scanned, and a
+    second scan of the same visitor updates the lead."""
+    application = applications.own(require_user(), application_id)
+    lead = leads.record(application, require_user(), data)
+    db.session.commit()
+    return lead
+
+
+@blp.get("/applications/<int:application_id>/leads")
+@login_required()
+@blp.response(200, schemas.LeadSchema(many=True))
+def list_leads(application_id: int) -> list[leads.ScannedLead]:
+    return leads.leads_of(applications.own(require_user(), application_id))
+
+
+@blp.get("/applications/<int:application_id>/leads.csv")
+@login_required()
+@blp.response(200, content_type="text/csv")
+def leads_csv(application_id: int) -> Response:
+    """The leads as CSV (UTF-8 with BOM, Japanese headers) for Excel."""
+    application = applications.own(require_user(), application_id)
+    body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
+    name = f"leads-{application.id}.csv"
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from eventhub.accounts.models import Role
+from eventhub.checkin.models import GateDevice, Presence, Scan
 from eventhub.db import utcnow
 from eventhub.extensions import db
 from eventhub.fields import TOKYO
-from eventhub.passes.models import GateDevice, Pass, Presence, Scan
-from tests.conftest import Api
-from tests.passes.gate_helpers import (
+from eventhub.passes.models import Pass
+from tests.checkin.gate_helpers import (
     EDITIONS,
     edition,
     fresh_caches,  # noqa: F401  (autouse fixture)
@@ -24,6 +24,7 @@ from tests.passes.gate_helpers import (
     result,
     scan,
 )
+from tests.conftest import Api
 
 
 def test_organiser_creates_and_lists_gates(organiser):

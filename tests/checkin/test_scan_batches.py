@@ -18,14 +18,14 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from eventhub.checkin import scan_batches
+from eventhub.checkin.models import Presence, Scan, ScanResult
+from eventhub.checkin.scan_batches import GroupCommit, Pending, split
+from eventhub.checkin.scanning import Outcome, Scanner
 from eventhub.extensions import db
-from eventhub.passes import scan_batches, signing
-from eventhub.passes.models import Presence, Scan, ScanResult
-from eventhub.passes.scan_batches import GroupCommit, Pending, split
-from eventhub.passes.scanning import Outcome, Scanner
+from eventhub.passes import signing
 from eventhub.passes.tokens import PassKind, TokenClaims
-from tests.conftest import _make_app
-from tests.passes.gate_helpers import (
+from tests.checkin.gate_helpers import (
     DAY1_MORNING,
     FIRST_DAY,
     LAST_DAY,
@@ -35,7 +35,8 @@ from tests.passes.gate_helpers import (
     issue_pass,
     make_device,
 )
-from tests.passes.test_scan_races import at_once
+from tests.checkin.test_scan_races import at_once
+from tests.conftest import _make_app
 
 AT = datetime(2027, 8, 7, 1, 15, tzinfo=UTC)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from eventhub.checkin.models import Presence, Scan
 from eventhub.extensions import db
-from eventhub.passes.models import PassSettings, PassState, Presence, RevokedToken, Scan
-from tests.passes.gate_helpers import (
+from eventhub.passes.models import PassSettings, PassState, RevokedToken
+from tests.checkin.gate_helpers import (
     edition,
     fresh_caches,  # noqa: F401  (autouse fixture)
     issue_pass,

@@ -1,12 +1,15 @@
-"""Request and response bodies of the gate API: gates, devices, scans, check-in and figures."""
+"""Request and response bodies of the check-in API: gates, devices, scans, check-in, figures
+and leads."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import marshmallow as ma
 
 from eventhub import fields
+from eventhub.checkin.models import Direction, ScanResult
 from eventhub.pagination import PageArgs
-from eventhub.passes.models import Direction, ScanResult
 
 #: Scans one offline upload may carry: a few minutes of a busy gate.
 MAX_BATCH = 500
@@ -182,3 +185,41 @@ class ScanRecordSchema(ma.Schema):
     undoes_id = ma.fields.Integer(allow_none=True)
     actor_id = ma.fields.Integer(allow_none=True)
     scanned_at = fields.DateTime()
+
+
+class LeadSchema(ma.Schema):
+    """A scanned visitor: the token in, the visitor's consented contact details out."""
+
+    id = ma.fields.Integer(dump_only=True)
+    token = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=400))
+    notes = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    rating = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=5))
+    # No defaults: a second scan changes only what it sends.
+    tags = ma.fields.List(fields.Text(max_length=40), validate=ma.validate.Length(max=20))
+    registration_id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    name_kana = ma.fields.String(dump_only=True)
+    organisation_name = ma.fields.String(dump_only=True)
+    email = ma.fields.String(dump_only=True)
+    prefecture_code = ma.fields.Integer(dump_only=True)
+    attendee_type = ma.fields.String(dump_only=True)
+    scanned_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+    @ma.pre_dump
+    def _flatten(self, obj: Any, **kwargs: Any) -> Any:
+        # leads.ScannedLead: the visitor's details are read from the registration itself.
+        out = {name: getattr(obj.lead, name) for name in _LEAD_COLUMNS}
+        out.update({name: getattr(obj.registration, name) for name in _VISITOR_COLUMNS})
+        return out
+
+
+_LEAD_COLUMNS = ("id", "registration_id", "notes", "rating", "tags", "scanned_at", "updated_at")
+_VISITOR_COLUMNS = (
+    "name",
+    "name_kana",
+    "organisation_name",
+    "email",
+    "prefecture_code",
+    "attendee_type",
+)

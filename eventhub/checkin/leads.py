@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from eventhub import japan
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application, ApplicationStatus
+from eventhub.checkin.models import Lead
 from eventhub.db import utcnow
 from eventhub.errors import ApiError
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
 from eventhub.passes import signing
-from eventhub.passes.models import Lead, Pass, Registration
+from eventhub.passes.models import Pass, Registration
 from eventhub.passes.printable import KIND_LABELS
 from eventhub.passes.tokens import ForgedToken
 

@@ -8,11 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from eventhub.accounts.models import Role
+from eventhub.checkin import figures
+from eventhub.checkin.models import Presence, Scan
 from eventhub.extensions import db
 from eventhub.fields import TOKYO
-from eventhub.passes import figures
-from eventhub.passes.models import PassSettings, Presence, Scan
-from tests.passes.gate_helpers import (
+from eventhub.passes.models import PassSettings
+from tests.checkin.gate_helpers import (
     EDITIONS,
     edition,
     fresh_caches,  # noqa: F401  (autouse fixture)

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from eventhub.checkin.models import Direction, Gate, ScanResult
+from eventhub.checkin.scanning import presences, scans
 from eventhub.db import UTCDateTime, utcnow
 from eventhub.events.models import Edition
 from eventhub.extensions import db
-from eventhub.passes.models import Direction, Gate, Pass, PassSettings, ScanResult
-from eventhub.passes.scanning import presences, scans
+from eventhub.passes.models import Pass, PassSettings
 
 log = logging.getLogger(__name__)
 

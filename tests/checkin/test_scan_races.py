@@ -17,10 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from eventhub.checkin import device_auth
+from eventhub.checkin.models import Presence, Scan
 from eventhub.extensions import db
-from eventhub.passes import device_auth
-from eventhub.passes.models import Presence, Scan
-from tests.passes.gate_helpers import (
+from tests.checkin.gate_helpers import (
     DAY1_MORNING,
     SCANS,
     edition,

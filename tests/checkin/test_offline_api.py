@@ -6,10 +6,11 @@ import base64
 
 import sqlalchemy as sa
 
+from eventhub.checkin.models import Presence, Scan
 from eventhub.extensions import db
-from eventhub.passes.models import Presence, RevokedToken, Scan
+from eventhub.passes.models import RevokedToken
 from eventhub.passes.tokens import peek_kid
-from tests.passes.gate_helpers import (
+from tests.checkin.gate_helpers import (
     edition,
     fresh_caches,  # noqa: F401  (autouse fixture)
     issue_pass,

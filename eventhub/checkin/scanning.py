@@ -27,20 +27,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from eventhub.checkin.models import Direction, Presence, Scan, ScanResult
 from eventhub.db import UTCDateTime
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.passes import signing
-from eventhub.passes.models import (
-    Direction,
-    Pass,
-    PassSettings,
-    PassState,
-    Presence,
-    RevokedToken,
-    Scan,
-    ScanResult,
-)
+from eventhub.passes.models import Pass, PassSettings, PassState, RevokedToken
 from eventhub.passes.tokens import ForgedToken, ForgeReason, TokenClaims, peek_kid
 
 log = logging.getLogger(__name__)
@@ -350,7 +342,7 @@ def record(
 def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
     if db.engine.dialect.name == "postgresql":
         # Imported here: that module builds its statements from this one's.
-        from eventhub.passes import scan_batches
+        from eventhub.checkin import scan_batches
 
         return scan_batches.scan(scanner, token, direction, at, nonce)
     verdict = read_token(token, scanner.edition_id)
@@ -399,7 +391,7 @@ def scan_batch(
 def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:
     """``scan`` each of (token, direction, time, nonce) in turn; on PostgreSQL in batches."""
     if db.engine.dialect.name == "postgresql":
-        from eventhub.passes import scan_batches
+        from eventhub.checkin import scan_batches
 
         return scan_batches.scan_all(scanner, scans)
     return [scan(scanner, *item) for item in scans]

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from eventhub.checkin import device_auth
 from eventhub.db import utcnow
 from eventhub.extensions import db
 from eventhub.japan import normalise
-from eventhub.passes import device_auth, signing
+from eventhub.passes import signing
 from eventhub.passes.models import AttendeeType, Pass, PassState, Registration
 from eventhub.passes.tokens import PassKind, TokenClaims
 from tests.applications.helpers import open_edition

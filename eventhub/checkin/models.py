@@ -1,0 +1,141 @@
+"""Gates, gate devices, where each pass is (presences), every scan, and exhibitors' leads."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventhub.db import UTCDateTime, enum_check, utcnow
+from eventhub.extensions import db
+
+
+class Direction(enum.StrEnum):
+    ENTRY = "entry"
+    EXIT = "exit"
+
+
+class ScanResult(enum.StrEnum):
+    ADMITTED = "admitted"
+    REENTRY_ADMITTED = "reentry_admitted"
+    ALREADY_INSIDE = "already_inside"
+    EXITED = "exited"
+    NOT_INSIDE = "not_inside"
+    NOT_VALID_TODAY = "not_valid_today"
+    REVOKED = "revoked"
+    WRONG_EDITION = "wrong_edition"
+    REENTRY_REFUSED = "reentry_refused"
+    UNKNOWN = "unknown"
+    FORGED = "forged"
+
+
+class Gate(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "gates"
+    __table_args__ = (sa.UniqueConstraint("edition_id", "name_ja"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    name_ja: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str | None] = mapped_column(sa.String(100))
+
+
+class GateDevice(db.Model):  # type: ignore[name-defined]
+    """A scanner, authenticated by its own token, scoped to an edition and optionally a gate."""
+
+    __tablename__ = "gate_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    gate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gates.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    #: SHA-256 of the device token; the token is shown once.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Presence(db.Model):  # type: ignore[name-defined]
+    """Where a pass is now. Scans change it with one conditional UPDATE, so a pass is admitted
+    once however many scans race."""
+
+    __tablename__ = "presences"
+
+    pass_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("passes.id", ondelete="CASCADE"), primary_key=True
+    )
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    inside: Mapped[bool] = mapped_column(default=False)
+    entries: Mapped[int] = mapped_column(default=0)
+    first_entry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_change_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Scan(db.Model):  # type: ignore[name-defined]
+    """Every scan, admitted or not; a device's nonce makes a retried request count once."""
+
+    __tablename__ = "scans"
+    __table_args__ = (
+        sa.UniqueConstraint("device_id", "nonce"),
+        enum_check("direction", Direction),
+        enum_check("result", ScanResult),
+        sa.Index("ix_scans_edition_id_id", "edition_id", "id"),
+        sa.Index("ix_scans_pass_id_scanned_at", "pass_id", "scanned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="CASCADE"))
+    pass_id: Mapped[int | None] = mapped_column(sa.ForeignKey("passes.id", ondelete="SET NULL"))
+    device_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("gate_devices.id", ondelete="SET NULL")
+    )
+    gate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gates.id", ondelete="SET NULL"))
+    #: Gate staff who undid or checked in by hand, when a person (not a device) acted.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    direction: Mapped[str] = mapped_column(sa.String(8))
+    result: Mapped[str] = mapped_column(sa.String(20))
+    #: When the device saw the code (offline scans arrive later).
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    nonce: Mapped[str | None] = mapped_column(sa.String(64))
+    #: "manual" for a check-in by name search, "undo" for an undone scan's reversal.
+    method: Mapped[str] = mapped_column(sa.String(10), default="qr")
+    #: The scan this one undoes.
+    undoes_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("scans.id", ondelete="SET NULL"), unique=True
+    )
+
+
+class Lead(db.Model):  # type: ignore[name-defined]
+    """An exhibitor's staff scanned a consenting attendee: counts as 商談 in the report."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "registration_id"),
+        sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE")
+    )
+    scanned_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    rating: Mapped[int | None]
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,7 @@
+"""Fixtures for the check-in tests: those of the passes tests, which these build on."""
+
+from __future__ import annotations
+
+from tests.passes.conftest import _fresh_key_rings, edition, lost_tasks
+
+__all__ = ["_fresh_key_rings", "edition", "lost_tasks"]

@@ -101,7 +101,7 @@ def scan(data: dict[str, Any]) -> dict[str, Any]:
     Sending the same ``nonce`` again answers as the first time and changes nothing.
     """
     at = data["scanned_at"] or utcnow()
-    outcome = scanning.scan(_scanner(), data["token"], data["direction"], at, data["nonce"])
+    outcome = gates.scan(_scanner(), data["token"], data["direction"], at, data["nonce"])
     return outcome.as_dict()
 
 
@@ -112,7 +112,7 @@ def scan(data: dict[str, Any]) -> dict[str, Any]:
 def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
     """Upload scans made offline: each is applied once, oldest first, however often the
     batch is sent; the answer says what each became, in the order sent."""
-    return {"scans": scanning.scan_batch(_scanner(), data["scans"], utcnow())}
+    return {"scans": gates.scan_batch(_scanner(), data["scans"], utcnow())}
 
 
 @blp.get("/device/keys")

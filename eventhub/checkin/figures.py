@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from eventhub.checkin.models import Direction, Gate, ScanResult
+from eventhub.checkin import admission
+from eventhub.checkin.models import Gate, ScanResult
 from eventhub.checkin.scanning import presences, scans
 from eventhub.db import UTCDateTime, utcnow
 from eventhub.events.models import Edition
@@ -139,32 +140,7 @@ def auto_exit(edition_id: int, now: datetime | None = None) -> int:
     closing = last_closing(edition, now)
     if closing is None:
         return 0
-    moment = sa.literal(closing, UTCDateTime())
-    pass_ids = db.session.scalars(
-        sa.update(presences)
-        .where(
-            presences.c.edition_id == edition_id,
-            presences.c.inside == sa.true(),
-            sa.or_(presences.c.last_change_at.is_(None), presences.c.last_change_at < moment),
-        )
-        .values(inside=False, last_change_at=moment)
-        .returning(presences.c.pass_id)
-    ).all()
-    if pass_ids:
-        db.session.execute(
-            sa.insert(scans),
-            [
-                {
-                    "edition_id": edition_id,
-                    "pass_id": pass_id,
-                    "direction": Direction.EXIT.value,
-                    "result": ScanResult.EXITED.value,
-                    "scanned_at": closing,
-                    "method": "auto",
-                }
-                for pass_id in pass_ids
-            ],
-        )
+    pass_ids = admission.let_out(edition_id, closing)
     db.session.commit()
     log.info("auto exit", extra={"edition_id": edition_id, "exited": len(pass_ids)})
     return len(pass_ids)

@@ -8,7 +8,8 @@ the waiting scans then go together, as one batch run by one of their threads (th
 1. one read of every pass in the batch (``scanning.DECISION_QUERY`` with ``id = ANY(…)``), each
    judged in Python exactly as a single scan is (``scanning.judge``);
 2. one statement that changes every presence and inserts every scan: data-modifying CTEs over
-   the batch sent as one JSON document. It commits or fails as a whole (autocommit).
+   the batch sent as one JSON document (``admission.POSTGRESQL_WRITE``, the writer of every
+   presence and scan). It commits or fails as a whole (autocommit).
 
 Both go through one pooled connection that the process keeps, with psycopg's cursor directly,
 prepared: checking a connection out for each batch, SQLAlchemy's execution machinery and
@@ -40,7 +41,6 @@ at last scan by scan (alone, a scan locks one presence and cannot deadlock).
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import os
 import threading
@@ -55,6 +55,7 @@ from psycopg.rows import namedtuple_row
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from eventhub.checkin.admission import POSTGRESQL_WRITE, batch_params, batch_row
 from eventhub.checkin.models import ScanResult
 from eventhub.checkin.scanning import (
     DECISION_QUERY,
@@ -66,7 +67,6 @@ from eventhub.checkin.scanning import (
     read_token,
     stored_outcomes,
 )
-from eventhub.db import utcnow
 from eventhub.errors import DATABASE_UNAVAILABLE
 from eventhub.extensions import db
 from eventhub.passes import signing
@@ -91,53 +91,6 @@ _LOOKUP = str(
         Pass.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.Integer)))
     ).compile(dialect=postgresql.psycopg.dialect())
 )
-
-
-def _admit(name: str, action: str, allowed: str) -> str:
-    """The CTE admitting the input rows of ``action``, in pass order, where ``allowed``."""
-    return f"""{name} AS (
-    INSERT INTO presences AS p
-        (pass_id, edition_id, inside, entries, first_entry_at, last_change_at)
-    SELECT pass_id, edition_id, true, 1, scanned_at, scanned_at
-    FROM input WHERE action = '{action}' ORDER BY pass_id
-    ON CONFLICT (pass_id) DO UPDATE
-    SET inside = true, entries = p.entries + 1,
-        first_entry_at = coalesce(p.first_entry_at, excluded.first_entry_at),
-        last_change_at = excluded.last_change_at
-    WHERE {allowed}
-    RETURNING p.pass_id, p.entries
-),"""  # noqa: S608  (built at import from the constants below, never from input)
-
-
-# One input row per scan; presences change in pass order.
-_WRITE = f"""
-WITH input AS (
-    SELECT * FROM json_to_recordset(%(scans)s::json) AS t(
-        edition_id integer, pass_id integer, device_id integer, gate_id integer,
-        direction text, scanned_at timestamptz, nonce text, action text,
-        first text, again text, unchanged text)
-),
-{_admit("entered", "enter", "p.inside = false")}
-{_admit("entered_once", "enter_once", "p.inside = false AND p.entries = 0")}
-left_ AS (
-    UPDATE presences AS p SET inside = false, last_change_at = input.scanned_at
-    FROM input
-    WHERE input.action = 'leave' AND p.pass_id = input.pass_id AND p.inside
-    RETURNING p.pass_id, p.entries
-),
-changed AS (
-    SELECT * FROM entered UNION ALL SELECT * FROM entered_once UNION ALL SELECT * FROM left_
-)
-INSERT INTO scans (edition_id, pass_id, device_id, gate_id, direction, scanned_at, nonce,
-                   method, received_at, result)
-SELECT i.edition_id, i.pass_id, i.device_id, i.gate_id, i.direction, i.scanned_at, i.nonce,
-       'qr', %(received_at)s,
-       CASE WHEN c.entries IS NULL THEN i.unchanged
-            WHEN c.entries = 1 THEN i.first
-            ELSE i.again END
-FROM input AS i LEFT JOIN changed AS c ON c.pass_id = i.pass_id AND i.action <> 'none'
-RETURNING id, device_id, nonce, result
-"""  # noqa: S608  (constants only)
 
 
 def _held_lock() -> threading.Lock:
@@ -438,7 +391,6 @@ def _judge(pending: Pending, row: Any) -> tuple[Outcome, Change | None]:
         return Outcome(verdict), None
     return judge(
         row,
-        "postgresql",
         scanner.edition_id,
         verdict.pass_id,
         verdict.serial,
@@ -447,28 +399,10 @@ def _judge(pending: Pending, row: Any) -> tuple[Outcome, Change | None]:
     )
 
 
-def _input(pending: Pending, outcome: Outcome, change: Change | None) -> dict[str, Any]:
-    """The batch statement's row for one scan: what to try, and the result of each ending."""
-    refused = outcome.result.value
-    return {
-        "edition_id": pending.scanner.edition_id,
-        "pass_id": outcome.pass_id,
-        "device_id": pending.scanner.device_id,
-        "gate_id": pending.scanner.gate_id,
-        "direction": pending.direction,
-        "scanned_at": pending.at.isoformat(),
-        "nonce": pending.nonce,
-        "action": "none" if change is None else change.action,
-        "first": refused if change is None else change.first.value,
-        "again": refused if change is None else change.again.value,
-        "unchanged": refused if change is None else change.unchanged.value,
-    }
-
-
 def _apply(batch: list[Pending], queue: GroupCommit) -> None:
     ids = [pass_id for pending in batch if (pass_id := pending.pass_id) is not None]
     outcomes: dict[tuple[int | None, str], Outcome] = {}
-    inputs = []
+    rows_in = []
     connection = queue.connection()
     try:
         with connection.cursor(row_factory=_ROWS) as cursor:
@@ -479,9 +413,17 @@ def _apply(batch: list[Pending], queue: GroupCommit) -> None:
             for pending in batch:
                 outcome, change = _judge(pending, rows.get(pending.pass_id))
                 outcomes[pending.scanner.device_id, pending.nonce] = outcome
-                inputs.append(_input(pending, outcome, change))
-            params = {"scans": json.dumps(inputs), "received_at": utcnow()}
-            cursor.execute(_WRITE, params, prepare=True)
+                rows_in.append(
+                    batch_row(
+                        pending.scanner,
+                        outcome,
+                        change,
+                        pending.direction,
+                        pending.at,
+                        pending.nonce,
+                    )
+                )
+            cursor.execute(POSTGRESQL_WRITE, batch_params(rows_in), prepare=True)
             stored = cursor.fetchall()
     except psycopg.OperationalError:
         if connection.broken or connection.closed:

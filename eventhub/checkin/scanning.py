@@ -7,10 +7,9 @@ scan. Nothing else runs synchronously: no task, no ORM objects, no logging of th
 PostgreSQL, scans go together in batches instead (``scan_batches``), under the same rules
 (``judge``).
 
-Idempotency rests on the unique (device_id, nonce) of ``scans`` rather than on a read before
-the work: a retried request redoes the (cheap) work, its INSERT collides, the transaction is
-rolled back, and the first answer is returned. That saves a query on every first attempt, and
-is equally right under races, since the loser's presence change is rolled back with it.
+This module reads and decides: the token (``read_token``), the pass (``DECISION_QUERY``), and
+what the scan should do (``judge``, pure). It writes nothing: ``admission`` writes every
+presence change and every scan row, for one scan (``service.scan``) as for a batch.
 """
 
 from __future__ import annotations
@@ -18,17 +17,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from eventhub.checkin.models import Direction, Presence, Scan, ScanResult
-from eventhub.db import UTCDateTime
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.passes import signing
@@ -174,57 +170,11 @@ def _valid_on(row: Any, at: datetime) -> bool:
     return first <= day <= last
 
 
-def _entry_upsert(dialect: Any, reentry: bool) -> sa.Executable:
-    """Admit in one statement: create the presence inside, or flip an outside one in.
-
-    ON CONFLICT DO UPDATE locks the row and re-checks its WHERE on the latest version, so of
-    any number of racing scans exactly one gets a row back. No row back: not admitted.
-    """
-    at = sa.bindparam("t", type_=UTCDateTime())
-    stmt = dialect.insert(presences).values(
-        pass_id=sa.bindparam("p"),
-        edition_id=sa.bindparam("e"),
-        inside=True,
-        entries=1,
-        first_entry_at=at,
-        last_change_at=at,
-    )
-    admit_again = presences.c.inside == sa.false()
-    if not reentry:
-        admit_again = sa.and_(admit_again, presences.c.entries == 0)
-    return stmt.on_conflict_do_update(
-        index_elements=[presences.c.pass_id],
-        set_={
-            "inside": True,
-            "entries": presences.c.entries + 1,
-            "first_entry_at": sa.func.coalesce(presences.c.first_entry_at, at),
-            "last_change_at": at,
-        },
-        where=admit_again,
-    ).returning(presences.c.entries)
-
-
-# Built once: SQLAlchemy then reuses their compiled form, which matters at this rate.
-ENTER = {
-    (dialect.__name__.rsplit(".", 1)[-1], reentry): _entry_upsert(dialect, reentry)
-    for dialect in (postgresql, sqlite)
-    for reentry in (True, False)
-}
-LEAVE = (
-    sa.update(presences)
-    .where(presences.c.pass_id == sa.bindparam("p"), presences.c.inside == sa.true())
-    .values(inside=False, last_change_at=sa.bindparam("t", type_=UTCDateTime()))
-    .returning(presences.c.entries)
-)
-INSERT_SCAN = sa.insert(scans).returning(scans.c.id)
-
-
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A presence change a scan needs: a statement RETURNING the entry count, or no row."""
+    """A presence change a scan needs (``admission`` writes it), and the result of each ending:
+    the entry count the change returns, or no row."""
 
-    statement: sa.Executable
-    params: dict[str, Any]
     action: str  # "enter", "enter_once" (re-entry not allowed) or "leave"
     first: ScanResult  # a row came back with entries == 1
     again: ScanResult  # a row came back with more entries
@@ -238,7 +188,6 @@ class Change:
 
 def decide(
     execute: Callable[..., Any],
-    dialect: str,
     edition_id: int,
     pass_id: int,
     serial: int | None,
@@ -247,12 +196,11 @@ def decide(
 ) -> tuple[Outcome, Change | None]:
     """The outcome if nothing changes, and the change to try; ``serial`` None: manual."""
     row = execute(_PASS_QUERY, {"pass_id": pass_id, "edition_id": edition_id}).first()
-    return judge(row, dialect, edition_id, pass_id, serial, direction, at)
+    return judge(row, edition_id, pass_id, serial, direction, at)
 
 
 def judge(
     row: Any,
-    dialect: str,
     edition_id: int,
     pass_id: int,
     serial: int | None,
@@ -268,7 +216,7 @@ def judge(
         return Outcome(R.REVOKED, **seen), None
     if direction == Direction.EXIT:
         # Leaving is never refused for the day: someone may be inside past midnight.
-        leave = Change(LEAVE, {"p": pass_id, "t": at}, "leave", R.EXITED, R.EXITED, R.NOT_INSIDE)
+        leave = Change("leave", R.EXITED, R.EXITED, R.NOT_INSIDE)
         return Outcome(R.NOT_INSIDE, **seen), leave
     if not _valid_on(row, at):
         return Outcome(R.NOT_VALID_TODAY, **seen), None
@@ -276,81 +224,9 @@ def judge(
     refused = not reentry and row.inside is False and row.entries > 0
     # Not admitted and not refused: already inside, or the loser of a race the winner won.
     unchanged = R.REENTRY_REFUSED if refused else R.ALREADY_INSIDE
-    params = {"p": pass_id, "e": edition_id, "t": at}
     action = "enter" if reentry else "enter_once"
-    enter = Change(
-        ENTER[dialect, reentry], params, action, R.ADMITTED, R.REENTRY_ADMITTED, unchanged
-    )
+    enter = Change(action, R.ADMITTED, R.REENTRY_ADMITTED, unchanged)
     return Outcome(unchanged, **seen), enter
-
-
-def apply(
-    edition_id: int, pass_id: int, serial: int | None, direction: str, at: datetime
-) -> Outcome:
-    """Decide and change the presence in the session's transaction (``record`` commits)."""
-    dialect = db.session.get_bind().dialect.name
-    outcome, change = decide(
-        db.session.execute, dialect, edition_id, pass_id, serial, direction, at
-    )
-    if change is None:
-        return outcome
-    entries = db.session.execute(change.statement, change.params).scalar()
-    return replace(outcome, result=change.result(entries))
-
-
-def scan_values(
-    scanner: Scanner, outcome: Outcome, direction: str, at: datetime, nonce: str | None
-) -> dict[str, Any]:
-    return {
-        "edition_id": scanner.edition_id,
-        "pass_id": outcome.pass_id,
-        "device_id": scanner.device_id,
-        "gate_id": scanner.gate_id,
-        "actor_id": scanner.actor_id,
-        "direction": direction,
-        "result": outcome.result.value,
-        "scanned_at": at,
-        "nonce": nonce,
-        "method": scanner.method,
-    }
-
-
-def answered_before(scanner: Scanner, nonce: str | None) -> Outcome | None:
-    """After an INSERT collided: the first answer to this nonce, if that was the collision."""
-    if scanner.device_id is None or nonce is None:
-        return None
-    return stored_outcomes(scanner.device_id, [nonce]).get(nonce)
-
-
-def record(
-    scanner: Scanner, outcome: Outcome, direction: str, at: datetime, nonce: str | None
-) -> Outcome:
-    """INSERT the scan and commit; a nonce seen before rolls back and answers as before."""
-    try:
-        values = scan_values(scanner, outcome, direction, at, nonce)
-        scan_id = db.session.execute(INSERT_SCAN, values).scalar_one()
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        stored = answered_before(scanner, nonce)
-        if stored is None:
-            raise  # not a repeated nonce: a real integrity problem
-        return stored
-    return replace(outcome, scan_id=scan_id)
-
-
-def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
-    if db.engine.dialect.name == "postgresql":
-        # Imported here: that module builds its statements from this one's.
-        from eventhub.checkin import scan_batches
-
-        return scan_batches.scan(scanner, token, direction, at, nonce)
-    verdict = read_token(token, scanner.edition_id)
-    if isinstance(verdict, ScanResult):
-        outcome = Outcome(verdict)
-    else:
-        outcome = apply(scanner.edition_id, verdict.pass_id, verdict.serial, direction, at)
-    return record(scanner, outcome, direction, at, nonce)
 
 
 def stored_outcomes(device_id: int, nonces: list[str]) -> dict[str, Outcome]:
@@ -364,34 +240,3 @@ def stored_outcomes(device_id: int, nonces: list[str]) -> dict[str, Outcome]:
         row.nonce: Outcome(R(row.result), row.pass_id, row.holder_name, row.kind, row.id)
         for row in rows
     }
-
-
-def scan_batch(
-    scanner: Scanner, items: list[dict[str, Any]], now: datetime
-) -> list[dict[str, Any]]:
-    """Apply offline scans once each, oldest first; answered in the order sent.
-
-    Scans already stored (a re-sent batch) are answered from the store without any work, and
-    a nonce repeated within the upload counts once. Each scan (on PostgreSQL, each batch of
-    scans) commits on its own, so an upload cut short can simply be sent again.
-    """
-    assert scanner.device_id is not None  # offline uploads come from devices
-    done = stored_outcomes(scanner.device_id, [item["nonce"] for item in items])
-    order = sorted(range(len(items)), key=lambda i: (items[i]["scanned_at"] or now, i))
-    todo: dict[str, tuple[str, str, datetime, str]] = {}
-    for i in order:
-        item = items[i]
-        nonce = item["nonce"]
-        if nonce not in done and nonce not in todo:
-            todo[nonce] = (item["token"], item["direction"], item["scanned_at"] or now, nonce)
-    done.update(zip(todo, scan_all(scanner, list(todo.values())), strict=True))
-    return [{**done[item["nonce"]].as_dict(), "nonce": item["nonce"]} for item in items]
-
-
-def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:
-    """``scan`` each of (token, direction, time, nonce) in turn; on PostgreSQL in batches."""
-    if db.engine.dialect.name == "postgresql":
-        from eventhub.checkin import scan_batches
-
-        return scan_batches.scan_all(scanner, scans)
-    return [scan(scanner, *item) for item in scans]

@@ -1,9 +1,10 @@
-"""Gates, gate devices, and what people at the gate do by hand: undo, search, manual check-in."""
+"""Check-in: scans (live and offline), gates, gate devices, and what people at the gate do by
+hand: undo, search, manual check-in."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from eventhub import japan
 from eventhub.accounts.auth import hash_token
 from eventhub.accounts.models import User
-from eventhub.checkin import device_auth, scanning
+from eventhub.checkin import admission, device_auth, scan_batches, scanning
 from eventhub.checkin.models import Gate, GateDevice, Presence, Scan, ScanResult
-from eventhub.db import UTCDateTime, utcnow
+from eventhub.checkin.scanning import Outcome, Scanner
+from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import Edition
 from eventhub.extensions import db
@@ -81,26 +83,6 @@ def revoke_device(device_id: int) -> GateDevice:
 # Undo ----------------------------------------------------------------------------------------
 
 
-def _reverse(scan: Scan, now: Any) -> bool:
-    """Put the presence back as it was before ``scan``; False when it has changed since."""
-    table = scanning.presences
-    where = [table.c.pass_id == scan.pass_id]
-    moment = sa.literal(now, UTCDateTime())
-    if scan.result == ScanResult.EXITED:
-        stmt = sa.update(table).where(*where, table.c.inside == sa.false())
-        stmt = stmt.values(inside=True, last_change_at=moment)
-    else:
-        stmt = sa.update(table).where(*where, table.c.inside == sa.true(), table.c.entries > 0)
-        # SET expressions read the old row, so entries = 1 means this was the first entry.
-        stmt = stmt.values(
-            inside=False,
-            entries=table.c.entries - 1,
-            first_entry_at=sa.case((table.c.entries == 1, None), else_=table.c.first_entry_at),
-            last_change_at=moment,
-        )
-    return db.session.execute(stmt.returning(table.c.pass_id)).scalar() is not None
-
-
 def undo(scan_id: int, user: User) -> Scan:
     """Reverse a scan's presence change and record the reversal (method "undo")."""
     scan = db.session.get(Scan, scan_id)
@@ -120,25 +102,14 @@ def undo(scan_id: int, user: User) -> Scan:
         )
     if db.session.scalar(sa.select(Scan.id).where(Scan.undoes_id == scan.id)):
         raise _conflict("already_undone", "Already undone.", "すでに取り消し済みです。")
-    if not _reverse(scan, now):
+    reversal = admission.undo(scan, user.id, now)
+    if reversal is None:
         db.session.rollback()
         raise _conflict(
             "presence_changed",
             "The holder has been scanned again since.",
             "その後に再度スキャンされています。",
         )
-    reversal = Scan(
-        edition_id=scan.edition_id,
-        pass_id=scan.pass_id,
-        gate_id=scan.gate_id,
-        actor_id=user.id,
-        direction=scan.direction,
-        result=scan.result,
-        scanned_at=now,
-        method="undo",
-        undoes_id=scan.id,
-    )
-    db.session.add(reversal)
     try:
         db.session.commit()
     except IntegrityError:
@@ -188,17 +159,69 @@ def search(edition: Edition, q: str, limit: int) -> list[dict[str, Any]]:
     return [row._asdict() for row in db.session.execute(query)]
 
 
-def manual_checkin(edition: Edition, data: dict[str, Any], user: User) -> scanning.Outcome:
+def manual_checkin(edition: Edition, data: dict[str, Any], user: User) -> Outcome:
     """Check a pass in or out by hand (lost phone, unreadable code): same rules as a scan."""
     gate_id = data.get("gate_id")
     if gate_id is not None:
         gate = db.session.get(Gate, gate_id)
         if gate is None or gate.edition_id != edition.id:
             raise field_error("gate_id", "No such gate in this edition.")
-    now = utcnow()
-    outcome = scanning.apply(edition.id, data["pass_id"], None, data["direction"], now)
+    now, direction = utcnow(), data["direction"]
+    execute = db.session.execute
+    outcome, change = scanning.decide(execute, edition.id, data["pass_id"], None, direction, now)
     if outcome.result is ScanResult.UNKNOWN:
         db.session.rollback()
         raise not_found("Pass", "パス")
-    scanner = scanning.Scanner(edition.id, None, gate_id, actor_id=user.id, method="manual")
-    return scanning.record(scanner, outcome, data["direction"], now, None)
+    scanner = Scanner(edition.id, None, gate_id, actor_id=user.id, method="manual")
+    return admission.admit(scanner, outcome, change, direction, now, None)
+
+
+# Scans ---------------------------------------------------------------------------------------
+
+
+def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
+    """Scan a pass: verify, decide, write; a nonce seen before answers as the first time."""
+    if db.engine.dialect.name == "postgresql":
+        return scan_batches.scan(scanner, token, direction, at, nonce)
+    verdict = scanning.read_token(token, scanner.edition_id)
+    if isinstance(verdict, ScanResult):
+        outcome, change = Outcome(verdict), None
+    else:
+        outcome, change = scanning.decide(
+            db.session.execute,
+            scanner.edition_id,
+            verdict.pass_id,
+            verdict.serial,
+            direction,
+            at,
+        )
+    return admission.admit(scanner, outcome, change, direction, at, nonce)
+
+
+def scan_batch(
+    scanner: Scanner, items: list[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
+    """Apply offline scans once each, oldest first; answered in the order sent.
+
+    Scans already stored (a re-sent batch) are answered from the store without any work, and
+    a nonce repeated within the upload counts once. Each scan (on PostgreSQL, each batch of
+    scans) commits on its own, so an upload cut short can simply be sent again.
+    """
+    assert scanner.device_id is not None  # offline uploads come from devices
+    done = scanning.stored_outcomes(scanner.device_id, [item["nonce"] for item in items])
+    order = sorted(range(len(items)), key=lambda i: (items[i]["scanned_at"] or now, i))
+    todo: dict[str, tuple[str, str, datetime, str]] = {}
+    for i in order:
+        item = items[i]
+        nonce = item["nonce"]
+        if nonce not in done and nonce not in todo:
+            todo[nonce] = (item["token"], item["direction"], item["scanned_at"] or now, nonce)
+    done.update(zip(todo, scan_all(scanner, list(todo.values())), strict=True))
+    return [{**done[item["nonce"]].as_dict(), "nonce": item["nonce"]} for item in items]
+
+
+def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:
+    """``scan`` each of (token, direction, time, nonce) in turn; on PostgreSQL in batches."""
+    if db.engine.dialect.name == "postgresql":
+        return scan_batches.scan_all(scanner, scans)
+    return [scan(scanner, *item) for item in scans]

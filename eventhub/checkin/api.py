@@ -23,7 +23,7 @@ from eventhub.pagination import page_of, paginate
 from eventhub.passes import signing
 from eventhub.passes.models import RevokedToken
 
-blp = Blueprint("gates", __name__, url_prefix="/api/v1", description="Passes")
+blp = Blueprint("gates", __name__, url_prefix="/api/v1", description="Check-in")
 
 #: Revocations per answer; a device asks again with next_since while ``more`` is true.
 REVOCATIONS_PER_PAGE = 5000

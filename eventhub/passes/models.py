@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class AttendeeType(enum.StrEnum):
@@ -45,7 +45,7 @@ class ScanResult(enum.StrEnum):
     FORGED = "forged"
 
 
-class Registration(db.Model):  # type: ignore[name-defined]
+class Registration(Model):
     """来場事前登録: one person registered for one edition."""
 
     __tablename__ = "registrations"
@@ -79,7 +79,7 @@ class Registration(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Pass(db.Model):  # type: ignore[name-defined]
+class Pass(Model):
     """A QR pass for an attendee or an exhibitor's staff member."""
 
     __tablename__ = "passes"
@@ -128,7 +128,7 @@ class Pass(db.Model):  # type: ignore[name-defined]
         return None if self.valid_days is None else {date.fromisoformat(d) for d in self.valid_days}
 
 
-class SigningKey(db.Model):  # type: ignore[name-defined]
+class SigningKey(Model):
     """An Ed25519 key of an edition: the newest signs, older ones verify until retired."""
 
     __tablename__ = "signing_keys"
@@ -147,7 +147,7 @@ class SigningKey(db.Model):  # type: ignore[name-defined]
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RevokedToken(db.Model):  # type: ignore[name-defined]
+class RevokedToken(Model):
     """A (pass, serial) that no longer admits: served to gate devices for offline checks."""
 
     __tablename__ = "revoked_tokens"
@@ -163,7 +163,7 @@ class RevokedToken(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Gate(db.Model):  # type: ignore[name-defined]
+class Gate(Model):
     __tablename__ = "gates"
     __table_args__ = (sa.UniqueConstraint("edition_id", "name_ja"),)
 
@@ -175,7 +175,7 @@ class Gate(db.Model):  # type: ignore[name-defined]
     name_en: Mapped[str | None] = mapped_column(sa.String(100))
 
 
-class GateDevice(db.Model):  # type: ignore[name-defined]
+class GateDevice(Model):
     """A scanner, authenticated by its own token, scoped to an edition and optionally a gate."""
 
     __tablename__ = "gate_devices"
@@ -192,7 +192,7 @@ class GateDevice(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Presence(db.Model):  # type: ignore[name-defined]
+class Presence(Model):
     """Where a pass is now. Scans change it with one conditional UPDATE, so a pass is admitted
     once however many scans race."""
 
@@ -210,7 +210,7 @@ class Presence(db.Model):  # type: ignore[name-defined]
     last_change_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Scan(db.Model):  # type: ignore[name-defined]
+class Scan(Model):
     """Every scan, admitted or not; a device's nonce makes a retried request count once."""
 
     __tablename__ = "scans"
@@ -247,7 +247,7 @@ class Scan(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Lead(db.Model):  # type: ignore[name-defined]
+class Lead(Model):
     """An exhibitor's staff scanned a consenting attendee: counts as 商談 in the report."""
 
     __tablename__ = "leads"
@@ -273,7 +273,7 @@ class Lead(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class PassSettings(db.Model):  # type: ignore[name-defined]
+class PassSettings(Model):
     """An edition's rules for registration and the gates; defaults apply when there is no row."""
 
     __tablename__ = "pass_settings"

@@ -229,7 +229,7 @@ def get_build(build_id: int) -> ReportBuild:
     return build
 
 
-def builds_query(fiscal_year: int | None) -> sa.Select[tuple[ReportBuild]]:
+def builds_query(fiscal_year: int | None) -> sa.Select[ReportBuild]:
     query = sa.select(ReportBuild).order_by(ReportBuild.id.desc())
     if fiscal_year is not None:
         query = query.where(ReportBuild.fiscal_year == fiscal_year)

@@ -26,7 +26,7 @@ from eventhub.accounts.models import (
     email_key,
     normalise_email,
 )
-from eventhub.db import conflict_insert, utcnow
+from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.extensions import db
 
@@ -123,7 +123,7 @@ def forget_login_failures(now: datetime | None = None) -> int:
         )
     )
     db.session.commit()
-    return int(gone.rowcount)  # type: ignore[attr-defined]
+    return rowcount(gone)
 
 
 def _refuse_if_locked(key: str, now: datetime) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DBAPIError
 
 from eventhub import errors
@@ -35,8 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 app.config["SQLALCHEMY_DATABASE_URI"]
             )
     app.session_interface = NoCookieSession()
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schemas' field order
+    assert isinstance(app.json, DefaultJSONProvider)  # Flask's own: these are its options
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # keep the schemas' field order
 
     from eventhub import cli, models  # noqa: F401  (models: every table known to Alembic)
     from eventhub.db import render_migration_item

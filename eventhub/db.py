@@ -93,6 +93,16 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
     return False
 
 
+def rowcount(result: sa.Result[Any]) -> int:
+    """The rows an UPDATE or DELETE run by ``Session.execute`` matched.
+
+    The session answers such a statement with a CursorResult, which has the count, but is
+    typed to answer any Result, which has not.
+    """
+    assert isinstance(result, sa.CursorResult)
+    return result.rowcount
+
+
 def conflict_insert(table: sa.Table, session: Session | scoped_session[Any]) -> Any:
     """An INSERT that can say ON CONFLICT, for the session's database (PostgreSQL or SQLite)."""
     name = session.get_bind().dialect.name

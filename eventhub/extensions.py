@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import marshmallow as ma
+import sqlalchemy as sa
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from celery import Celery, Task
@@ -12,6 +13,7 @@ from flask import Flask
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.model import Model as FlaskModel
 
 from eventhub import errors
 from eventhub.db import Base
@@ -41,6 +43,20 @@ def openapi_plugin() -> MarshmallowPlugin:
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # mypy cannot take an attribute such as ``db.Model`` as a base class (python/mypy#8603): it
+    # would make every model a subclass of Any, where ``user.emial`` type-checks. Models subclass
+    # ``Model`` instead. For mypy it is what Flask-SQLAlchemy builds from ``Base`` (its model
+    # mixin, ``query`` included, on our declarative base); at runtime it is ``db.Model`` itself,
+    # so tables, metadata and naming convention are unchanged.
+    class Model(FlaskModel, Base):
+        __abstract__ = True
+        #: Every model here maps a Table, never a select or a join (a FromClause in general).
+        __table__: ClassVar[sa.Table]
+
+else:
+    Model = db.Model
 migrate = Migrate()
 api = ProblemApi()
 

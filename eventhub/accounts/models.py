@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class Locale(enum.StrEnum):
@@ -46,7 +46,7 @@ def email_key(email: str) -> str:
     return normalise_email(email).casefold()
 
 
-class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class User(TimestampMixin, Model):
     __tablename__ = "users"
     __table_args__ = (enum_check("locale", Locale),)
 
@@ -81,7 +81,7 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined]
         }
 
 
-class RoleGrant(db.Model):  # type: ignore[name-defined]
+class RoleGrant(Model):
     __tablename__ = "role_grants"
     __table_args__ = (
         enum_check("role", Role),
@@ -116,7 +116,7 @@ class RoleGrant(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
 
 
-class Organisation(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class Organisation(TimestampMixin, Model):
     __tablename__ = "organisations"
     __table_args__ = (
         enum_check("kind", OrganisationKind),
@@ -148,7 +148,7 @@ class Organisation(TimestampMixin, db.Model):  # type: ignore[name-defined]
     )
 
 
-class Membership(db.Model):  # type: ignore[name-defined]
+class Membership(Model):
     __tablename__ = "memberships"
     __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id"),)
 
@@ -163,8 +163,10 @@ class Membership(db.Model):  # type: ignore[name-defined]
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined]
+class ApiToken(Model):
     __tablename__ = "api_tokens"
+    # Lets ``raw`` below be a plain attribute: an annotation without Mapped[] is not a column.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -178,13 +180,15 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+    #: The token itself, set only on the object just issued: shown once, never stored.
+    raw: str | None = None
 
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
 
 
-class LoginThrottle(db.Model):  # type: ignore[name-defined]
+class LoginThrottle(Model):
     """Recent failed logins for one email, known or not: a lock then says nothing about
     which accounts exist. Deleted by a successful login; stale after an hour."""
 

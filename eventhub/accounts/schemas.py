@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from eventhub import fields
@@ -10,7 +12,7 @@ MIN_PASSWORD_LENGTH = 10
 
 
 class Password(ma.fields.String):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             load_only=True,
             validate=ma.validate.Length(
@@ -18,7 +20,7 @@ class Password(ma.fields.String):
                 max=256,
                 error=f"Use {MIN_PASSWORD_LENGTH} to 256 characters.",
             ),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
 

@@ -26,7 +26,7 @@ from eventhub.accounts.models import (
     email_key,
     normalise_email,
 )
-from eventhub.db import conflict_insert, utcnow
+from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.extensions import db
 
@@ -123,7 +123,7 @@ def forget_login_failures(now: datetime | None = None) -> int:
         )
     )
     db.session.commit()
-    return int(gone.rowcount)  # type: ignore[attr-defined]
+    return rowcount(gone)
 
 
 def _refuse_if_locked(key: str, now: datetime) -> None:
@@ -269,7 +269,7 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def users_query(email: str | None, role: str | None) -> sa.Select[tuple[User]]:
+def users_query(email: str | None, role: str | None) -> sa.Select[User]:
     query = sa.select(User).order_by(User.id)
     if email:
         query = query.where(User.email_key.contains(email_key(email), autoescape=True))
@@ -340,7 +340,7 @@ def editable_organisation(user: User, organisation_id: int) -> Organisation:
     return organisation
 
 
-def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[tuple[Organisation]]:
+def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[Organisation]:
     query = sa.select(Organisation).order_by(Organisation.id)
     if not _can_see_all_organisations(user):
         query = query.where(Organisation.memberships.any(Membership.user_id == user.id))

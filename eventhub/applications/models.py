@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventhub.accounts.models import Organisation, User
 from eventhub.db import TimestampMixin, UTCDateTime, enum_check, utcnow
 from eventhub.events.models import Edition
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -50,7 +50,7 @@ DECIDABLE_FROM = frozenset(
 )
 
 
-class Application(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class Application(TimestampMixin, Model):
     __tablename__ = "applications"
     __table_args__ = (
         enum_check("status", ApplicationStatus),
@@ -126,7 +126,7 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class ApplicationTransition(db.Model):  # type: ignore[name-defined]
+class ApplicationTransition(Model):
     """One step of an application's history: who moved it, when, from where to where, why."""
 
     __tablename__ = "application_transitions"
@@ -145,7 +145,7 @@ class ApplicationTransition(db.Model):  # type: ignore[name-defined]
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
-class PrefectureQuota(db.Model):  # type: ignore[name-defined]
+class PrefectureQuota(Model):
     """How many applications a prefecture may endorse for an edition, set by the organiser."""
 
     __tablename__ = "prefecture_quotas"
@@ -161,7 +161,7 @@ class PrefectureQuota(db.Model):  # type: ignore[name-defined]
     max_endorsements: Mapped[int]
 
 
-class StaffMember(db.Model):  # type: ignore[name-defined]
+class StaffMember(Model):
     """Someone an approved exhibitor brings to staff its booth; a future pass holder."""
 
     __tablename__ = "staff_members"

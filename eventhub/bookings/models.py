@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import UTCDateTime, enum_check, utcnow
 from eventhub.events.models import TimetableSession
-from eventhub.extensions import db
+from eventhub.extensions import Model
 from eventhub.passes.models import Registration
 
 
@@ -19,7 +19,7 @@ class BookingStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Booking(db.Model):  # type: ignore[name-defined]
+class Booking(Model):
     """An attendee's seat(s) in a hands-on slot (体験) or a business meeting (商談)."""
 
     __tablename__ = "bookings"

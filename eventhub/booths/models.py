@@ -9,10 +9,10 @@ from eventhub.accounts.models import User
 from eventhub.applications.models import Application
 from eventhub.db import TimestampMixin, UTCDateTime, utcnow
 from eventhub.events.models import Edition
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
-class Booth(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class Booth(TimestampMixin, Model):
     """A booth (小間) on an edition's floor plan, given to at most one application."""
 
     __tablename__ = "booths"
@@ -44,7 +44,7 @@ class Booth(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class BoothAllocation(db.Model):  # type: ignore[name-defined]
+class BoothAllocation(Model):
     """A booth given to an approved application; an application may hold several."""
 
     __tablename__ = "booth_allocations"

@@ -140,7 +140,7 @@ def delete_booth(booth: Booth) -> None:
     db.session.delete(booth)
 
 
-def booths_query(edition: Edition, args: dict[str, Any]) -> sa.Select[tuple[Booth]]:
+def booths_query(edition: Edition, args: dict[str, Any]) -> sa.Select[Booth]:
     query = (
         sa.select(Booth)
         .where(Booth.edition_id == edition.id)

@@ -267,7 +267,7 @@ def edition_events(ctx: EditionContext) -> list[EventData]:
         if lang == "en"
         else japan.fiscal_year_label(edition.fiscal_year)
     )
-    common = {
+    common: dict[str, Any] = {
         "zone": ctx.zone,
         "created": edition.created_at,
         "modified": edition.updated_at,
@@ -284,7 +284,7 @@ def edition_events(ctx: EditionContext) -> list[EventData]:
             location=location(ctx.venue, edition.venue_address),
             description=lines(series, year, label(FORMAT_LABELS, edition.format, lang)),
             category=series,
-            **common,  # type: ignore[arg-type]
+            **common,
         )
     ]
     window = (
@@ -299,7 +299,7 @@ def edition_events(ctx: EditionContext) -> list[EventData]:
                     summary=f"{en if lang == 'en' else ja}: {ctx.title}",
                     start=moment,
                     end=None,
-                    **common,  # type: ignore[arg-type]
+                    **common,
                 )
             )
     return out

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.db import TimestampMixin, UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class FeedKind(enum.StrEnum):
@@ -31,7 +31,7 @@ class ScheduleKind(enum.StrEnum):
     TEARDOWN = "teardown"  # 搬出・撤去
 
 
-class CalendarFeed(db.Model):  # type: ignore[name-defined]
+class CalendarFeed(Model):
     """One feed's finished body, and whether what it shows has changed since it was built.
 
     Every change to what a feed shows bumps ``generation`` in the changing transaction; a
@@ -92,7 +92,7 @@ class CalendarFeed(db.Model):  # type: ignore[name-defined]
         return self.etag is None or self.built_generation < self.generation
 
 
-class ScheduleItem(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class ScheduleItem(TimestampMixin, Model):
     """Opening hours of one day, or the exhibitors' set-up (搬入) or tear-down (搬出) time."""
 
     __tablename__ = "edition_schedule_items"
@@ -116,7 +116,7 @@ class ScheduleItem(TimestampMixin, db.Model):  # type: ignore[name-defined]
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class FeedToken(db.Model):  # type: ignore[name-defined]
+class FeedToken(Model):
     """The secret in a private feed's URL: an exhibitor's or an attendee's."""
 
     __tablename__ = "calendar_feed_tokens"

@@ -118,7 +118,7 @@ def exhibitor_feed(organisation_id: int, lang: str) -> tuple[bytes, int]:
 def _application_events(ctx: EditionContext, application: Application) -> list[EventData]:
     lang, edition = ctx.lang, ctx.edition
     out: list[EventData] = []
-    common = {"zone": ctx.zone, "url": ctx.url, "status": ctx.status()}
+    common: dict[str, Any] = {"zone": ctx.zone, "url": ctx.url, "status": ctx.status()}
     if application.status == ApplicationStatus.DRAFT and edition.applications_close_at:
         out.append(
             EventData(
@@ -130,7 +130,7 @@ def _application_events(ctx: EditionContext, application: Application) -> list[E
                 created=application.created_at,
                 modified=max(application.updated_at, edition.updated_at),
                 sequence=application.version - 1 + edition.version - 1,
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         )
     if application.status == ApplicationStatus.OFFERED and application.offer_expires_at:
@@ -146,7 +146,7 @@ def _application_events(ctx: EditionContext, application: Application) -> list[E
                 created=application.created_at,
                 modified=application.updated_at,
                 sequence=application.version - 1,
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         )
     if application.status == ApplicationStatus.APPROVED:

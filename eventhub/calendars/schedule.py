@@ -44,7 +44,7 @@ def _check(edition: Edition, item: ScheduleItem) -> None:
         raise field_error("starts_at", f"A {item.kind} item must take place {where}.")
 
 
-def items_query(edition: Edition, args: dict[str, Any]) -> sa.Select[tuple[ScheduleItem]]:
+def items_query(edition: Edition, args: dict[str, Any]) -> sa.Select[ScheduleItem]:
     query = (
         sa.select(ScheduleItem)
         .where(ScheduleItem.edition_id == edition.id)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.db import UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class Direction(enum.StrEnum):
@@ -31,7 +31,7 @@ class ScanResult(enum.StrEnum):
     FORGED = "forged"
 
 
-class Gate(db.Model):  # type: ignore[name-defined]
+class Gate(Model):
     __tablename__ = "gates"
     __table_args__ = (sa.UniqueConstraint("edition_id", "name_ja"),)
 
@@ -43,7 +43,7 @@ class Gate(db.Model):  # type: ignore[name-defined]
     name_en: Mapped[str | None] = mapped_column(sa.String(100))
 
 
-class GateDevice(db.Model):  # type: ignore[name-defined]
+class GateDevice(Model):
     """A scanner, authenticated by its own token, scoped to an edition and optionally a gate."""
 
     __tablename__ = "gate_devices"
@@ -60,7 +60,7 @@ class GateDevice(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Presence(db.Model):  # type: ignore[name-defined]
+class Presence(Model):
     """Where a pass is now. Scans change it with one conditional UPDATE, so a pass is admitted
     once however many scans race."""
 
@@ -78,7 +78,7 @@ class Presence(db.Model):  # type: ignore[name-defined]
     last_change_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Scan(db.Model):  # type: ignore[name-defined]
+class Scan(Model):
     """Every scan, admitted or not; a device's nonce makes a retried request count once."""
 
     __tablename__ = "scans"
@@ -115,7 +115,7 @@ class Scan(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Lead(db.Model):  # type: ignore[name-defined]
+class Lead(Model):
     """An exhibitor's staff scanned a consenting attendee: counts as 商談 in the report."""
 
     __tablename__ = "leads"

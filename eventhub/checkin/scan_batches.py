@@ -162,7 +162,8 @@ class GroupCommit:
         """
         if self._pinned is None or self._pid != os.getpid():  # a forked child: not its socket
             pinned = db.engine.raw_connection()
-            pinned.driver_connection.autocommit = True  # type: ignore[union-attr]
+            assert pinned.driver_connection is not None  # None only once invalidated or closed
+            pinned.driver_connection.autocommit = True
             self._pinned, self._pid = pinned, os.getpid()
         connection: psycopg.Connection[Any] = self._pinned.driver_connection
         return connection

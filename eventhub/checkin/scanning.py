@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -60,8 +60,8 @@ INSIDE_AFTER: dict[ScanResult, bool] = {
 
 _WHITESPACE = re.compile(r"\s+")
 # Core tables: the hot path skips the ORM's unit of work and identity map.
-presences = cast(sa.Table, Presence.__table__)
-scans = cast(sa.Table, Scan.__table__)
+presences = Presence.__table__
+scans = Scan.__table__
 
 _revoked_serial = sa.exists().where(
     RevokedToken.pass_id == Pass.id, RevokedToken.serial == Pass.serial

@@ -45,7 +45,7 @@ def create_gate(edition: Edition, data: dict[str, Any]) -> Gate:
     return gate
 
 
-def gates_query(edition: Edition) -> sa.Select[tuple[Gate]]:
+def gates_query(edition: Edition) -> sa.Select[Gate]:
     return sa.select(Gate).where(Gate.edition_id == edition.id).order_by(Gate.id)
 
 
@@ -65,7 +65,7 @@ def create_device(edition: Edition, data: dict[str, Any]) -> tuple[GateDevice, s
     return device, token
 
 
-def devices_query(edition: Edition) -> sa.Select[tuple[GateDevice]]:
+def devices_query(edition: Edition) -> sa.Select[GateDevice]:
     return sa.select(GateDevice).where(GateDevice.edition_id == edition.id).order_by(GateDevice.id)
 
 

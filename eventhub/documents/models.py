@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.accounts.models import User
 from eventhub.db import UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class DocumentKind(enum.StrEnum):
@@ -19,7 +19,7 @@ class DocumentKind(enum.StrEnum):
     OTHER = "other"
 
 
-class Document(db.Model):  # type: ignore[name-defined]
+class Document(Model):
     """One uploaded file of an application: a catalogue PDF, a product photo or another file.
 
     The row is written only after its file is safely in place, and a deleted document keeps

@@ -215,7 +215,7 @@ def _remove_file(key: str, document_id: int | None) -> None:
         log.exception("document file not removed", extra={"document_id": document_id})
 
 
-def documents_query(application: Application, kind: str | None) -> sa.Select[tuple[Document]]:
+def documents_query(application: Application, kind: str | None) -> sa.Select[Document]:
     query = sa.select(Document).where(
         Document.application_id == application.id, Document.deleted_at.is_(None)
     )

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, UTCDateTime, enum_check
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class EditionFormat(enum.StrEnum):
@@ -52,7 +52,7 @@ class SessionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Series(db.Model):  # type: ignore[name-defined]
+class Series(Model):
     __tablename__ = "series"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +63,7 @@ class Series(db.Model):  # type: ignore[name-defined]
     editions: Mapped[list[Edition]] = relationship(back_populates="series")
 
 
-class Edition(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class Edition(TimestampMixin, Model):
     __tablename__ = "editions"
     __table_args__ = (
         enum_check("format", EditionFormat),
@@ -123,7 +123,7 @@ class Edition(TimestampMixin, db.Model):  # type: ignore[name-defined]
         return self.status in PUBLISHED_STATUSES
 
 
-class TimetableSession(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class TimetableSession(TimestampMixin, Model):
     """A slot of an edition's timetable: a demonstration, hands-on slot, seminar or meeting."""
 
     __tablename__ = "timetable_sessions"

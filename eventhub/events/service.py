@@ -138,7 +138,7 @@ def get_edition(edition_id: int, user: User | None) -> Edition:
     return edition
 
 
-def editions_query(args: dict[str, Any], user: User | None) -> sa.Select[tuple[Edition]]:
+def editions_query(args: dict[str, Any], user: User | None) -> sa.Select[Edition]:
     query = sa.select(Edition).order_by(Edition.starts_at.desc(), Edition.id)
     if not is_organiser(user):
         query = query.where(Edition.status.in_(PUBLISHED_STATUSES))
@@ -231,7 +231,7 @@ def get_session(edition: Edition, session_id: int) -> TimetableSession:
     return session
 
 
-def sessions_query(edition: Edition, args: dict[str, Any]) -> sa.Select[tuple[TimetableSession]]:
+def sessions_query(edition: Edition, args: dict[str, Any]) -> sa.Select[TimetableSession]:
     query = (
         sa.select(TimetableSession)
         .where(TimetableSession.edition_id == edition.id)

@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.db import UTCDateTime, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model, db
 
 
-class WorkerHeartbeat(db.Model):  # type: ignore[name-defined]
+class WorkerHeartbeat(Model):
     """A round trip through the task queue: written by the web, completed by a worker."""
 
     __tablename__ = "worker_heartbeats"

@@ -7,7 +7,7 @@ import socket
 
 import sqlalchemy as sa
 
-from eventhub.db import utcnow
+from eventhub.db import rowcount, utcnow
 from eventhub.extensions import db
 from eventhub.health.models import WorkerHeartbeat
 from eventhub.tasks import enqueue
@@ -32,7 +32,7 @@ def complete_heartbeat(beat_id: int) -> bool:
         .values(completed_at=utcnow(), worker_host=socket.gethostname(), worker_pid=os.getpid())
     )
     db.session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(rowcount(result))
 
 
 def database_ok() -> bool:

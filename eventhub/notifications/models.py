@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.db import UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class MailStatus(enum.StrEnum):
@@ -21,7 +21,7 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutgoingMail(db.Model):  # type: ignore[name-defined]
+class OutgoingMail(Model):
     """One message to one recipient, sent by a worker after the transaction commits."""
 
     __tablename__ = "outgoing_mails"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -209,7 +209,7 @@ def issue_passes(pass_ids: list[int]) -> list[int]:
     return [one.pass_id for one in issued]
 
 
-_passes = cast(sa.Table, Pass.__table__)
+_passes = Pass.__table__
 #: Store an issued pass if it is still pending at the serial it was signed for. (Bound names
 #: are prefixed: an UPDATE takes one named like a column as the value to SET.)
 _STORE = (

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class AttendeeType(enum.StrEnum):
@@ -26,7 +26,7 @@ class PassState(enum.StrEnum):
     REVOKED = "revoked"
 
 
-class Registration(db.Model):  # type: ignore[name-defined]
+class Registration(Model):
     """来場事前登録: one person registered for one edition."""
 
     __tablename__ = "registrations"
@@ -60,7 +60,7 @@ class Registration(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Pass(db.Model):  # type: ignore[name-defined]
+class Pass(Model):
     """A QR pass for an attendee or an exhibitor's staff member."""
 
     __tablename__ = "passes"
@@ -109,7 +109,7 @@ class Pass(db.Model):  # type: ignore[name-defined]
         return None if self.valid_days is None else {date.fromisoformat(d) for d in self.valid_days}
 
 
-class SigningKey(db.Model):  # type: ignore[name-defined]
+class SigningKey(Model):
     """An Ed25519 key of an edition: the newest signs, older ones verify until retired."""
 
     __tablename__ = "signing_keys"
@@ -128,7 +128,7 @@ class SigningKey(db.Model):  # type: ignore[name-defined]
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RevokedToken(db.Model):  # type: ignore[name-defined]
+class RevokedToken(Model):
     """A (pass, serial) that no longer admits: served to gate devices for offline checks."""
 
     __tablename__ = "revoked_tokens"
@@ -144,7 +144,7 @@ class RevokedToken(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PassSettings(db.Model):  # type: ignore[name-defined]
+class PassSettings(Model):
     """An edition's rules for registration and the gates; defaults apply when there is no row."""
 
     __tablename__ = "pass_settings"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 from matplotlib import font_manager
@@ -24,6 +24,9 @@ from matplotlib.ticker import MaxNLocator
 
 from eventhub import japan
 from eventhub.tallies.figures import EditionFigures
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 FONT_FAMILY = "IPAexGothic"
 _font_lock = threading.Lock()
@@ -129,7 +132,7 @@ def _figure(chart: Chart) -> Figure:
     return figure
 
 
-_RC: dict[str, Any] = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": [FONT_FAMILY],
     "svg.fonttype": "none",
     # A fixed salt gives the same element ids on every run.
@@ -141,7 +144,7 @@ _RC: dict[str, Any] = {
 def render(chart: Chart) -> tuple[bytes, bytes]:
     """The chart as (SVG, PNG)."""
     _ensure_font()
-    with mpl.rc_context(_RC):  # type: ignore[arg-type]
+    with mpl.rc_context(_RC):
         figure = _figure(chart)
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})

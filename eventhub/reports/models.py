@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, UTCDateTime, enum_check, utcnow
 from eventhub.events.models import EditionFormat, Series
-from eventhub.extensions import db
+from eventhub.extensions import Model
 
 
 class PastStatus(enum.StrEnum):
@@ -30,7 +30,7 @@ ACTIVE_BUILD_STATUSES = (BuildStatus.QUEUED, BuildStatus.RUNNING)
 _ACTIVE_SQL = "status IN ('queued', 'running')"
 
 
-class PastEditionFigures(TimestampMixin, db.Model):  # type: ignore[name-defined]
+class PastEditionFigures(TimestampMixin, Model):
     """What an edition held before eventhub is known to have achieved, as entered by hand.
 
     The report uses these only for years that have no edition in eventhub's own data.
@@ -96,7 +96,7 @@ class PastEditionFigures(TimestampMixin, db.Model):  # type: ignore[name-defined
     series: Mapped[Series] = relationship(lazy="joined")
 
 
-class ReportBuild(db.Model):  # type: ignore[name-defined]
+class ReportBuild(Model):
     """One build of a fiscal year's results report, done by a worker with progress."""
 
     __tablename__ = "report_builds"
@@ -140,7 +140,7 @@ class ReportBuild(db.Model):  # type: ignore[name-defined]
     )
 
 
-class ReportOutput(db.Model):  # type: ignore[name-defined]
+class ReportOutput(Model):
     """One file of a finished build; all of a build's files are stored in one transaction."""
 
     __tablename__ = "report_outputs"

@@ -131,7 +131,7 @@ def create_entry(data: dict[str, Any]) -> PastEditionFigures:
     return entry
 
 
-def entries_query(args: dict[str, Any]) -> sa.Select[tuple[PastEditionFigures]]:
+def entries_query(args: dict[str, Any]) -> sa.Select[PastEditionFigures]:
     query = sa.select(PastEditionFigures).order_by(
         PastEditionFigures.series_id,
         PastEditionFigures.fiscal_year,

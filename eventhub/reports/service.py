@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from eventhub.db import utcnow
+from eventhub.db import rowcount, utcnow
 from eventhub.errors import not_found
 from eventhub.extensions import db
 from eventhub.reports import outputs
@@ -124,7 +124,7 @@ def _progress(build_id: int, attempt: int, done: int, total: int) -> None:
         .values(progress_done=done, progress_total=total, heartbeat_at=utcnow())
     )
     db.session.commit()
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         raise _TakenOver
 
 
@@ -140,7 +140,7 @@ def _finish(build_id: int, attempt: int, files: list[outputs.Output]) -> bool:
             progress_done=builds.c.progress_total,
         )
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         db.session.rollback()
         return False
     # A taken-over attempt never got here, but a file of an earlier one must not linger.
@@ -229,7 +229,7 @@ def get_build(build_id: int) -> ReportBuild:
     return build
 
 
-def builds_query(fiscal_year: int | None) -> sa.Select[tuple[ReportBuild]]:
+def builds_query(fiscal_year: int | None) -> sa.Select[ReportBuild]:
     query = sa.select(ReportBuild).order_by(ReportBuild.id.desc())
     if fiscal_year is not None:
         query = query.where(ReportBuild.fiscal_year == fiscal_year)

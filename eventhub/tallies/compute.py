@@ -10,7 +10,7 @@ holds the two to the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,8 +18,8 @@ from eventhub.db import conflict_insert
 from eventhub.extensions import db
 from eventhub.tallies.models import Dimension, TallyBreakdown, TallyPass
 
-breakdowns = cast(sa.Table, TallyBreakdown.__table__)
-tally_passes = cast(sa.Table, TallyPass.__table__)
+breakdowns = TallyBreakdown.__table__
+tally_passes = TallyPass.__table__
 
 
 @dataclass(frozen=True)

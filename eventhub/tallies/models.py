@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.checkin.models import Scan
 from eventhub.db import UTCDateTime, enum_check, utcnow
-from eventhub.extensions import db
+from eventhub.extensions import Model
 from eventhub.passes.models import Registration
 
 BigId = sa.BigInteger().with_variant(sa.Integer, "sqlite")
@@ -64,7 +64,7 @@ SCAN_DIMENSIONS = frozenset(
 )
 
 
-class EditionTally(db.Model):  # type: ignore[name-defined]
+class EditionTally(Model):
     """An edition's tallies as last computed. Its row is the lock every recompute takes."""
 
     __tablename__ = "edition_tallies"
@@ -94,7 +94,7 @@ class EditionTally(db.Model):  # type: ignore[name-defined]
     full_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
-class TallyBreakdown(db.Model):  # type: ignore[name-defined]
+class TallyBreakdown(Model):
     """One count of an edition's tallies along a dimension, e.g. visitors on 2027-08-07."""
 
     __tablename__ = "tally_breakdowns"
@@ -108,7 +108,7 @@ class TallyBreakdown(db.Model):  # type: ignore[name-defined]
     value: Mapped[int]
 
 
-class TallyPass(db.Model):  # type: ignore[name-defined]
+class TallyPass(Model):
     """A pass seen entering: its admitted entries not undone, and what it is counted under."""
 
     __tablename__ = "tally_passes"
@@ -146,7 +146,7 @@ class ParticipationSource(enum.StrEnum):
     PLATFORM = "platform"
 
 
-class OnlineParticipation(db.Model):  # type: ignore[name-defined]
+class OnlineParticipation(Model):
     """A registered attendee took part online on one day (recorded by the organiser, or the
     streaming platform's export); one row per attendee and day, however often it is sent."""
 
@@ -169,7 +169,7 @@ class OnlineParticipation(db.Model):  # type: ignore[name-defined]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Deal(db.Model):  # type: ignore[name-defined]
+class Deal(Model):
     """成約: a deal closed from a lead or a held business meeting; counted once each."""
 
     __tablename__ = "deals"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from eventhub.extensions import db
 from eventhub.passes.models import Registration
 from eventhub.tallies.models import Deal, OnlineParticipation
 
-participations = cast(sa.Table, OnlineParticipation.__table__)
+participations = OnlineParticipation.__table__
 
 
 def _days(edition: Edition) -> set[date]:
@@ -110,7 +110,7 @@ def record_deal(edition: Edition, data: dict[str, Any], user: User) -> Deal:
     return deal
 
 
-def deals_query(edition: Edition) -> sa.Select[tuple[Deal]]:
+def deals_query(edition: Edition) -> sa.Select[Deal]:
     return sa.select(Deal).where(Deal.edition_id == edition.id).order_by(Deal.id)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -41,8 +41,8 @@ FINAL_WITHIN = timedelta(days=30)
 #: A full recompute asked for and not done after this long is queued again.
 REDRIVE_AFTER = timedelta(minutes=5)
 
-tallies = cast(sa.Table, EditionTally.__table__)
-scans = cast(sa.Table, Scan.__table__)
+tallies = EditionTally.__table__
+scans = Scan.__table__
 
 
 @dataclass(frozen=True)

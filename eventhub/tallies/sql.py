@@ -9,7 +9,7 @@ its transitions. Both databases therefore place a scan on the same day and hour.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -18,9 +18,9 @@ from eventhub.checkin.models import Scan, ScanResult
 from eventhub.extensions import db
 from eventhub.passes.models import Pass, Registration
 
-scans = cast(sa.Table, Scan.__table__)
-passes = cast(sa.Table, Pass.__table__)
-registrations = cast(sa.Table, Registration.__table__)
+scans = Scan.__table__
+passes = Pass.__table__
+registrations = Registration.__table__
 
 #: Results that let someone in; an undo of such a scan takes the entry back.
 ENTRY_RESULTS = (ScanResult.ADMITTED.value, ScanResult.REENTRY_ADMITTED.value)

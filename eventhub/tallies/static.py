@@ -7,7 +7,7 @@ the edition shows at the next run without any bookkeeping.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,7 +34,7 @@ STATIC_DIMENSIONS = (
     Dimension.EXHIBITOR_PREFECTURE,
     Dimension.REGISTRATION_TYPE,
 )
-breakdowns = cast(sa.Table, TallyBreakdown.__table__)
+breakdowns = TallyBreakdown.__table__
 
 
 def _scalar(query: sa.Select[Any]) -> sa.ScalarSelect[Any]:

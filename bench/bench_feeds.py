@@ -8,7 +8,7 @@ inserts an open edition with ``sessions`` sessions (a quarter of them owned by e
 some cancelled, long Japanese titles and descriptions) and a second edition of
 ``served_sessions`` sessions, the size of a real edition's timetable.
 
-1. Build, in this process, alternating three rounds of each:
+1. Build, in this process, alternating ``ROUNDS`` (5) rounds of each:
    - eventhub: ``build.edition_feed`` — the SQL query, every VEVENT, VTIMEZONE, bytes;
    - bare: the same VEVENTs (same properties and values) made with icalendar directly from
      rows already in memory, the same VTIMEZONE, ``to_ical()``.

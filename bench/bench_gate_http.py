@@ -15,9 +15,10 @@ are admitted; once the passes run out the re-scans answer already_inside). The s
 no scanned_at: the server's clock decides the day, as at a real gate.
 
 Prints requests per second and latency (p50, p99, in ms) of each, the ratios and the targets
-of DESIGN.md §4; then sends one offline upload of 500 scans, twice, and prints how long each
-took (no target). Load generator, gunicorn and PostgreSQL share the machine, as they would
-share a small gate server; the bare endpoint pays the same tax, so the ratios are what count.
+(docs/architecture.md, "The scan path": aim at the bare endpoint); then sends one offline
+upload of 500 scans, twice, and prints how long each took (no target). Load generator,
+gunicorn and PostgreSQL share the machine, as they would share a small gate server; the bare
+endpoint pays the same tax, so the ratios are what count.
 Exit status 1 when a target is missed. gunicorn is stopped by its PID, also on errors.
 """
 
@@ -76,7 +77,7 @@ WARMUP = 1.0
 SLICE_WARMUP = 0.2
 BARE, SCAN = "GET health/ping", "POST device/scans"
 NO_SCAN = "POST (scan request, no scan)"
-# Targets (DESIGN.md §4: aim the scan at the bare endpoint).
+# Targets (docs/architecture.md, "The scan path": aim the scan at the bare endpoint).
 MIN_THROUGHPUT_RATIO = 0.5
 MAX_SCAN_P99_MS_C16 = 15.0
 MAX_P99_RATIO_C64 = 2.0

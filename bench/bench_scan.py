@@ -8,7 +8,8 @@ edition is deleted again at the end), creates an edition, a device and ``passes`
 passes, then sends scans and bare requests through Flask's test client in interleaved rounds
 (best round counts, so a busy neighbour slows both alike). It prints requests per second of
 each, their ratio, and the SQL statements per scan counted by a ``before_cursor_execute``
-listener. DESIGN.md §4 aims the scan at the bare endpoint's rate.
+listener. The scan path aims at the bare endpoint's rate (docs/architecture.md, "The scan
+path").
 """
 
 from __future__ import annotations

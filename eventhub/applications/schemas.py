@@ -1,4 +1,4 @@
-"""The application form: a common part and one part per series (DESIGN.md §1)."""
+"""The application form: a common part and one part per series (the three series: README.md)."""
 
 from __future__ import annotations
 

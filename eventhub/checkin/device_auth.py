@@ -2,7 +2,8 @@
 
 The scan path is the hottest code, so a device looked up once is kept in a per-process cache
 for ``DEVICE_TTL`` seconds: revoking a device therefore takes effect at once in the process
-that revoked it and within ``DEVICE_TTL`` seconds everywhere else (the brief allows 5 s).
+that revoked it and within ``DEVICE_TTL`` seconds everywhere else (docs/architecture.md,
+"Caches on the scan path").
 """
 
 from __future__ import annotations

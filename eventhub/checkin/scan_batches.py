@@ -19,10 +19,10 @@ The signature is not checked when the scanned text equals the token stored for t
 server issued that token, and equality is the stronger check (pretix's online check-in looks
 its secrets up the same way). Only a token that differs from the stored one (an older serial,
 a forgery, a pass not issued) is verified, which also says which of these it is. The key id
-must still be in the edition's ring, so a retired key stops admitting at once. (DESIGN.md §4
-asks for the signature to be verified first; verifying was a fifth of a scan's CPU, and a
-forged token now costs a share of a batch's lookup before it is refused: only authenticated
-devices can send one.)
+must still be in the edition's ring: a retired key stops admitting once the process's cached
+ring has expired, within ``signing.RING_TTL`` (30 s). (Verifying every signature first was a
+fifth of a scan's CPU, and a forged token now costs a share of a batch's lookup before it is
+refused: only authenticated devices can send one.)
 
 Nobody waits for a batch to fill: with nothing in flight a scan goes at once, alone. An offline
 upload queues its scans together (``scan_all``), so hundreds of them take a few batches instead

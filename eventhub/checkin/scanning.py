@@ -1,4 +1,4 @@
-"""The scan path: the hottest code in the product (DESIGN.md §4).
+"""The scan path: the hottest code in the product (docs/architecture.md, "The scan path").
 
 A scan verifies the token's signature in memory with the edition's cached key ring, then runs
 one short transaction: one indexed read of the pass (with its edition's days, its presence and

@@ -1,8 +1,10 @@
 """Each edition's signing keys in the database, and the key ring the scan path verifies with.
 
 The newest unretired key signs; older unretired keys still verify. Rings are cached per
-process for a short while: the scan path must not read keys on every request, and a rotation
-reaches every process within ``RING_TTL`` seconds.
+process for a short while: the scan path must not read keys on every request. A retirement
+reaches every process within ``RING_TTL`` seconds (a retired key admits until then, also in
+the process that retired it); a rotation reaches the scan path at once, since a token naming
+an unknown key of the edition's own makes the ring rebuild.
 """
 
 from __future__ import annotations

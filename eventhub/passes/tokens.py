@@ -15,7 +15,8 @@ A token is base64url (no padding) of these bytes::
     64    Ed25519 signature over every byte before it
 
 A typical pass (id below 2**21, a small edition id, serial below 128, no day
-mask) is 79 bytes, which is 106 characters: QR version 6 at error correction M.
+mask) is 77 to 79 bytes, at most 106 characters: QR version 6 at error correction M.
+docs/architecture.md documents this layout for gate software that verifies offline.
 
 Decoding is canonical: varints must be minimal, nothing may follow the serial,
 and the base64url text must be the one our encoder produces. One set of claims

@@ -1,5 +1,5 @@
-"""Bulk issuing survives a killed worker and a restarted Redis (DESIGN.md §3): nothing is
-lost, nothing is issued twice.
+"""Bulk issuing survives a killed worker and a restarted Redis (docs/architecture.md, "Outbox
+and reconciler"): nothing is lost, nothing is issued twice.
 
 The test owns its services: a private redis-server on a free port (no persistence, so a
 restart loses every queued message), its own PostgreSQL database and its own worker

@@ -167,6 +167,7 @@ def service_app(service_stack: services.Stack) -> Flask:
         service_stack.instance,
         CELERY={"broker_url": service_stack.redis_url, "task_always_eager": False},
         REDIS_URL=service_stack.redis_url,
+        **services.FAST_WAITS,  # as the worker has them
     )
 
 

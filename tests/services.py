@@ -7,11 +7,12 @@ skips would hide exactly the failures it exists to catch.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -189,8 +190,16 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
             process.wait()
 
 
-def worker_backlog(redis_url: str) -> tuple[int, int]:
-    """(tasks waiting in the queue, tasks a worker holds): both 0 when it has nothing to do.
+def _task_name(raw: bytes) -> str:
+    """The task a kombu message in Redis runs; held ones are stored as [message, exchange, key]."""
+    message = json.loads(raw)
+    if isinstance(message, list):
+        message = message[0]
+    return str(message.get("headers", {}).get("task", ""))
+
+
+def worker_backlog(redis_url: str, tasks: Collection[str] = ()) -> tuple[int, int]:
+    """(tasks waiting in the queue, tasks a worker holds), of the named ``tasks`` or of all.
 
     Tasks are acknowledged after they ran (``task_acks_late``), so a worker holds each one it
     received, runs or keeps for later (a countdown) in kombu's ``unacked`` hash until it is
@@ -199,22 +208,29 @@ def worker_backlog(redis_url: str) -> tuple[int, int]:
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=3)
     try:
         # The synchronous client: answers, never awaitables.
-        return cast(int, client.llen(QUEUE)), cast(int, client.hlen("unacked"))
+        queued = cast(list[bytes], client.lrange(QUEUE, 0, -1))
+        held = cast(list[bytes], client.hvals("unacked"))
     finally:
         client.close()
+    if tasks:
+        queued = [raw for raw in queued if _task_name(raw) in tasks]
+        held = [raw for raw in held if _task_name(raw) in tasks]
+    return len(queued), len(held)
 
 
-def wait_for_idle_worker(redis_url: str, timeout: float = 30.0) -> None:
-    """Return once the stack's worker has run every task queued so far, and what they queued.
+def wait_for_idle_worker(redis_url: str, *tasks: str, timeout: float = 30.0) -> None:
+    """Return once the stack's worker has run every task queued so far (of the named ``tasks``,
+    or all), and those they queued in turn.
 
-    The way to assert that something did *not* happen: after this, nothing more will. Idle is
-    seen twice in a row, because a message leaves the queue a moment before the worker records
-    that it holds it.
+    The way to assert that something did *not* happen: after this, nothing more will. Naming
+    the tasks leaves out other tests' leftovers, such as mails to an absent server that retry
+    for minutes. Idle is seen twice in a row, because a message leaves the queue a moment
+    before the worker records that it holds it.
     """
     seen: list[tuple[int, int]] = []
 
     def idle_twice() -> bool:
-        seen.append(worker_backlog(redis_url))
+        seen.append(worker_backlog(redis_url, tasks))
         return seen[-2:] == [(0, 0), (0, 0)]
 
     wait_until(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from eventhub.calendars.models import CalendarFeed
+from eventhub.calendars.service import REBUILD_TASK
 from eventhub.extensions import db
 from tests import services
 from tests.calendars.helpers import add_session, clear_cache, edition, feed_url, patch_session
@@ -63,7 +64,7 @@ def test_a_changed_session_is_rebuilt_once_by_the_worker(service_app, service_or
     assert web.get(url, headers={"If-None-Match": old}).status_code == 200
     assert web.get(url, headers={"If-None-Match": new}).status_code == 304
     # Once the worker has run every task (the debounce's delayed ones too), none builds again.
-    services.wait_for_idle_worker(service_app.config["REDIS_URL"])
+    services.wait_for_idle_worker(service_app.config["REDIS_URL"], REBUILD_TASK)
     assert builds(service_app, ed["id"]) == 2
 
 
@@ -78,5 +79,5 @@ def test_a_burst_of_changes_is_one_rebuild(service_app, service_organiser, web):
     rebuilt = wait_for_new_etag(web, url, old)
 
     assert "変更 5" in rebuilt.get_data(as_text=True)
-    services.wait_for_idle_worker(service_app.config["REDIS_URL"])
+    services.wait_for_idle_worker(service_app.config["REDIS_URL"], REBUILD_TASK)
     assert builds(service_app, ed["id"]) == 2

@@ -55,7 +55,7 @@ def test_task_queued_in_a_rolled_back_transaction_is_never_sent(service_app):
         db.session.add(WorkerHeartbeat())
         db.session.commit()
         # A task sent at that commit would have run by the time the worker is idle.
-        services.wait_for_idle_worker(service_app.config["REDIS_URL"])
+        services.wait_for_idle_worker(service_app.config["REDIS_URL"], "eventhub.health.beat")
         assert db.session.get(WorkerHeartbeat, beat_id) is None
         stored = db.session.get_one(WorkerHeartbeat, target_id, populate_existing=True)
         assert stored.completed_at is None

@@ -81,6 +81,19 @@ def _positive_int(name: str, value: str | None, default: int) -> int:
     return number
 
 
+def _seconds(name: str, value: str | None, default: float) -> float:
+    """A duration in seconds, fractions allowed; zero turns the wait off."""
+    if value is None or value.strip() == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
+    if not 0 <= seconds < float("inf"):  # also false for nan
+        raise ConfigError(f"{name} must be zero or more seconds, got {value!r}")
+    return seconds
+
+
 #: Room for the multipart envelope (boundaries, part headers, the ``kind`` field) around a file
 #: of the maximum size, so that Flask's body limit never refuses an upload the file limit allows.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -173,6 +186,29 @@ def _smtp_settings(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _wait_settings(env: Mapping[str, str]) -> dict[str, float]:
+    """How long workers let things settle before they act; app.config keys are the names.
+
+    Settings rather than constants so that the service tests can make them short: a test then
+    waits for the worker's result, not for the production interval.
+    """
+    return {
+        # Tallies count a scan once it is this old: a younger one may still be committing with
+        # a smaller id than one already visible (eventhub.tallies.service._horizon).
+        "TALLY_SETTLE_SECONDS": _seconds(
+            "TALLY_SETTLE_SECONDS", env.get("TALLY_SETTLE_SECONDS"), 10.0
+        ),
+        # A calendar feed is rebuilt after this much quiet since its last change...
+        "CALENDAR_DEBOUNCE_SECONDS": _seconds(
+            "CALENDAR_DEBOUNCE_SECONDS", env.get("CALENDAR_DEBOUNCE_SECONDS"), 2.0
+        ),
+        # ...or at the latest this long after its first unbuilt change.
+        "CALENDAR_MAX_DELAY_SECONDS": _seconds(
+            "CALENDAR_MAX_DELAY_SECONDS", env.get("CALENDAR_MAX_DELAY_SECONDS"), 30.0
+        ),
+    }
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         # Eager tasks open a second connection while a request still holds one; wait, don't fail.
@@ -225,6 +261,7 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             "timezone": "UTC",
         },
         **_smtp_settings(env),
+        **_wait_settings(env),
         # flask-smorest: the API description lives beside the API it describes.
         "API_TITLE": "eventhub",
         "API_VERSION": "v1",

@@ -7,6 +7,7 @@ process started here; when one of them is missing they fail with what to start, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,6 +79,49 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+class Statements:
+    """The SQL statements a block executed on the app's engine, in order."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        lines = (f"{n}. {' '.join(s.split())}" for n, s in enumerate(self.statements, 1))
+        return f"{self.count} statements:\n" + "\n".join(lines)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], contextlib.AbstractContextManager[Statements]]:
+    """``with count_queries() as counted:`` records every statement the block sends through
+    the engine (SQLAlchemy's ``before_cursor_execute``); ``counted.count`` is their number and
+    ``str(counted)`` lists them, for a failure message that shows what changed.
+
+    Work done on a driver connection directly (psycopg's cursor, the PostgreSQL scan batch)
+    passes the engine by and is not counted.
+    """
+    with app.app_context():
+        engine = db.engine
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[Statements]:
+        counted = Statements()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            counted.statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counted
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counting
 
 
 class Api:
@@ -167,6 +211,7 @@ def service_app(service_stack: services.Stack) -> Flask:
         service_stack.instance,
         CELERY={"broker_url": service_stack.redis_url, "task_always_eager": False},
         REDIS_URL=service_stack.redis_url,
+        **services.FAST_WAITS,  # as the worker has them
     )
 
 

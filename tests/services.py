@@ -7,13 +7,15 @@ skips would hide exactly the failures it exists to catch.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import psycopg
 import pytest
@@ -21,12 +23,26 @@ import redis
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
+from tests.waiting import wait_until
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/eventhub_service_test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
 START_REDIS = "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no"
 WORKER_START_SECONDS = 60
+#: The worker's waits, shortened (production defaults in eventhub.config). Tests wait for the
+#: worker's result, never for these intervals, so shorter ones only make them finish sooner.
+FAST_WAITS: dict[str, float] = {
+    # A refused mail is retried after 1 s, not 30 s.
+    "SMTP_RETRY_SECONDS": 1,
+    # Scans are tallied once 0.5 s old, not 10 s.
+    "TALLY_SETTLE_SECONDS": 0.5,
+    # Still far longer than the gaps between a test's API calls, so a burst stays one rebuild.
+    "CALENDAR_DEBOUNCE_SECONDS": 1.0,
+}
+#: Celery's default queue, the only one eventhub uses; a Redis list of that name.
+QUEUE = "celery"
 
 
 def xdist_index() -> int:
@@ -140,8 +156,7 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "EVENTHUB_INSTANCE_PATH": str(workdir),
-        # A refused mail is retried after 1 s, not 30 s, so retry tests finish quickly.
-        "SMTP_RETRY_SECONDS": "1",
+        **{name: str(value) for name, value in FAST_WAITS.items()},
     }
     log = workdir / "worker.log"
     with log.open("wb") as out:
@@ -173,3 +188,53 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _task_name(raw: bytes) -> str:
+    """The task a kombu message in Redis runs; held ones are stored as [message, exchange, key]."""
+    message = json.loads(raw)
+    if isinstance(message, list):
+        message = message[0]
+    return str(message.get("headers", {}).get("task", ""))
+
+
+def worker_backlog(redis_url: str, tasks: Collection[str] = ()) -> tuple[int, int]:
+    """(tasks waiting in the queue, tasks a worker holds), of the named ``tasks`` or of all.
+
+    Tasks are acknowledged after they ran (``task_acks_late``), so a worker holds each one it
+    received, runs or keeps for later (a countdown) in kombu's ``unacked`` hash until it is
+    done; a task that queues another does so before its own acknowledgement.
+    """
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3)
+    try:
+        # The synchronous client: answers, never awaitables.
+        queued = cast(list[bytes], client.lrange(QUEUE, 0, -1))
+        held = cast(list[bytes], client.hvals("unacked"))
+    finally:
+        client.close()
+    if tasks:
+        queued = [raw for raw in queued if _task_name(raw) in tasks]
+        held = [raw for raw in held if _task_name(raw) in tasks]
+    return len(queued), len(held)
+
+
+def wait_for_idle_worker(redis_url: str, *tasks: str, timeout: float = 30.0) -> None:
+    """Return once the stack's worker has run every task queued so far (of the named ``tasks``,
+    or all), and those they queued in turn.
+
+    The way to assert that something did *not* happen: after this, nothing more will. Naming
+    the tasks leaves out other tests' leftovers, such as mails to an absent server that retry
+    for minutes. Idle is seen twice in a row, because a message leaves the queue a moment
+    before the worker records that it holds it.
+    """
+    seen: list[tuple[int, int]] = []
+
+    def idle_twice() -> bool:
+        seen.append(worker_backlog(redis_url, tasks))
+        return seen[-2:] == [(0, 0), (0, 0)]
+
+    wait_until(
+        idle_twice,
+        timeout,
+        message=lambda: f"an idle worker (queued, held: {seen[-1]})",
+    )

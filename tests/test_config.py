@@ -43,6 +43,15 @@ def test_database_urls_use_the_psycopg_driver(tmp_path, given, expected):
     assert load_config(tmp_path, {"DATABASE_URL": given})["SQLALCHEMY_DATABASE_URI"] == expected
 
 
+def test_waits_default_to_production_times_and_take_fractions(tmp_path):
+    defaults = load_config(tmp_path, {})
+    assert defaults["TALLY_SETTLE_SECONDS"] == 10.0
+    assert defaults["CALENDAR_DEBOUNCE_SECONDS"] == 2.0
+    assert defaults["CALENDAR_MAX_DELAY_SECONDS"] == 30.0
+    short = load_config(tmp_path, {"TALLY_SETTLE_SECONDS": "0.5", "CALENDAR_DEBOUNCE_SECONDS": "0"})
+    assert (short["TALLY_SETTLE_SECONDS"], short["CALENDAR_DEBOUNCE_SECONDS"]) == (0.5, 0.0)
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -54,6 +63,10 @@ def test_database_urls_use_the_psycopg_driver(tmp_path, given, expected):
         ("EVENTHUB_TOKEN_DAYS", "thirty"),
         ("EVENTHUB_TOKEN_DAYS", "0"),
         ("SECRET_KEY", "short"),
+        ("TALLY_SETTLE_SECONDS", "ten"),
+        ("TALLY_SETTLE_SECONDS", "-1"),
+        ("CALENDAR_DEBOUNCE_SECONDS", "nan"),
+        ("CALENDAR_MAX_DELAY_SECONDS", "inf"),
     ],
 )
 def test_malformed_setting_names_the_variable(tmp_path, variable, value):

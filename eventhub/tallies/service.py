@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 from eventhub import tasks
 from eventhub.checkin.models import Gate, Scan
@@ -31,9 +32,6 @@ log = logging.getLogger(__name__)
 
 INCREMENTAL_TASK = "eventhub.tallies.incremental"
 FULL_TASK = "eventhub.tallies.full"
-#: A scan younger than this may still be in an open transaction with a smaller id than a
-#: committed one, so the watermark stops before it and the next run counts it.
-SETTLE = timedelta(seconds=10)
 #: While an edition runs, and this long before and after, the beat keeps its tallies current.
 LIVE_MARGIN = timedelta(hours=6)
 #: How long after its end an edition still gets its final full recompute from the beat.
@@ -85,6 +83,13 @@ def _lock(edition_id: int) -> int:
     return int(watermark)
 
 
+def settle_time() -> timedelta:
+    """TALLY_SETTLE_SECONDS (10 s): a scan younger than this may still be in an open transaction
+    with a smaller id than a committed one, so the watermark stops before it and the next run
+    counts it."""
+    return timedelta(seconds=float(current_app.config["TALLY_SETTLE_SECONDS"]))
+
+
 def _horizon(edition_id: int, watermark: int, now: datetime, settle: timedelta) -> int:
     """The highest scan id a run may count so that no scan below it can appear later.
 
@@ -116,7 +121,7 @@ def _scope(edition: Edition, low: int, high: int) -> compute.Scope:
 
 def _recompute(edition_id: int, full: bool, now: datetime | None, settle: timedelta | None) -> Run:
     now = now or utcnow()
-    settle = SETTLE if settle is None else settle
+    settle = settle_time() if settle is None else settle
     edition = db.session.get(Edition, edition_id)
     if edition is None:
         raise not_found("Edition", "エディション")

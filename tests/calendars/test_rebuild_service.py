@@ -3,7 +3,6 @@ The web keeps serving the stored feed meanwhile; the worker rebuilds it once per
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -11,9 +10,12 @@ import sqlalchemy as sa
 from flask import Flask
 
 from eventhub.calendars.models import CalendarFeed
+from eventhub.calendars.service import REBUILD_TASK
 from eventhub.extensions import db
+from tests import services
 from tests.calendars.helpers import add_session, clear_cache, edition, feed_url, patch_session
 from tests.conftest import Api
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.service
 
@@ -35,14 +37,12 @@ def builds(app: Flask, edition_id: int) -> int:
 
 
 def wait_for_new_etag(web: Api, url: str, old: str, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def rebuilt() -> Any:
         response = web.get(url)
         assert response.status_code == 200
-        if response.headers["ETag"] != old:
-            return response
-        time.sleep(0.2)
-    raise AssertionError(f"the feed was not rebuilt within {timeout} s")
+        return response if response.headers["ETag"] != old else None
+
+    return wait_until(rebuilt, timeout, 0.1, "the feed to be rebuilt")
 
 
 def test_a_changed_session_is_rebuilt_once_by_the_worker(service_app, service_organiser, web):
@@ -63,7 +63,8 @@ def test_a_changed_session_is_rebuilt_once_by_the_worker(service_app, service_or
     assert "場所を変えた実演" in rebuilt.get_data(as_text=True)
     assert web.get(url, headers={"If-None-Match": old}).status_code == 200
     assert web.get(url, headers={"If-None-Match": new}).status_code == 304
-    time.sleep(3)  # longer than the debounce: a second build would have happened by now
+    # Once the worker has run every task (the debounce's delayed ones too), none builds again.
+    services.wait_for_idle_worker(service_app.config["REDIS_URL"], REBUILD_TASK)
     assert builds(service_app, ed["id"]) == 2
 
 
@@ -78,5 +79,5 @@ def test_a_burst_of_changes_is_one_rebuild(service_app, service_organiser, web):
     rebuilt = wait_for_new_etag(web, url, old)
 
     assert "変更 5" in rebuilt.get_data(as_text=True)
-    time.sleep(3)
+    services.wait_for_idle_worker(service_app.config["REDIS_URL"], REBUILD_TASK)
     assert builds(service_app, ed["id"]) == 2

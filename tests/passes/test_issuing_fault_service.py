@@ -309,7 +309,7 @@ def test_bulk_issuing_survives_a_killed_worker_and_a_restarted_redis(tmp_path):
         worker.start()
         mark("redis and a new worker up")
         # Nothing is queued any more: without the reconciler the rest would stay pending.
-        time.sleep(1)
+        services.wait_for_idle_worker(broker.url)
         assert _progress(organiser, edition_id)["pending"] == at_kill["pending"]
 
         # The reconciler, as beat would run it once the passes are stale.

@@ -11,6 +11,7 @@ from tests.applications.helpers import application_body, edition_body, set_editi
 from tests.checkin.gate_helpers import SCANS, make_device, make_gate
 from tests.conftest import PASSWORD, Api
 from tests.passes.helpers import get_pass, register
+from tests.waiting import wait_until
 
 EDITIONS = "/api/v1/editions"
 WAIT_SECONDS = 90
@@ -19,13 +20,7 @@ _counter = itertools.count(1)
 
 def wait_for(what: str, check: Any, timeout: float = WAIT_SECONDS) -> Any:
     """Poll ``check()`` until it returns something truthy; fail with ``what`` after timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(check, timeout, 0.2, what)
 
 
 def sign_up(organiser: Api) -> Api:

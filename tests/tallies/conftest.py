@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from eventhub import tasks
 from eventhub.checkin import device_auth
 from eventhub.passes import signing
-from eventhub.tallies import service
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +20,9 @@ def _fresh_caches() -> None:
 
 
 @pytest.fixture
-def no_settling(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_settling(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """Scans count as soon as they are stored (eager tests run the task right after them)."""
-    monkeypatch.setattr(service, "SETTLE", timedelta(0))
+    monkeypatch.setitem(app.config, "TALLY_SETTLE_SECONDS", 0.0)
 
 
 @pytest.fixture

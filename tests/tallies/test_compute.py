@@ -95,7 +95,7 @@ def test_recent_scans_wait_for_the_next_run_and_none_is_skipped(app):
         assert (run.low, run.high) == (0, early[0])
         assert scan_figures(world.edition_id)["entries"] == 1
 
-        later = utcnow() + service.SETTLE
+        later = utcnow() + service.settle_time()
         run = service.recompute_incremental(world.edition_id, now=later)
         assert scan_figures(world.edition_id)["entries"] == 3
         assert scan_figures(world.edition_id)["visitors"] == 2

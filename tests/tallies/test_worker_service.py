@@ -3,28 +3,37 @@ endpoint, a full recompute queued to the worker, figures that match the scans.""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
-from eventhub.tallies import service
 from tests.checkin.gate_helpers import make_device, make_gate
 from tests.checkin.test_gate_journey_service import register_and_wait, running_edition, scan
 from tests.conftest import Api
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.service
 WAIT_SECONDS = 60
 
 
 def _done(organiser: Api, poll: str) -> dict[str, Any]:
-    deadline = time.monotonic() + WAIT_SECONDS
-    state = organiser.get(poll).json
-    while state["state"] != "done" and time.monotonic() < deadline:
-        time.sleep(0.3)
-        state = organiser.get(poll).json
-    assert state["state"] == "done", state
-    return dict(state)
+    states: list[dict[str, Any]] = []
+
+    def done() -> bool:
+        states.append(organiser.get(poll).json)
+        return bool(states[-1]["state"] == "done")
+
+    wait_until(done, WAIT_SECONDS, interval=0.1, message=lambda: f"a done recompute: {states[-1]}")
+    return dict(states[-1])
+
+
+def _counted(organiser: Api, edition_id: int) -> dict[str, Any] | None:
+    """A full recompute by the worker; the live tallies if it counted every scan."""
+    response = organiser.post(f"/api/v1/editions/{edition_id}/tallies/recompute")
+    assert response.status_code == 202, response.json
+    _done(organiser, response.headers["Location"])
+    live = organiser.get(f"/api/v1/editions/{edition_id}/tallies").json
+    return dict(live) if live["pending_scans"] == 0 else None
 
 
 def test_scans_at_the_gate_are_tallied_by_the_worker(service_app, service_organiser):
@@ -40,13 +49,11 @@ def test_scans_at_the_gate_are_tallied_by_the_worker(service_app, service_organi
     assert scan(device, second["token"])["result"] == "admitted"
     assert scan(device, second["token"])["result"] == "already_inside"
 
-    # Scans count once they have settled: the worker's run stops before younger ones.
-    time.sleep(service.SETTLE.total_seconds() + 1)
-    response = organiser.post(f"/api/v1/editions/{edition['id']}/tallies/recompute")
-    assert response.status_code == 202, response.json
-    _done(organiser, response.headers["Location"])
-
-    live = organiser.get(f"/api/v1/editions/{edition['id']}/tallies").json
+    # Scans count once they have settled (TALLY_SETTLE_SECONDS, short here): a run stops
+    # before younger ones, and the next run counts them.
+    live = wait_until(
+        lambda: _counted(organiser, edition["id"]), WAIT_SECONDS, 0.2, "every scan counted"
+    )
     figures = live["figures"]
     assert live["pending_scans"] == 0
     assert (figures["visitors"], figures["entries"]) == (2, 3)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from openpyxl import Workbook, load_workbook
 
+import eventhub
 from eventhub import spreadsheets
 from eventhub.spreadsheets import safe_cell
 from tests.spreadsheet_checks import FORMULAS, assert_csv_safe, csv_cells
@@ -70,3 +73,20 @@ def test_a_download_names_its_charset_once(app: Flask):
 
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_every_csv_and_excel_writer_goes_through_the_helper():
+    """A new export cannot forget: only the helper writes CSV rows or Excel cells."""
+    package = Path(eventhub.__file__).parent
+    helper = package / "spreadsheets.py"
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path == helper:
+            continue
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"csv\.(writer|DictWriter)\(", source):
+            offenders.append(f"{path.relative_to(package)}: csv writer")
+        if "openpyxl" in source and re.search(r"sheet\w*\.(append|cell)\(", source):
+            offenders.append(f"{path.relative_to(package)}: sheet written directly")
+
+    assert offenders == []

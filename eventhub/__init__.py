@@ -11,7 +11,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DBAPIError
 
-from eventhub import errors
+from eventhub import errors, http_headers
 from eventhub.config import engine_options, load_config
 from eventhub.stateless import NoCookieSession
 
@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub import cli, models  # noqa: F401  (models: every table known to Alembic)
     from eventhub.db import render_migration_item
     from eventhub.extensions import api, celery_init_app, db, migrate, openapi_plugin
+    from eventhub.passes.schemas import PASS_KEY_HEADER
 
     db.init_app(app)
     migrate.init_app(
@@ -61,11 +62,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    # The pass holder's key, also accepted as ?key= on the same endpoints.
+                    "passKey": {"type": "apiKey", "in": "header", "name": PASS_KEY_HEADER},
                 }
             },
         },
     )
     app.register_error_handler(DBAPIError, errors.handle_database_error)
+    app.after_request(http_headers.private_by_default)
     celery_init_app(app)
 
     from eventhub.accounts.api import blp as accounts_blp

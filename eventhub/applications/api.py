@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from eventhub import japan
+from eventhub import japan, spreadsheets
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import endorsements, exports, schemas, service, staff
@@ -224,11 +224,8 @@ def export(args: dict[str, Any], edition_id: int) -> Response:
     query = {"edition_id": edition.id, "sort": "submitted_at", **args}
     rows = db.session.scalars(service.query(require_user(), query)).all()
     if args["format"] == "xlsx":
-        body = exports.to_xlsx(rows, args["columns"])
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, content_type = exports.to_xlsx(rows, args["columns"]), spreadsheets.XLSX
     else:
-        body, mimetype = exports.to_csv(rows, args["columns"]), "text/csv; charset=utf-8"
+        body, content_type = exports.to_csv(rows, args["columns"]), spreadsheets.CSV
     name = f"applications-{edition.series.slug}-{edition.fiscal_year}.{args['format']}"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return spreadsheets.download(body, content_type, name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from eventhub import japan
+from eventhub import japan, spreadsheets
 from eventhub.applications.models import Application
 
 STATUS_JA = {
@@ -81,11 +80,7 @@ def _rows(applications: Iterable[Application], columns: Sequence[str]) -> Iterab
 
 
 def to_csv(applications: Iterable[Application], columns: Sequence[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(_rows(applications, columns))
-    # The BOM makes Excel for Japanese Windows read the file as UTF-8, not Shift_JIS.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.to_csv(_rows(applications, columns))
 
 
 def to_xlsx(applications: Iterable[Application], columns: Sequence[str]) -> bytes:
@@ -94,7 +89,7 @@ def to_xlsx(applications: Iterable[Application], columns: Sequence[str]) -> byte
     assert sheet is not None
     sheet.title = "出展申込"
     for row in _rows(applications, columns):
-        sheet.append(row)
+        spreadsheets.append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         width = max(len(COLUMNS[column][0]) * 2, 10)

@@ -13,7 +13,7 @@ from eventhub.bookings.models import Booking
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
-from eventhub.passes.schemas import KeyArgs
+from eventhub.passes.schemas import PASS_KEY_SECURITY, KeyArgs
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Bookings")
 
@@ -22,6 +22,7 @@ blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Booking
 
 
 @blp.post("/passes/<int:pass_id>/bookings")
+@blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KeyArgs, location="query")
 @blp.arguments(schemas.BookingInSchema)
@@ -34,6 +35,7 @@ def book(args: dict[str, Any], data: dict[str, Any], pass_id: int) -> Booking:
 
 
 @blp.get("/passes/<int:pass_id>/bookings")
+@blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KeyArgs, location="query")
 @blp.response(200, schemas.BookingSchema(many=True))
@@ -43,6 +45,7 @@ def my_bookings(args: dict[str, Any], pass_id: int) -> list[Booking]:
 
 
 @blp.post("/passes/<int:pass_id>/bookings/<int:booking_id>/cancel")
+@blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KeyArgs, location="query")
 @blp.response(200, schemas.BookingSchema)

@@ -29,7 +29,7 @@ from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
 from eventhub.pagination import page_of, paginate
-from eventhub.passes.schemas import KeyArgs
+from eventhub.passes.schemas import PASS_KEY_SECURITY, KeyArgs
 
 blp = Blueprint(
     "calendars", __name__, url_prefix="/api/v1", description="Calendar feeds and schedules"
@@ -242,6 +242,7 @@ def revoke_exhibitor_link(organisation_id: int) -> None:
 
 
 @blp.get("/passes/<int:pass_id>/calendar-link")
+@blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KEY_ARGS, location="query")
 @blp.response(200, schemas.PrivateLinkSchema)
@@ -251,6 +252,7 @@ def attendee_link(args: dict[str, Any], pass_id: int) -> dict[str, Any]:
 
 
 @blp.post("/passes/<int:pass_id>/calendar-link")
+@blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KEY_ARGS, location="query")
 @blp.arguments(schemas.LinkInSchema)
@@ -264,6 +266,7 @@ def renew_attendee_link(args: dict[str, Any], data: dict[str, Any], pass_id: int
 
 
 @blp.delete("/passes/<int:pass_id>/calendar-link")
+@blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KEY_ARGS, location="query")
 @blp.response(204)

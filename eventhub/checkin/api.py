@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Response
 from flask_smorest import Blueprint
 
+from eventhub import spreadsheets
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import service as applications
@@ -218,9 +219,4 @@ def leads_csv(application_id: int) -> Response:
     """The leads as CSV (UTF-8 with BOM, Japanese headers) for Excel."""
     application = applications.own(require_user(), application_id)
     body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
-    name = f"leads-{application.id}.csv"
-    return Response(
-        body,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return spreadsheets.download(body, spreadsheets.CSV, f"leads-{application.id}.csv")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from eventhub import japan
+from eventhub import japan, spreadsheets
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application, ApplicationStatus
 from eventhub.checkin.models import Lead
@@ -120,13 +118,11 @@ def leads_of(application: Application) -> list[ScannedLead]:
 
 
 def to_csv(rows: list[ScannedLead], zone: str) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
+    table: list[list[Any]] = [list(CSV_HEADERS)]
     for row in rows:
         lead, registration = row.lead, row.registration
         code = registration.prefecture_code
-        writer.writerow(
+        table.append(
             [
                 registration.name,
                 registration.name_kana or "",
@@ -140,5 +136,4 @@ def to_csv(rows: list[ScannedLead], zone: str) -> bytes:
                 lead.scanned_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    # The BOM makes Excel for Japanese Windows read the file as UTF-8, not Shift_JIS.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.to_csv(table)

@@ -87,6 +87,7 @@ def progress(edition_id: int) -> dict[str, int]:
 
 
 @blp.get("/passes/<int:pass_id>")
+@blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.KeyArgs, location="query")
 @blp.response(200, schemas.PassSchema)
@@ -105,11 +106,14 @@ def _image(pass_id: int, key: str | None, suffix: str) -> Response:
     response = Response(body, mimetype=mimetype)
     # A private link: keep it out of shared caches; the image changes only with the serial.
     response.headers["Cache-Control"] = "private, max-age=3600"
+    # The URL alone does not say whose image this is when the key came in a header.
+    response.headers["Vary"] = f"Authorization, {schemas.PASS_KEY_HEADER}"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @blp.get("/passes/<int:pass_id>/qr.png")
+@blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.KeyArgs, location="query")
 @blp.response(200, content_type="image/png")
@@ -118,6 +122,7 @@ def qr_png(args: dict[str, Any], pass_id: int) -> Response:
 
 
 @blp.get("/passes/<int:pass_id>/qr.svg")
+@blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.KeyArgs, location="query")
 @blp.response(200, content_type="image/svg+xml")
@@ -126,6 +131,7 @@ def qr_svg(args: dict[str, Any], pass_id: int) -> Response:
 
 
 @blp.get("/passes/<int:pass_id>/print")
+@blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.PrintArgs, location="query")
 @blp.response(200, content_type="text/html")

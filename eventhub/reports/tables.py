@@ -6,7 +6,6 @@ and the figures of the report year's editions from the tallies, one value per ro
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from eventhub import japan
+from eventhub import japan, spreadsheets
 from eventhub.reports.facts import EditionFacts, SeriesFacts, Source
 from eventhub.tallies.figures import EditionFigures
 
@@ -131,10 +130,7 @@ def figures_rows(editions: Sequence[EditionFigures], names: dict[str, str]) -> l
 
 
 def to_csv(rows: Iterable[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    # The BOM makes Excel for Japanese Windows read the file as UTF-8, not Shift_JIS.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.to_csv(rows)
 
 
 def to_xlsx(sheets: Sequence[tuple[str, list[list[Any]]]]) -> bytes:
@@ -145,7 +141,7 @@ def to_xlsx(sheets: Sequence[tuple[str, list[list[Any]]]]) -> bytes:
     for title, rows in sheets:
         sheet = book.create_sheet(title)
         for row in rows:
-            sheet.append(row)
+            spreadsheets.append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for index, header in enumerate(rows[0], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(len(str(header)) * 2, 10)

@@ -17,6 +17,7 @@ from eventhub.accounts.service import is_member
 from eventhub.bookings.models import Booking, BookingStatus
 from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
+from eventhub.events import service as events
 from eventhub.events.models import EditionStatus, SessionKind, SessionStatus, TimetableSession
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -79,6 +80,10 @@ def taken_seats(session_id: int) -> int:
         )
         or 0
     )
+
+
+# Events checks that a session keeps enough seats for its bookings without knowing bookings.
+events.SEATS_TAKEN.append(taken_seats)
 
 
 def availability(session: TimetableSession) -> dict[str, Any]:

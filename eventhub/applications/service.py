@@ -236,6 +236,23 @@ def submit(application: Application, user: User, data: dict[str, Any]) -> Applic
     return application
 
 
+def lock_status(application_id: int) -> str | None:
+    """Lock the application's row for the rest of the transaction; its status, read under the
+    lock (None if there is no such application).
+
+    For work attached to an application (its documents) that must take turns with the
+    application's own changes and see a review that started meanwhile. The lock is a no-op
+    UPDATE rather than SELECT … FOR UPDATE: it locks the row on PostgreSQL and takes the
+    database's write lock on SQLite, which ignores FOR UPDATE.
+    """
+    table = Application.__table__
+    db.session.execute(
+        # Core, not ORM: the row's version and updated_at must not change.
+        sa.update(table).where(table.c.id == application_id).values(updated_at=table.c.updated_at)
+    )
+    return db.session.scalar(sa.select(table.c.status).where(table.c.id == application_id))
+
+
 #: Called with an application that gives up its place (withdrawn while holding one), in the
 #: transaction that withdraws it. Areas that hang things on an application's place register
 #: here (booths frees its booths): they depend on applications, so applications calls them

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from eventhub import japan
+from eventhub.accounts import service as accounts
 from eventhub.accounts.auth import is_organiser
-from eventhub.accounts.models import Organisation, User
+from eventhub.accounts.models import User
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import (
     EDITION_TRANSITIONS,
@@ -172,12 +173,11 @@ def _check_session(edition: Edition, session: TimetableSession) -> None:
         raise field_error("starts_at", "The session must take place on the edition's days.")
     if session.kind == SessionKind.HANDS_ON and session.seats is None:
         raise field_error("seats", "A hands-on session needs a number of seats per slot.")
-    if session.organisation_id is not None:
-        # Look up without flushing: the session being checked must not reach the database yet.
-        with db.session.no_autoflush:
-            organisation = db.session.get(Organisation, session.organisation_id)
-        if organisation is None:
-            raise field_error("organisation_id", "No organisation has this id.")
+    # Looked up without flushing: the session being checked must not reach the database yet.
+    if session.organisation_id is not None and not accounts.organisation_exists(
+        session.organisation_id
+    ):
+        raise field_error("organisation_id", "No organisation has this id.")
 
 
 def check_not_final(edition: Edition, what: str, what_ja: str) -> None:

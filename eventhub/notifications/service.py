@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from eventhub import reconcile
-from eventhub.accounts.models import Membership, User, normalise_email
+from eventhub.accounts import service as accounts
+from eventhub.accounts.models import normalise_email
 from eventhub.applications.models import Application
 from eventhub.db import conflict_insert, utcnow
 from eventhub.extensions import db
@@ -366,12 +367,7 @@ def _recipients(application: Application) -> list[tuple[str, str]]:
     """(dedupe key suffix, address): the application's contact, else the organisation's members."""
     if application.contact_email:
         return [("", normalise_email(application.contact_email))]
-    members = db.session.execute(
-        sa.select(User.id, User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == application.organisation_id, User.is_active.is_(True))
-        .order_by(User.id)
-    ).all()
+    members = accounts.member_addresses(application.organisation_id)
     return [(f":user:{user_id}", email) for user_id, email in members]
 
 

@@ -1,8 +1,14 @@
 """The one way the domain queues background work: by task name, after the transaction commits.
 
-A task queued inside a transaction that rolls back is dropped with it. With no broker
-configured the task runs in-process right after the commit (eager mode), in its own app
-context and session. If the broker cannot be reached, the commit still stands: what the task
+Each queued task belongs to the innermost transaction open when it was queued, savepoints
+included: a savepoint that rolls back drops the tasks queued inside it (and inside savepoints
+nested in it) and keeps those of the enclosing transaction; a released savepoint hands its tasks
+to the enclosing transaction, which sends them when it commits. A rollback or close of the outer
+transaction drops every pending task. (SQLAlchemy fires ``after_commit`` and ``after_rollback``
+for savepoints too, so neither alone tells the outer commit.)
+
+With no broker configured the task runs in-process right after the commit (eager mode), in its
+own app context and session. If the broker cannot be reached, the commit still stands: what the task
 was for is recorded in the database, and the periodic reconcilers queue it again.
 """
 
@@ -15,7 +21,7 @@ import sqlalchemy as sa
 from celery import Celery
 from flask import current_app
 from kombu.exceptions import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from eventhub.extensions import db
 
@@ -27,7 +33,8 @@ _PENDING = "eventhub.pending_tasks"
 def enqueue(name: str, *args: Any) -> None:
     """Queue task ``name`` with JSON-serialisable ``args`` once the current transaction commits."""
     session = db.session()
-    session.info.setdefault(_PENDING, []).append((name, args))
+    owner = session.get_nested_transaction() or session.get_transaction() or session.begin()
+    session.info.setdefault(_PENDING, []).append([owner, name, args])
 
 
 def _celery() -> Celery:
@@ -47,8 +54,15 @@ def _dispatch(name: str, args: tuple[Any, ...]) -> None:
 
 @sa.event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
+    released = session.get_nested_transaction()
+    if released is not None:
+        # A savepoint was released: its tasks now belong to the enclosing transaction.
+        for task in session.info.get(_PENDING, ()):
+            if task[0] is released:
+                task[0] = released.parent
+        return
     pending = session.info.pop(_PENDING, None)
-    for name, args in pending or ():
+    for _, name, args in pending or ():
         try:
             _dispatch(name, args)
         except OperationalError:
@@ -58,6 +72,11 @@ def _send_after_commit(session: Session) -> None:
             log.exception("eager task failed", extra={"task": name})
 
 
-@sa.event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@sa.event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    # Tasks still owned by a transaction that ends were not handed on by a commit or a
+    # release: it rolled back or was closed (a failed flush inside a savepoint ends the
+    # savepoint without an ``after_soft_rollback`` for it, so this is the one reliable hook).
+    pending = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [task for task in pending if task[0] is not transaction]

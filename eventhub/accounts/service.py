@@ -289,6 +289,29 @@ def is_member(user: User, organisation: Organisation) -> bool:
     return any(m.user_id == user.id for m in organisation.memberships)
 
 
+def member_addresses(organisation_id: int) -> list[tuple[int, str]]:
+    """(user id, email) of the organisation's active members, by user id: whom to write to."""
+    rows = db.session.execute(
+        sa.select(User.id, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id, User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
+    return [(user_id, email) for user_id, email in rows]
+
+
+def organisation_exists(organisation_id: int) -> bool:
+    """Whether an organisation has this id; never flushes (callers check unsaved rows)."""
+    with db.session.no_autoflush:
+        return db.session.get(Organisation, organisation_id) is not None
+
+
+def is_member_of(user: User, organisation_id: int | None) -> bool:
+    """Whether ``user`` belongs to the organisation with this id (False for None or no such)."""
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    return organisation is not None and is_member(user, organisation)
+
+
 def _check_corporate_number_free(number: str | None, organisation_id: int | None) -> None:
     if number is None:
         return

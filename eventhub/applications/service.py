@@ -6,6 +6,7 @@ application window; the window's instants are absolute, so Tokyo time and UTC ag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -25,7 +26,6 @@ from eventhub.applications.models import (
     ApplicationTransition,
 )
 from eventhub.applications.schemas import REQUIRED_TO_SUBMIT, SERIES_FIELDS
-from eventhub.booths.models import BoothAllocation
 from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import Edition, EditionStatus, Series
@@ -236,6 +236,30 @@ def submit(application: Application, user: User, data: dict[str, Any]) -> Applic
     return application
 
 
+def lock_status(application_id: int) -> str | None:
+    """Lock the application's row for the rest of the transaction; its status, read under the
+    lock (None if there is no such application).
+
+    For work attached to an application (its documents) that must take turns with the
+    application's own changes and see a review that started meanwhile. The lock is a no-op
+    UPDATE rather than SELECT … FOR UPDATE: it locks the row on PostgreSQL and takes the
+    database's write lock on SQLite, which ignores FOR UPDATE.
+    """
+    table = Application.__table__
+    db.session.execute(
+        # Core, not ORM: the row's version and updated_at must not change.
+        sa.update(table).where(table.c.id == application_id).values(updated_at=table.c.updated_at)
+    )
+    return db.session.scalar(sa.select(table.c.status).where(table.c.id == application_id))
+
+
+#: Called with an application that gives up its place (withdrawn while holding one), in the
+#: transaction that withdraws it. Areas that hang things on an application's place register
+#: here (booths frees its booths): they depend on applications, so applications calls them
+#: through this list rather than importing them, and the dependency runs one way.
+PLACE_RELEASED: list[Callable[[Application], None]] = []
+
+
 def withdraw(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
     if application.status not in ACTIVE_STATUSES:
@@ -253,10 +277,10 @@ def withdraw(application: Application, user: User, data: dict[str, Any]) -> Appl
     held_place = application.status in HOLDS_PLACE
     _record(application, S.WITHDRAWN, user, data.get("reason"))
     if held_place:
-        # Its booths go back to the floor plan, and its units to the waitlist.
-        db.session.execute(
-            sa.delete(BoothAllocation).where(BoothAllocation.application_id == application.id)
-        )
+        # What hangs on its place goes (its booths back to the floor plan), and its units go
+        # to the waitlist.
+        for release in PLACE_RELEASED:
+            release(application)
         waitlist.place_freed(application.edition_id)
     return application
 

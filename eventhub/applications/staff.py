@@ -9,9 +9,7 @@ from eventhub.applications.models import Application, ApplicationStatus, StaffMe
 from eventhub.errors import ApiError, not_found
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
-from eventhub.passes import issuing
 from eventhub.passes import service as passes
-from eventhub.passes.models import Pass
 
 
 def quota(application: Application) -> int:
@@ -72,8 +70,6 @@ def remove(application: Application, member_id: int) -> None:
     member = db.session.get(StaffMember, member_id)
     if member is None or member.application_id != application.id:
         raise not_found("Staff member", "スタッフ")
-    staff_pass = db.session.scalar(sa.select(Pass.id).where(Pass.staff_member_id == member.id))
-    if staff_pass is not None:
-        # Revoke first: the revocation outlives the pass, which goes with the member.
-        issuing.revoke(staff_pass)
+    # Revoke first: the revocation outlives the pass, which goes with the member.
+    passes.revoke_staff_pass(member.id)
     db.session.delete(member)

@@ -11,12 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eventhub.accounts import service as accounts
 from eventhub.accounts.auth import forbidden, is_organiser
-from eventhub.accounts.models import Organisation, User
-from eventhub.accounts.service import is_member
+from eventhub.accounts.models import User
 from eventhub.bookings.models import Booking, BookingStatus
 from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
+from eventhub.events import service as events
 from eventhub.events.models import EditionStatus, SessionKind, SessionStatus, TimetableSession
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -60,10 +61,7 @@ def check_session_staff(user: User, session: TimetableSession) -> None:
     """Organisers, and members of the exhibiting organisation, manage a session's bookings."""
     if is_organiser(user):
         return
-    organisation = (
-        db.session.get(Organisation, session.organisation_id) if session.organisation_id else None
-    )
-    if organisation is None or not is_member(user, organisation):
+    if not accounts.is_member_of(user, session.organisation_id):
         raise forbidden("Only organisers and the session's exhibitor may see its bookings.")
 
 
@@ -79,6 +77,10 @@ def taken_seats(session_id: int) -> int:
         )
         or 0
     )
+
+
+# Events checks that a session keeps enough seats for its bookings without knowing bookings.
+events.SEATS_TAKEN.append(taken_seats)
 
 
 def availability(session: TimetableSession) -> dict[str, Any]:

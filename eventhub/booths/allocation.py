@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eventhub.accounts.models import User
+from eventhub.applications import service as applications
 from eventhub.applications.models import Application, ApplicationStatus
 from eventhub.booths import proposal, service
 from eventhub.booths.models import Booth, BoothAllocation
@@ -114,6 +115,17 @@ def unallocate(application: Application, booth_id: int) -> None:
     if allocation is None:
         raise not_found("Booth allocation", "小間の割り当て")
     db.session.delete(allocation)
+
+
+def release_all(application: Application) -> None:
+    """Take back every booth of ``application``: it gave up its place (it was withdrawn)."""
+    db.session.execute(
+        sa.delete(BoothAllocation).where(BoothAllocation.application_id == application.id)
+    )
+
+
+# Applications frees an application's place without knowing booths: booths depends on it.
+applications.PLACE_RELEASED.append(release_all)
 
 
 def allocations_of(application: Application) -> list[BoothAllocation]:

@@ -8,16 +8,14 @@ from typing import Any
 from flask import Response, request
 from flask_smorest import Blueprint
 
+from eventhub.accounts import service as accounts
 from eventhub.accounts.auth import (
     current_user,
-    forbidden,
-    is_organiser,
     login_required,
     optional_login,
     require_user,
 )
 from eventhub.accounts.models import Organisation, Role
-from eventhub.accounts.service import is_member
 from eventhub.bookings import service as bookings
 from eventhub.calendars import build, schedule, schemas, service, single, tokens
 from eventhub.calendars.cache import feed_cache
@@ -204,13 +202,9 @@ def _link_state(token: FeedToken | None, secret: str | None = None) -> dict[str,
 
 
 def _own_organisation(organisation_id: int) -> Organisation:
-    user = require_user()
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise not_found("Organisation", "団体")
-    if not (is_organiser(user) or is_member(user, organisation)):
-        raise forbidden("Only the organisation's members may manage its calendar link.")
-    return organisation
+    """The organisation whose link the user may manage: accounts decides, and answers 404 to a
+    stranger as it does everywhere, so organisation ids cannot be probed here either."""
+    return accounts.editable_organisation(require_user(), organisation_id)
 
 
 @blp.get("/organisations/<int:organisation_id>/calendar-link")

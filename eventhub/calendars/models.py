@@ -85,6 +85,8 @@ class CalendarFeed(Model):
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When a rebuild task was queued; None when none is; the beat re-drives old ones.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Times the reconciler queued a rebuild again since the feed was last built; its back-off.
+    redrives: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

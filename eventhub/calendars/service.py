@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 # staleness also installs the flush listener that marks feeds stale: importing this module
 # (as the API and the workers do) is what keeps feeds current.
+from eventhub import reconcile
 from eventhub.calendars import build, private
 from eventhub.calendars.cache import Stored, feed_cache
 from eventhub.calendars.models import CalendarFeed, FeedKind
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 REDRIVE_TASK = "eventhub.calendars.redrive_stale"
 #: A rebuild still not done this long after it was queued is queued again by the beat.
 REDRIVE_AFTER = timedelta(minutes=5)
+#: The longest a feed whose rebuild keeps getting lost waits between two re-drives.
+MAX_REDRIVE_WAIT = timedelta(hours=1)
+#: Feeds re-queued per reconciler run.
+REDRIVE_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,7 @@ def rebuild(feed_id: int) -> str:
     if not feed.is_stale:
         if feed.queued_at is not None:
             feed.queued_at = None
+            feed.redrives = 0
             db.session.commit()
         return "fresh"
     # Everything that changed up to this generation has committed, so the build sees it;
@@ -198,6 +204,7 @@ def rebuild(feed_id: int) -> str:
     feed.build_count += 1
     feed.event_count = count
     feed.built_generation = generation
+    feed.redrives = 0  # its task ran: whatever the reconciler re-queued was not lost
     if feed.generation > generation:
         feed.queued_at = now
         enqueue(REBUILD_TASK, feed_id)
@@ -238,26 +245,22 @@ def rebuild_when_due(feed_id: int) -> float | None:
 
 
 def redrive_stale(now: datetime | None = None) -> list[int]:
-    """Queue a rebuild of every stale feed whose rebuild was never queued or got lost."""
+    """Queue a rebuild of the stale feeds whose rebuild was never queued or got lost; commits.
+
+    ``REDRIVE_BATCH`` feeds a run, claimed so that two reconcilers never queue one feed twice;
+    a feed is re-queued ``REDRIVE_AFTER`` after it was last queued, then after twice that, and
+    so on up to ``MAX_REDRIVE_WAIT``.
+    """
     now = now or utcnow()
-    ids = list(
-        db.session.scalars(
-            sa.select(CalendarFeed.id)
-            .where(
-                CalendarFeed.generation > CalendarFeed.built_generation,
-                sa.or_(
-                    CalendarFeed.queued_at.is_(None),
-                    CalendarFeed.queued_at < now - REDRIVE_AFTER,
-                ),
-            )
-            .order_by(CalendarFeed.id)
-        )
+    feed = CalendarFeed
+    return reconcile.redrive(
+        feed,
+        sa.and_(
+            feed.generation > feed.built_generation,
+            reconcile.due(feed.queued_at, feed.redrives, now, REDRIVE_AFTER, MAX_REDRIVE_WAIT),
+        ),
+        order_by=(feed.queued_at, feed.id),
+        limit=REDRIVE_BATCH,
+        values={"queued_at": now, "redrives": feed.redrives + 1},
+        task=REBUILD_TASK,
     )
-    if ids:
-        db.session.execute(
-            sa.update(CalendarFeed).where(CalendarFeed.id.in_(ids)).values(queued_at=now)
-        )
-        for feed_id in ids:
-            enqueue(REBUILD_TASK, feed_id)
-    db.session.commit()
-    return ids

@@ -18,6 +18,7 @@ from werkzeug.datastructures import FileStorage
 from eventhub.accounts.auth import forbidden
 from eventhub.accounts.models import Role, User
 from eventhub.accounts.service import is_member
+from eventhub.applications import service as applications
 from eventhub.applications.models import EDITABLE_STATUSES, Application
 from eventhub.db import utcnow
 from eventhub.documents import storage
@@ -124,16 +125,9 @@ def _lock_editable(application: Application) -> None:
     """Lock the application for the rest of the transaction, and check it is still editable.
 
     Uploads and deletions of one application then take turns, and the status is read under
-    the lock, so a review that started meanwhile is seen. The lock is a no-op UPDATE rather
-    than SELECT … FOR UPDATE: it locks the row on PostgreSQL and takes the database's write
-    lock on SQLite, which ignores FOR UPDATE.
+    the lock (applications takes it), so a review that started meanwhile is seen.
     """
-    table = Application.__table__
-    db.session.execute(
-        # Core, not ORM: the row's version and updated_at must not change.
-        sa.update(table).where(table.c.id == application.id).values(updated_at=table.c.updated_at)
-    )
-    status = db.session.scalar(sa.select(table.c.status).where(table.c.id == application.id))
+    status = applications.lock_status(application.id)
     if status not in EDITABLE_STATUSES:
         raise _not_editable(str(status))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,9 +10,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from eventhub import japan
+from eventhub.accounts import service as accounts
 from eventhub.accounts.auth import is_organiser
-from eventhub.accounts.models import Organisation, User
-from eventhub.bookings.models import Booking, BookingStatus
+from eventhub.accounts.models import User
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import (
     EDITION_TRANSITIONS,
@@ -172,12 +173,11 @@ def _check_session(edition: Edition, session: TimetableSession) -> None:
         raise field_error("starts_at", "The session must take place on the edition's days.")
     if session.kind == SessionKind.HANDS_ON and session.seats is None:
         raise field_error("seats", "A hands-on session needs a number of seats per slot.")
-    if session.organisation_id is not None:
-        # Look up without flushing: the session being checked must not reach the database yet.
-        with db.session.no_autoflush:
-            organisation = db.session.get(Organisation, session.organisation_id)
-        if organisation is None:
-            raise field_error("organisation_id", "No organisation has this id.")
+    # Looked up without flushing: the session being checked must not reach the database yet.
+    if session.organisation_id is not None and not accounts.organisation_exists(
+        session.organisation_id
+    ):
+        raise field_error("organisation_id", "No organisation has this id.")
 
 
 def check_not_final(edition: Edition, what: str, what_ja: str) -> None:
@@ -211,16 +211,18 @@ def update_session(session: TimetableSession, data: dict[str, Any]) -> Timetable
     return session
 
 
+#: Functions that tell how many seats of a session (by id) are taken. Bookings registers its
+#: count here: bookings depends on events, so events asks whoever registered instead of
+#: reading the bookings table itself (which would make the dependency run both ways).
+SEATS_TAKEN: list[Callable[[int], int]] = []
+
+
 def _check_seats_cover_bookings(session: TimetableSession, seats: int) -> None:
     """Fewer seats than are booked would overbook the session. Under the session's lock, as
     bookings count under it: none can slip in between this count and the change."""
     lock_rows(TimetableSession, [session.id])
-    booked = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Booking.seats), 0)).where(
-            Booking.session_id == session.id, Booking.status == BookingStatus.BOOKED
-        )
-    )
-    if seats < (booked or 0):
+    booked = sum(taken(session.id) for taken in SEATS_TAKEN)
+    if seats < booked:
         raise field_error("seats", f"{booked} seats are already booked; cancel bookings first.")
 
 

@@ -22,7 +22,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
-from eventhub.accounts.models import Membership, User, normalise_email
+from eventhub import reconcile
+from eventhub.accounts import service as accounts
+from eventhub.accounts.models import normalise_email
 from eventhub.applications.models import Application
 from eventhub.db import conflict_insert, utcnow
 from eventhub.extensions import db
@@ -324,28 +326,20 @@ def redrive_pending(now: datetime | None = None) -> list[int]:
     """Queue again every mail that is due; returns their ids. ``now`` is for tests."""
     now = now or utcnow()
     _release_lost_claims(now)
-    due = db.session.scalars(
-        sa.select(OutgoingMail.id)
-        .where(
+    # The back-off is the mail's own: next_attempt_at grows with its failed attempts (backoff).
+    # A queue that is merely slow must not be flooded with a copy of the task every minute, so
+    # a re-queued mail is left to its task for REDRIVE_GRACE.
+    return reconcile.redrive(
+        OutgoingMail,
+        sa.and_(
             OutgoingMail.status == S.PENDING,
             sa.or_(OutgoingMail.next_attempt_at.is_(None), OutgoingMail.next_attempt_at <= now),
-        )
-        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
-        .limit(REDRIVE_BATCH)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if due:
-        # A queue that is merely slow must not be flooded with a copy of the task every minute.
-        db.session.execute(
-            sa.update(OutgoingMail)
-            .where(OutgoingMail.id.in_(due), OutgoingMail.status == S.PENDING)
-            .values(next_attempt_at=now + REDRIVE_GRACE)
-        )
-        log.info("mails queued again", extra={"mail_ids": list(due)})
-    for mail_id in due:
-        enqueue(DELIVER_TASK, mail_id)
-    db.session.commit()
-    return list(due)
+        ),
+        order_by=(OutgoingMail.next_attempt_at, OutgoingMail.id),
+        limit=REDRIVE_BATCH,
+        values={"next_attempt_at": now + REDRIVE_GRACE},
+        task=DELIVER_TASK,
+    )
 
 
 # Exhibitor notifications ------------------------------------------------------------------------
@@ -373,12 +367,7 @@ def _recipients(application: Application) -> list[tuple[str, str]]:
     """(dedupe key suffix, address): the application's contact, else the organisation's members."""
     if application.contact_email:
         return [("", normalise_email(application.contact_email))]
-    members = db.session.execute(
-        sa.select(User.id, User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == application.organisation_id, User.is_active.is_(True))
-        .order_by(User.id)
-    ).all()
+    members = accounts.member_addresses(application.organisation_id)
     return [(f":user:{user_id}", email) for user_id, email in members]
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from eventhub import reconcile
 from eventhub.db import utcnow
 from eventhub.errors import ApiError, field_error, not_found
 from eventhub.events.models import Edition
@@ -47,6 +48,8 @@ RECONCILE_TASK = "eventhub.passes.reissue_stale"
 BATCH_SIZE = 25
 #: A pass still pending this long after it was queued has lost its task.
 STALE_AFTER = timedelta(minutes=2)
+#: The longest a pass whose task keeps getting lost waits between two re-drives.
+MAX_REDRIVE_WAIT = timedelta(minutes=30)
 RECONCILE_BATCH = 1000
 
 #: The pass kind as the token carries it.
@@ -62,6 +65,7 @@ TOKEN_KINDS: dict[str, PassKind] = {
 def queue_issue(pass_: Pass, now: datetime | None = None) -> None:
     """Record that ``pass_`` (flushed, pending) needs issuing, and queue it after the commit."""
     pass_.queued_at = now or utcnow()
+    pass_.redrives = 0
     enqueue(ISSUE_TASK, pass_.id)
 
 
@@ -73,7 +77,7 @@ def queue_issue_all(pass_ids: list[int], now: datetime | None = None) -> None:
         db.session.execute(
             sa.update(Pass)
             .where(Pass.id.in_(batch), Pass.state == PassState.PENDING)
-            .values(queued_at=now)
+            .values(queued_at=now, redrives=0)
             .execution_options(synchronize_session=False)
         )
         enqueue(ISSUE_BATCH_TASK, batch)
@@ -232,30 +236,25 @@ _STORE = (
 
 
 def reissue_stale(now: datetime | None = None) -> list[int]:
-    """Queue again every pass left pending past ``STALE_AFTER``; ``now`` is for tests."""
+    """Queue again the passes left pending past ``STALE_AFTER`` (doubling with each re-drive of
+    the same pass, up to ``MAX_REDRIVE_WAIT``), ``RECONCILE_BATCH`` a run; commits.
+
+    ``now`` is for tests. A fresh queued_at gives the new task its own grace period: a slow
+    queue is not flooded.
+    """
     now = now or utcnow()
-    stale = db.session.scalars(
-        sa.select(Pass.id)
-        .where(
+    return reconcile.redrive(
+        Pass,
+        sa.and_(
             Pass.state == PassState.PENDING,
-            sa.or_(Pass.queued_at.is_(None), Pass.queued_at < now - STALE_AFTER),
-        )
-        .order_by(Pass.queued_at, Pass.id)
-        .limit(RECONCILE_BATCH)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if stale:
-        # A fresh queued_at gives the new task its own grace period: a slow queue is not flooded.
-        db.session.execute(
-            sa.update(Pass)
-            .where(Pass.id.in_(stale), Pass.state == PassState.PENDING)
-            .values(queued_at=now)
-        )
-        log.info("passes queued again", extra={"pass_ids": list(stale)})
-    for start in range(0, len(stale), BATCH_SIZE):
-        enqueue(ISSUE_BATCH_TASK, list(stale[start : start + BATCH_SIZE]))
-    db.session.commit()
-    return list(stale)
+            reconcile.due(Pass.queued_at, Pass.redrives, now, STALE_AFTER, MAX_REDRIVE_WAIT),
+        ),
+        order_by=(Pass.queued_at, Pass.id),
+        limit=RECONCILE_BATCH,
+        values={"queued_at": now, "redrives": Pass.redrives + 1},
+        task=ISSUE_BATCH_TASK,
+        batch=BATCH_SIZE,
+    )
 
 
 def revoke_serial(pass_: Pass) -> None:

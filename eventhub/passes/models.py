@@ -99,6 +99,8 @@ class Pass(Model):
     qr_svg: Mapped[str | None] = mapped_column(sa.Text)
     #: When the issuing task was last queued; the reconciler re-queues stale pending passes.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Times the reconciler queued it again since it was last queued; sets its back-off.
+    redrives: Mapped[int] = mapped_column(default=0, server_default="0")
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -205,6 +205,13 @@ def create_staff_pass(member: StaffMember) -> Pass:
     return pass_
 
 
+def revoke_staff_pass(member_id: int) -> None:
+    """Revoke the pass of a staff member about to be removed, if it has one."""
+    staff_pass = db.session.scalar(sa.select(Pass.id).where(Pass.staff_member_id == member_id))
+    if staff_pass is not None:
+        issuing.revoke(staff_pass)
+
+
 def issue_all(edition: Edition) -> dict[str, int]:
     """Create the passes still missing (registrations, approved exhibitors' staff) and queue
     every pending pass of the edition; the progress endpoint then follows the workers."""

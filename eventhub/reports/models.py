@@ -128,6 +128,8 @@ class ReportBuild(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When the build task was last queued; the reconciler re-queues one left queued too long.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Times the reconciler queued it again; sets its back-off.
+    redrives: Mapped[int] = mapped_column(default=0, server_default="0")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Touched with every step while running: a build whose worker died stops touching it.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from eventhub import reconcile
 from eventhub.db import rowcount, utcnow
 from eventhub.errors import not_found
 from eventhub.extensions import db
@@ -35,6 +36,10 @@ REDRIVE_TASK = "eventhub.reports.redrive"
 QUEUED_STALE = timedelta(minutes=2)
 #: A running build whose worker has not reported progress for this long is taken over.
 RUNNING_STALE = timedelta(minutes=10)
+#: The longest a build whose task keeps getting lost waits between two re-drives.
+MAX_REDRIVE_WAIT = timedelta(minutes=30)
+#: Builds re-queued per reconciler run.
+REDRIVE_BATCH = 100
 
 builds = ReportBuild.__table__
 
@@ -203,23 +208,32 @@ def run_build(
 
 
 def redrive_stale(now: datetime | None = None) -> list[int]:
-    """Queue again builds whose task was lost or whose worker died; commits."""
+    """Queue again builds whose task was lost or whose worker died; commits.
+
+    A build is re-queued ``QUEUED_STALE`` after it was last queued, then after twice that, and
+    so on up to ``MAX_REDRIVE_WAIT``, ``REDRIVE_BATCH`` builds a run.
+    """
     now = now or utcnow()
-    stale = sa.or_(
-        sa.and_(builds.c.status == BuildStatus.QUEUED, builds.c.queued_at < now - QUEUED_STALE),
+    build = ReportBuild
+    backed_off = reconcile.due(build.queued_at, build.redrives, now, QUEUED_STALE, MAX_REDRIVE_WAIT)
+    lost = sa.or_(
+        sa.and_(build.status == BuildStatus.QUEUED, backed_off),
         sa.and_(
-            builds.c.status == BuildStatus.RUNNING, builds.c.heartbeat_at < now - RUNNING_STALE
+            build.status == BuildStatus.RUNNING,
+            build.heartbeat_at < now - RUNNING_STALE,
+            # Its worker died: at once, unless the reconciler has re-queued it since the last
+            # sign of life (that task was lost too): then with the back-off.
+            sa.or_(build.redrives == 0, build.queued_at <= build.heartbeat_at, backed_off),
         ),
     )
-    ids = list(
-        db.session.scalars(
-            sa.update(builds).where(stale).values(queued_at=now).returning(builds.c.id)
-        )
+    return reconcile.redrive(
+        build,
+        lost,
+        order_by=(build.queued_at, build.id),
+        limit=REDRIVE_BATCH,
+        values={"queued_at": now, "redrives": build.redrives + 1},
+        task=BUILD_TASK,
     )
-    for build_id in ids:
-        enqueue(BUILD_TASK, build_id)
-    db.session.commit()
-    return sorted(ids)
 
 
 def get_build(build_id: int) -> ReportBuild:

@@ -186,3 +186,22 @@ def test_approving_later_makes_an_application_allocatable(organiser, exhibitor, 
     approve(organiser, application)
 
     assert allocate(organiser, application["id"], booths[0]["id"]).status_code == 201
+
+
+def test_withdrawing_an_approved_application_frees_its_booths(
+    app, organiser, exhibitor, edition, booths
+):
+    application = approved_application(organiser, exhibitor, edition, units=3)
+    assert allocate(organiser, application["id"], booths[0]["id"]).status_code == 201
+    assert allocate(organiser, application["id"], booths[1]["id"]).status_code == 201
+
+    withdrawn = exhibitor.post(
+        f"/api/v1/applications/{application['id']}/withdraw",
+        json={"version": application["version"]},
+    )
+
+    assert withdrawn.status_code == 200, withdrawn.json
+    with app.app_context():
+        assert [service.holder_of(booth["id"]) for booth in booths] == [None, None, None]
+    other = approved_application(organiser, exhibitor, edition, units=1)
+    assert allocate(organiser, other["id"], booths[0]["id"]).status_code == 201

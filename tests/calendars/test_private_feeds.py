@@ -77,8 +77,22 @@ def test_exhibitor_feed_shows_its_sessions_bookings_booth_and_set_up(
     # Nobody else manages the link.
     stranger = make_user()
     problem(
-        stranger.post(f"/api/v1/organisations/{organisation_id}/calendar-link"), 403, "forbidden"
+        stranger.post(f"/api/v1/organisations/{organisation_id}/calendar-link"), 404, "not_found"
     )
+
+
+def test_a_stranger_cannot_tell_an_organisation_from_a_missing_one(organiser, exhibitor, make_user):
+    organisation = exhibitor.post("/api/v1/organisations", json=organisation_payload()).json
+    stranger = make_user()
+    url = "/api/v1/organisations/{}/calendar-link"
+
+    for call in (stranger.get, stranger.post, stranger.delete):
+        existing = call(url.format(organisation["id"]))
+        missing = call(url.format(organisation["id"] + 1000))
+        problem(existing, 404, "not_found")
+        assert existing.json == missing.json
+    assert exhibitor.get(url.format(organisation["id"])).json["active"] is False
+    assert organiser.get(url.format(organisation["id"])).status_code == 200
 
 
 def test_a_booking_reaches_the_exhibitor_feed(app, organiser, exhibitor, anonymous):

@@ -3,15 +3,18 @@ and re-driven when lost."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from eventhub import tasks
 from eventhub.calendars import service
-from eventhub.calendars.models import CalendarFeed
+from eventhub.calendars.models import CalendarFeed, FeedKind
 from eventhub.db import utcnow
 from eventhub.events.models import TimetableSession
 from eventhub.extensions import db
@@ -134,3 +137,66 @@ def test_changes_during_a_build_leave_it_stale_and_queue_another(
     assert feed.is_stale
     assert feed.queued_at is not None
     assert queued[-1] == (REBUILD, (feed_id,))
+
+
+def _stale_feeds(count: int) -> list[int]:
+    """``count`` stored feeds whose rebuild is stale and was never queued."""
+    feeds = [
+        CalendarFeed(
+            key=f"programme:{2000 + i}:ja",
+            kind=FeedKind.PROGRAMME,
+            lang="ja",
+            fiscal_year=2000 + i,
+            generation=2,
+            built_generation=1,
+        )
+        for i in range(count)
+    ]
+    db.session.add_all(feeds)
+    db.session.commit()
+    return [feed.id for feed in feeds]
+
+
+def test_the_feed_reconciler_queues_a_limited_number_per_run(app, queued, monkeypatch):
+    monkeypatch.setattr(service, "REDRIVE_BATCH", 2)
+    with app.app_context():
+        ids = _stale_feeds(3)
+        now = utcnow()
+        runs = [service.redrive_stale(now) for _ in range(3)]
+        # Re-driven again only after the doubled wait: 10 minutes, not 5.
+        assert service.redrive_stale(now + timedelta(minutes=6)) == []
+        assert service.redrive_stale(now + timedelta(minutes=11)) == ids[:2]
+    assert runs == [ids[:2], ids[2:], []]
+    assert [args for name, args in queued if name == REBUILD][:3] == [(i,) for i in ids]
+
+
+def test_two_feed_reconcilers_at_once_queue_each_feed_once(app, queued):
+    with app.app_context():
+        ids = _stale_feeds(30)
+    now = utcnow()
+    barrier = threading.Barrier(4, timeout=30)
+
+    def reconciler(_: int) -> list[int]:
+        with app.app_context():
+            barrier.wait()
+            return service.redrive_stale(now)
+
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(reconciler, range(4)))
+
+    assert sorted(i for run in runs for i in run) == ids
+    assert sorted(args[0] for name, args in queued if name == REBUILD) == ids
+
+
+def test_a_feed_another_reconciler_holds_is_skipped_not_waited_for(app, queued):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("row locks: SQLite has one writer at a time and no SKIP LOCKED")
+        ids = _stale_feeds(3)
+        with Session(db.engine) as other:
+            other.execute(
+                sa.select(CalendarFeed.id).where(CalendarFeed.id == ids[0]).with_for_update()
+            )
+            assert service.redrive_stale() == ids[1:]
+            other.rollback()
+        assert service.redrive_stale() == ids[:1]

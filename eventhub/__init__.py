@@ -10,8 +10,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.exc import DBAPIError
 
-from eventhub import errors
+from eventhub import i18n, problems
 from eventhub.config import engine_options, load_config
+from eventhub.errors import DomainError
 from eventhub.stateless import NoCookieSession
 
 
@@ -63,7 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             },
         },
     )
-    app.register_error_handler(DBAPIError, errors.handle_database_error)
+    app.register_error_handler(DBAPIError, problems.handle_database_error)
+    app.register_error_handler(DomainError, problems.handle_domain_error)
+    i18n.init_app(app)
     celery_init_app(app)
 
     from eventhub.accounts.api import blp as accounts_blp

@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 
 from eventhub.accounts.auth import (
     current_user,
-    forbidden,
     is_organiser,
     login_required,
     optional_login,
@@ -24,9 +23,10 @@ from eventhub.calendars.cache import feed_cache
 from eventhub.calendars.models import FeedKind, FeedToken, ScheduleItem
 from eventhub.calendars.responses import CALENDAR, built_response, stored_response
 from eventhub.calendars.service import FeedSpec
-from eventhub.errors import not_found
+from eventhub.errors import forbidden, not_found
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.i18n import pick
 from eventhub.locking import commit_versioned
 from eventhub.pagination import page_of, paginate
 from eventhub.passes.schemas import KeyArgs
@@ -65,7 +65,7 @@ def _serve(
     try:
         stored = service.stored_feed(spec, check)
     except build.FeedGoneError as exc:
-        raise not_found("Calendar", "カレンダー") from exc
+        raise not_found("calendar") from exc
     feed_cache().remember_url(_url(), spec.key, filename, private)
     return stored_response(stored, filename, private=private)
 
@@ -101,7 +101,7 @@ def series_feed(args: dict[str, Any], slug: str) -> Response:
 def programme_feed(args: dict[str, Any], fiscal_year: int) -> Response:
     """All editions of a fiscal year (年度), with application windows and deadlines."""
     if not 1989 <= fiscal_year <= 2200:
-        raise not_found("Fiscal year", "年度")
+        raise not_found("fiscal_year")
     spec = FeedSpec(FeedKind.PROGRAMME, args["lang"], fiscal_year)
     return _serve(spec, lambda: None, f"programme-{fiscal_year}.ics")
 
@@ -146,7 +146,7 @@ def _query(lang: str, kinds: list[str] | None = None) -> str:
 @blp.response(200, schemas.LinksSchema)
 def edition_links(args: dict[str, Any], edition_id: int) -> dict[str, str]:
     edition = events.get_edition(edition_id, None)
-    name = build.pick(args["lang"], edition.title_ja, edition.title_en)
+    name = pick(edition.title_ja, edition.title_en, args["lang"])
     path = f"/api/v1/editions/{edition.id}/calendar.ics"
     return _links(name, path, _query(args["lang"], args.get("kind")))
 
@@ -157,7 +157,7 @@ def edition_links(args: dict[str, Any], edition_id: int) -> dict[str, str]:
 @blp.response(200, schemas.LinksSchema)
 def series_links(args: dict[str, Any], slug: str) -> dict[str, str]:
     series = events.series_by_slug(slug)
-    name = build.pick(args["lang"], series.name_ja, series.name_en)
+    name = pick(series.name_ja, series.name_en, args["lang"])
     return _links(name, f"/api/v1/series/{series.slug}/calendar.ics", _query(args["lang"]))
 
 
@@ -182,7 +182,7 @@ def session_links(args: dict[str, Any], edition_id: int, session_id: int) -> dic
     return {
         "ics": tokens.links(f"{base}/sessions/{session.id}/event.ics?lang={lang}")["https"],
         "feed": _links(
-            build.pick(lang, edition.title_ja, edition.title_en),
+            pick(edition.title_ja, edition.title_en, lang),
             f"{base}/calendar.ics",
             _query(lang),
         ),
@@ -207,9 +207,9 @@ def _own_organisation(organisation_id: int) -> Organisation:
     user = require_user()
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise not_found("Organisation", "団体")
+        raise not_found("organisation")
     if not (is_organiser(user) or is_member(user, organisation)):
-        raise forbidden("Only the organisation's members may manage its calendar link.")
+        raise forbidden("calendar_link_forbidden")
     return organisation
 
 

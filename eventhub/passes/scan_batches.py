@@ -56,7 +56,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from eventhub.db import utcnow
-from eventhub.errors import DATABASE_UNAVAILABLE
+from eventhub.errors import database_unavailable
 from eventhub.extensions import db
 from eventhub.passes import signing
 from eventhub.passes.keys import KeyRing
@@ -385,7 +385,7 @@ def run(batch: list[Pending], queue: GroupCommit) -> None:
                     raise
             except _ConnectionLostError:
                 if reconnected:
-                    raise DATABASE_UNAVAILABLE from None
+                    raise database_unavailable() from None
                 reconnected = True
                 log.warning("scan batch connection lost; sending the batch again")
         for pending in batch:  # alone, a scan locks one presence: no deadlock

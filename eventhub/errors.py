@@ -59,6 +59,18 @@ class DomainError(Exception):
         self.extras = extras
         super().__init__(code, self.message, self.params)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its state, not its arguments: subclasses take other arguments, and an
+        # error raised in a worker may be pickled.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[DomainError], args: tuple[Any, ...], state: dict[str, Any]) -> DomainError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 def not_found(thing: str) -> DomainError:
     """``thing`` not found: its message key is ``<thing>_not_found``."""

@@ -4,6 +4,7 @@ answers titles and details in Japanese under Accept-Language: ja, in English by 
 from __future__ import annotations
 
 import ast
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,6 +210,18 @@ def _imports(path: Path) -> set[str]:
             out.add(node.module)
             out.update(f"{node.module}.{alias.name}" for alias in node.names)
     return out
+
+
+def test_domain_errors_survive_pickling():
+    from eventhub.accounts.service import LoginLockedError
+
+    for error in (
+        errors.field_error("seats", "seats_booked", booked=3),
+        LoginLockedError(30),
+    ):
+        copy = pickle.loads(pickle.dumps(error))  # noqa: S301  (our own bytes)
+        assert type(copy) is type(error)
+        assert vars(copy) == vars(error)
 
 
 @pytest.mark.parametrize(

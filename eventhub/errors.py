@@ -11,7 +11,7 @@ A service says *what* went wrong, never how it reads or which HTTP status it bec
 
 ``eventhub.problems`` maps codes to HTTP statuses and renders problem+json for the API, with
 texts from the ja/en catalogue (``eventhub.i18n``); pages render the same errors beside their
-fields. This module imports neither Flask nor werkzeug, so every layer may raise these.
+fields. This module imports nothing of the web framework, so every layer may raise these.
 
 A new code needs a status in ``eventhub.problems.STATUS`` and a text in
 ``eventhub.messages.MESSAGES`` (English, then its Japanese in the ja catalogue); the tests

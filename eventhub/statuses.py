@@ -82,7 +82,7 @@ STATUS: dict[str, int] = {
     "version_conflict": 409,
 }
 
-#: The code of each generic HTTP status (werkzeug's own errors: unknown route, 405, 413…).
+#: The code of each generic HTTP status (the framework's own errors: unknown route, 405, 413…).
 CODE_OF_STATUS: dict[int, str] = {
     400: "bad_request",
     401: "unauthenticated",

@@ -81,7 +81,7 @@ def clean_filename(raw: str | None, content_type: str, kind: str) -> str:
 
 
 class Upload(Protocol):
-    """An uploaded file, as the web layer hands it over (werkzeug's FileStorage is one)."""
+    """An uploaded file, as the web layer hands it over (Flask's request.files holds such)."""
 
     @property
     def stream(self) -> IO[bytes]: ...

@@ -11,8 +11,9 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DBAPIError
 
-from eventhub import errors, http_headers
+from eventhub import http_headers, i18n, problems
 from eventhub.config import engine_options, load_config
+from eventhub.errors import DomainError
 from eventhub.stateless import NoCookieSession
 
 
@@ -68,8 +69,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             },
         },
     )
-    app.register_error_handler(DBAPIError, errors.handle_database_error)
+    app.register_error_handler(DBAPIError, problems.handle_database_error)
+    app.register_error_handler(DomainError, problems.handle_domain_error)
     app.after_request(http_headers.private_by_default)
+    i18n.init_app(app)
     celery_init_app(app)
 
     from eventhub.accounts.api import blp as accounts_blp

@@ -15,11 +15,12 @@ from eventhub.accounts import service as accounts
 from eventhub.applications import waitlist
 from eventhub.calendars import service as calendars
 from eventhub.checkin import figures
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.health import service as health
 from eventhub.notifications import service as notifications
 from eventhub.passes import issuing
+from eventhub.problems import field_entry, title_in
 from eventhub.reports import past as past_figures
 from eventhub.reports import service as reports
 from eventhub.tallies import service as tallies
@@ -27,8 +28,8 @@ from eventhub.tallies import service as tallies
 group = AppGroup("eventhub", help="eventhub administration.")
 
 
-def _fail(error: ApiError) -> click.ClickException:
-    return click.ClickException(f"{error.title} ({error.error_code})")
+def _fail(error: DomainError) -> click.ClickException:
+    return click.ClickException(f"{title_in(error, 'en')} ({error.code})")
 
 
 @group.command("create-organiser")
@@ -41,7 +42,7 @@ def create_organiser(email: str, display_name: str, password: str) -> None:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
     try:
         user = accounts.create_organiser(email, password, display_name)
-    except ApiError as exc:
+    except DomainError as exc:
         raise _fail(exc) from exc
     db.session.commit()
     click.echo(f"organiser {user.email} (id {user.id}) is ready")
@@ -123,8 +124,8 @@ def import_past_figures(csv_file: BinaryIO) -> None:
     """Import entered figures of past editions from CSV (all rows or none; re-runs are safe)."""
     try:
         result = past_figures.import_csv(csv_file.read())
-    except ApiError as exc:
-        for problem in exc.extra.get("errors", []):
+    except DomainError as exc:
+        for problem in map(field_entry, exc.errors):
             where = f"row {problem.get('row') or '-'}, {problem.get('column') or '-'}"
             click.echo(f"{where}: {problem['message']}", err=True)
         raise _fail(exc) from exc

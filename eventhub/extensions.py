@@ -15,17 +15,17 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.model import Model as FlaskModel
 
-from eventhub import errors
+from eventhub import problems
 from eventhub.db import Base
 
 
 class ProblemApi(Api):
     """flask-smorest's Api answering errors as problem+json and documenting them so."""
 
-    ERROR_SCHEMA = errors.ProblemSchema
+    ERROR_SCHEMA = problems.ProblemSchema
 
     def handle_http_exception(self, error: Any) -> Any:
-        return errors.handle_http_exception(error)
+        return problems.handle_http_exception(error)
 
 
 def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:

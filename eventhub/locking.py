@@ -8,22 +8,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError
 from eventhub.extensions import db
 
 
-def version_conflict(obj: Any) -> ApiError:
+def version_conflict(obj: Any) -> DomainError:
     """409 with the current state, so the loser sees what won without another request."""
     current: dict[str, Any] = {"current_version": obj.version}
     if hasattr(obj, "status"):
         current["current_status"] = obj.status
-    return ApiError(
-        409,
-        "version_conflict",
-        "Someone else changed this meanwhile; reload it and try again.",
-        "他の人が先に変更しました。再読み込みしてからやり直してください。",
-        **current,
-    )
+    return DomainError("version_conflict", **current)
 
 
 def check_version(obj: Any, data: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from eventhub.accounts import schemas, service
 from eventhub.accounts.auth import login_required, require_user, token_from_request
 from eventhub.accounts.models import ApiToken, Organisation, Role, TokenScope, User
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
 
@@ -32,12 +32,7 @@ def login(data: dict[str, Any]) -> ApiToken:
     user = service.authenticate(data["email"], data["password"])
     if user is None:
         db.session.commit()  # the failure counts towards a lock
-        raise ApiError(
-            401,
-            "invalid_credentials",
-            "The email or the password is wrong.",
-            "メールアドレスまたはパスワードが正しくありません。",
-        )
+        raise DomainError("invalid_credentials")
     days = current_app.config["EVENTHUB_TOKEN_DAYS"]
     token, raw = service.issue_token(user, data["token_name"], service.login_scopes(), days)
     db.session.commit()

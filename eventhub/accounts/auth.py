@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from eventhub.accounts.models import ApiToken, Role, TokenScope, User
 from eventhub.db import utcnow
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError, forbidden, unauthenticated
 from eventhub.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,10 +27,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _unauthenticated(detail: str) -> ApiError:
-    return ApiError(
-        401, "unauthenticated", "Authentication is required.", "認証が必要です。", detail=detail
-    )
+def _unauthenticated(detail: str) -> DomainError:
+    return unauthenticated(detail)
 
 
 def token_from_request() -> ApiToken | None:
@@ -47,16 +45,16 @@ def token_from_request() -> ApiToken | None:
         return None
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise _unauthenticated("Use the header 'Authorization: Bearer <token>'.")
+        raise _unauthenticated("token_header")
     token = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.token_hash == hash_token(value.strip()))
     ).first()
     if token is None or token.revoked_at is not None:
-        raise _unauthenticated("The token is unknown or has been revoked.")
+        raise _unauthenticated("api_token_unknown")
     if token.expires_at <= utcnow():
-        raise _unauthenticated("The token has expired; log in again.")
+        raise _unauthenticated("token_expired")
     if not token.user.is_active:
-        raise _unauthenticated("The account is disabled.")
+        raise _unauthenticated("account_disabled")
     g.token = token
     return token
 
@@ -69,20 +67,14 @@ def current_user() -> User | None:
 def require_user() -> User:
     user = current_user()
     if user is None:
-        raise _unauthenticated("This endpoint needs a bearer token.")
+        raise _unauthenticated("bearer_needed")
     return user
-
-
-def forbidden(detail: str) -> ApiError:
-    return ApiError(
-        403, "forbidden", "You may not do this.", "この操作は許可されていません。", detail=detail
-    )
 
 
 def _check_scope(token: ApiToken, scope: TokenScope | None) -> None:
     needed = scope or (TokenScope.WRITE if request.method in _UNSAFE_METHODS else TokenScope.READ)
     if needed not in token.scope_set:
-        raise forbidden(f"The token lacks the '{needed}' scope.")
+        raise forbidden("scope_missing", scope=needed)
 
 
 def login_required(*roles: Role, scope: TokenScope | None = None) -> Callable[[F], F]:
@@ -101,7 +93,7 @@ def login_required(*roles: Role, scope: TokenScope | None = None) -> Callable[[F
             _check_scope(token, scope)
             if roles and not user.has_role(*roles):
                 names = ", ".join(roles)
-                raise forbidden(f"This needs one of the roles: {names}.")
+                raise forbidden("role_missing", roles=names)
             return func(*args, **kwargs)
 
         documented = Blueprint.doc(security=SECURITY)(wrapper)

@@ -10,10 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub import japan
-from eventhub.accounts.auth import forbidden, hash_token, is_organiser
+from eventhub.accounts.auth import hash_token, is_organiser
 from eventhub.accounts.models import (
     ApiToken,
     LoginThrottle,
@@ -26,8 +25,9 @@ from eventhub.accounts.models import (
     email_key,
     normalise_email,
 )
+from eventhub.accounts.passwords import check_password_hash, generate_password_hash
 from eventhub.db import conflict_insert, rowcount, utcnow
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, forbidden, not_found
 from eventhub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -44,14 +44,9 @@ FORGET_LOGIN_FAILURES_TASK = "eventhub.accounts.forget_login_failures"
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class EmailTakenError(ApiError):
+class EmailTakenError(DomainError):
     def __init__(self) -> None:
-        super().__init__(
-            409,
-            "email_taken",
-            "An account with this email already exists.",
-            "このメールアドレスは既に登録されています。",
-        )
+        super().__init__("email_taken")
 
 
 def _by_email(email: str) -> User | None:
@@ -78,15 +73,9 @@ def create_user(email: str, password: str, display_name: str, locale: str = "ja"
     return user
 
 
-class LoginLockedError(ApiError):
+class LoginLockedError(DomainError):
     def __init__(self, seconds: int) -> None:
-        super().__init__(
-            429,
-            "login_locked",
-            "Too many failed logins for this email; try again later.",
-            "このメールアドレスでのログイン失敗が続いたため、しばらくログインできません。",
-            retry_after_seconds=seconds,
-        )
+        super().__init__("login_locked", retry_after_seconds=seconds)
 
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
@@ -161,7 +150,7 @@ def _record_failed_login(key: str, now: datetime) -> None:
 def update_user(user: User, data: dict[str, Any], current_token: ApiToken | None) -> User:
     if "password" in data:
         if not check_password_hash(user.password_hash, data["current_password"]):
-            raise field_error("current_password", "The current password is wrong.")
+            raise field_error("current_password", "wrong_password")
         user.password_hash = generate_password_hash(data["password"])
         # A new password ends every other session, in case the old one leaked.
         revoke_other_tokens(user, keep=current_token)
@@ -213,7 +202,7 @@ def tokens_of(user: User) -> list[ApiToken]:
 def own_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise not_found("Token", "トークン")
+        raise not_found("token")
     return token
 
 
@@ -238,7 +227,7 @@ def grant_role(
 def revoke_role(user: User, grant_id: int) -> None:
     grant = next((g for g in user.roles if g.id == grant_id), None)
     if grant is None:
-        raise not_found("Role grant", "権限")
+        raise not_found("role_grant")
     if grant.role == Role.ORGANISER:
         remaining = db.session.scalar(
             sa.select(sa.func.count())
@@ -246,12 +235,7 @@ def revoke_role(user: User, grant_id: int) -> None:
             .where(RoleGrant.role == Role.ORGANISER, RoleGrant.id != grant.id)
         )
         if not remaining:
-            raise ApiError(
-                409,
-                "last_organiser",
-                "The last organiser cannot lose the role.",
-                "最後の主催者の権限は削除できません。",
-            )
+            raise DomainError("last_organiser")
     user.roles.remove(grant)
 
 
@@ -265,7 +249,7 @@ def create_organiser(email: str, password: str, display_name: str) -> User:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise not_found("User", "ユーザー")
+        raise not_found("user")
     return user
 
 
@@ -319,14 +303,7 @@ def _check_corporate_number_free(number: str | None, organisation_id: int | None
         sa.select(Organisation.id).where(Organisation.corporate_number == number)
     ).first()
     if other is not None and other != organisation_id:
-        raise ApiError(
-            409,
-            "corporate_number_taken",
-            "An organisation with this corporate number is already registered; ask its members "
-            "to add you.",
-            "この法人番号の団体は既に登録されています。団体のメンバーに追加を依頼してください。",
-            existing_id=other,
-        )
+        raise DomainError("corporate_number_taken", existing_id=other)
 
 
 def create_organisation(creator: User, data: dict[str, Any]) -> Organisation:
@@ -352,14 +329,14 @@ def visible_organisation(user: User, organisation_id: int) -> Organisation:
     if organisation is None or not (
         _can_see_all_organisations(user) or is_member(user, organisation)
     ):
-        raise not_found("Organisation", "団体")
+        raise not_found("organisation")
     return organisation
 
 
 def editable_organisation(user: User, organisation_id: int) -> Organisation:
     organisation = visible_organisation(user, organisation_id)
     if not (is_member(user, organisation) or is_organiser(user)):
-        raise forbidden("Only the organisation's members and organisers may change it.")
+        raise forbidden("organisation_forbidden")
     return organisation
 
 
@@ -386,7 +363,7 @@ def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[Organisat
 def add_member(organisation: Organisation, email: str) -> Membership:
     user = _by_email(email)
     if user is None:
-        raise field_error("email", "No account uses this email; the person must sign up first.")
+        raise field_error("email", "unknown_email")
     for membership in organisation.memberships:
         if membership.user_id == user.id:
             return membership
@@ -399,12 +376,7 @@ def add_member(organisation: Organisation, email: str) -> Membership:
 def remove_member(organisation: Organisation, user_id: int) -> None:
     membership = next((m for m in organisation.memberships if m.user_id == user_id), None)
     if membership is None:
-        raise not_found("Member", "メンバー")
+        raise not_found("member")
     if len(organisation.memberships) == 1:
-        raise ApiError(
-            409,
-            "last_member",
-            "An organisation keeps at least one member.",
-            "団体には少なくとも1人のメンバーが必要です。",
-        )
+        raise DomainError("last_member")
     organisation.memberships.remove(membership)

@@ -12,7 +12,7 @@ from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import endorsements, exports, schemas, service, staff
 from eventhub.applications.models import Application, ApplicationTransition, StaffMember
-from eventhub.errors import field_error
+from eventhub.errors import invalid, validator_error
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
@@ -175,7 +175,7 @@ def set_quota(data: dict[str, Any], edition_id: int, prefecture_code: int) -> di
     try:
         code = japan.prefecture(prefecture_code).code
     except ValueError as exc:
-        raise field_error("prefecture_code", str(exc), location="path") from exc
+        raise invalid(validator_error("prefecture_code", str(exc), "path")) from exc
     endorsements.set_quota(edition, code, data["max_endorsements"])
     db.session.commit()
     return next(q for q in endorsements.quotas(edition) if q["prefecture_code"] == code)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from eventhub.accounts.auth import forbidden
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application, ApplicationStatus, PrefectureQuota
 from eventhub.applications.service import invalid_transition
 from eventhub.db import utcnow
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError, forbidden
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -39,17 +38,14 @@ def _endorsed_count(edition_id: int, prefecture_code: int) -> int:
 def _check_contact(user: User, application: Application) -> int:
     code = application.recommending_prefecture_code
     if code is None or code not in user.contact_prefectures():
-        raise forbidden("Only the contact of the recommending prefecture may endorse it.")
+        raise forbidden("endorse_forbidden")
     return code
 
 
 def endorse(application: Application, user: User) -> Application:
     code = _check_contact(user, application)
     if application.status not in ENDORSABLE:
-        raise invalid_transition(
-            f"An application that is {application.status} cannot be endorsed.",
-            "この申込の状態では推薦できません。",
-        )
+        raise invalid_transition("endorse_refused", status=application.status)
     if application.endorsed_at is not None:
         return application
     quota = db.session.scalars(
@@ -63,11 +59,8 @@ def endorse(application: Application, user: User) -> Application:
         lock_rows(PrefectureQuota, [quota.id])
         used = _endorsed_count(application.edition_id, code)
         if used >= quota.max_endorsements:
-            raise ApiError(
-                409,
+            raise DomainError(
                 "quota_reached",
-                f"The prefecture has used its {quota.max_endorsements} endorsements.",
-                "推薦枠の上限に達しています。",
                 max_endorsements=quota.max_endorsements,
                 used=used,
             )

@@ -12,7 +12,6 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 
-from eventhub.accounts.auth import forbidden
 from eventhub.accounts.models import Organisation, Role, User
 from eventhub.accounts.service import is_member
 from eventhub.applications import waitlist
@@ -27,37 +26,40 @@ from eventhub.applications.models import (
 )
 from eventhub.applications.schemas import REQUIRED_TO_SUBMIT, SERIES_FIELDS
 from eventhub.db import utcnow
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import (
+    DomainError,
+    FieldError,
+    field_error,
+    forbidden,
+    invalid,
+    not_found,
+    validator_error,
+)
 from eventhub.events.models import Edition, EditionStatus, Series
 from eventhub.extensions import db
 from eventhub.locking import check_version, commit_versioned
 from eventhub.notifications import service as notifications
+from eventhub.statuses import http_status
 
 S = ApplicationStatus
 
 
-def invalid_transition(message: str, message_ja: str) -> ApiError:
-    return ApiError(409, "invalid_transition", message, message_ja)
+def invalid_transition(message: str, **params: Any) -> DomainError:
+    return DomainError("invalid_transition", message, params=params)
 
 
-def _invalid(errors: list[dict[str, str]]) -> ApiError:
-    return ApiError(
-        422,
-        "validation_failed",
-        "Some fields are invalid.",
-        "入力内容に誤りがあります。",
-        errors=errors,
-    )
+def _invalid(errors: list[FieldError]) -> DomainError:
+    return invalid(*errors)
 
 
-def _series_errors(messages: Any, prefix: str = "series_fields") -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
+def _series_errors(messages: Any, prefix: str = "series_fields") -> list[FieldError]:
+    out: list[FieldError] = []
     for key, value in messages.items():
         name = f"{prefix}.{key}"
         if isinstance(value, dict):
             out.extend(_series_errors(value, name))
         else:
-            out.extend({"field": name, "location": "json", "message": m} for m in value)
+            out.extend(validator_error(name, m) for m in value)
     return out
 
 
@@ -72,7 +74,7 @@ def _clean_series_fields(
         raise _invalid(_series_errors(exc.messages)) from exc
     needs_video = complete and edition.series.slug == "takumi" and edition.format == "online"
     if needs_video and not cleaned.get("video_url"):
-        raise field_error("series_fields.video_url", "An online edition needs a video URL.")
+        raise field_error("series_fields.video_url", "video_url_needed")
     # JSON columns keep plain JSON: dump back what the schema loaded.
     return dict(schema.dump(cleaned))
 
@@ -101,26 +103,15 @@ def _record(application: Application, to: S, actor: User | None, reason: str | N
 def _window_open(edition: Edition) -> None:
     now = utcnow()
     if edition.status != EditionStatus.OPEN:
-        raise ApiError(
-            409,
-            "applications_closed",
-            "This edition does not take applications.",
-            "このエディションは出展申込を受け付けていません。",
-        )
+        raise DomainError("applications_closed")
     if edition.applications_open_at and now < edition.applications_open_at:
-        raise ApiError(
-            409,
+        raise DomainError(
             "applications_not_open_yet",
-            "Applications have not opened yet.",
-            "出展申込の受付はまだ始まっていません。",
             opens_at=edition.applications_open_at.isoformat(),
         )
     if edition.applications_close_at and now >= edition.applications_close_at:
-        raise ApiError(
-            409,
+        raise DomainError(
             "deadline_passed",
-            "The application deadline has passed.",
-            "出展申込の締切を過ぎています。",
             closed_at=edition.applications_close_at.isoformat(),
         )
 
@@ -128,7 +119,7 @@ def _window_open(edition: Edition) -> None:
 def _member_organisation(user: User, organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or not is_member(user, organisation):
-        raise field_error("organisation_id", "You are not a member of this organisation.")
+        raise field_error("organisation_id", "not_a_member")
     return organisation
 
 
@@ -142,13 +133,7 @@ def _one_active(edition_id: int, organisation_id: int, except_id: int | None = N
         query = query.where(Application.id != except_id)
     existing = db.session.scalar(query)
     if existing is not None:
-        raise ApiError(
-            409,
-            "application_exists",
-            "Your organisation already has an application for this edition.",
-            "この団体は既にこのエディションに申し込んでいます。",
-            existing_id=existing,
-        )
+        raise DomainError("application_exists", existing_id=existing)
 
 
 def create_draft(edition: Edition, user: User, data: dict[str, Any]) -> Application:
@@ -177,11 +162,8 @@ def update(application: Application, data: dict[str, Any]) -> Application:
     """Edit a draft, or amend a submitted application until its review starts."""
     check_version(application, data)
     if application.status not in EDITABLE_STATUSES:
-        raise ApiError(
-            409,
-            "not_editable",
-            f"An application that is {application.status} can no longer be changed.",
-            "審査が始まった申込は変更できません。",
+        raise DomainError(
+            "not_editable", "application_not_editable", params={"status": application.status}
         )
     if application.status == S.SUBMITTED:
         _window_open(application.edition)
@@ -204,18 +186,16 @@ def update(application: Application, data: dict[str, Any]) -> Application:
 
 def _check_complete(application: Application) -> None:
     errors = [
-        {"field": name, "location": "json", "message": "Required to submit."}
+        FieldError(name, "required_to_submit")
         for name in REQUIRED_TO_SUBMIT
         if getattr(application, name) in (None, "")
     ]
     if application.terms_accepted_at is None:
-        errors.append(
-            {"field": "accept_terms", "location": "json", "message": "Accept the terms to submit."}
-        )
+        errors.append(FieldError("accept_terms", "accept_terms"))
     try:
         _clean_series_fields(application.edition, application.series_fields, complete=True)
-    except ApiError as error:
-        errors.extend(error.extra.get("errors", []))
+    except DomainError as error:
+        errors.extend(e for e in error.errors if isinstance(e, FieldError))
     if errors:
         raise _invalid(errors)
 
@@ -223,7 +203,7 @@ def _check_complete(application: Application) -> None:
 def submit(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
     if application.status != S.DRAFT:
-        raise invalid_transition("Only a draft can be submitted.", "提出できるのは下書きのみです。")
+        raise invalid_transition("submit_needs_draft")
     _window_open(application.edition)
     _check_complete(application)
     application.submitted_at = utcnow()
@@ -263,17 +243,9 @@ PLACE_RELEASED: list[Callable[[Application], None]] = []
 def withdraw(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
     if application.status not in ACTIVE_STATUSES:
-        raise invalid_transition(
-            f"An application that is {application.status} cannot be withdrawn.",
-            "この申込は取り下げできません。",
-        )
+        raise invalid_transition("withdraw_refused", status=application.status)
     if utcnow() >= application.edition.starts_at:
-        raise ApiError(
-            409,
-            "edition_started",
-            "The edition has started; contact the organiser.",
-            "会期が始まっているため、主催者にご連絡ください。",
-        )
+        raise DomainError("edition_started")
     held_place = application.status in HOLDS_PLACE
     _record(application, S.WITHDRAWN, user, data.get("reason"))
     if held_place:
@@ -288,10 +260,7 @@ def withdraw(application: Application, user: User, data: dict[str, Any]) -> Appl
 def start_review(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
     if application.status != S.SUBMITTED:
-        raise invalid_transition(
-            "Only a submitted application can be reviewed.",
-            "審査できるのは提出済みの申込のみです。",
-        )
+        raise invalid_transition("review_needs_submitted")
     _record(application, S.UNDER_REVIEW, user, data.get("reason"))
     return application
 
@@ -300,10 +269,7 @@ def decide(application: Application, user: User, data: dict[str, Any]) -> Applic
     """Approve, reject or waitlist; the version makes two reviewers' decisions exclusive."""
     check_version(application, data)
     if application.status not in DECIDABLE_FROM:
-        raise invalid_transition(
-            f"An application that is {application.status} cannot be decided.",
-            "この申込の状態では審査結果を登録できません。",
-        )
+        raise invalid_transition("decide_refused", status=application.status)
     if data["decision"] == S.APPROVED:
         waitlist.check_room(application)
     application.decided_at = utcnow()
@@ -336,7 +302,7 @@ def visible(user: User, application_id: int) -> Application:
     reviewers, and the contact of the prefecture that recommends it."""
     application = db.session.get(Application, application_id)
     if application is None:
-        raise not_found("Application", "出展申込")
+        raise not_found("application")
     recommended = application.recommending_prefecture_code
     # Never submitted (a draft, or withdrawn as one) stays the organisation's own.
     submitted = application.submitted_at is not None
@@ -345,14 +311,14 @@ def visible(user: User, application_id: int) -> Application:
         or is_member(user, application.organisation)
         or (submitted and recommended in user.contact_prefectures())
     ):
-        raise not_found("Application", "出展申込")
+        raise not_found("application")
     return application
 
 
 def own(user: User, application_id: int) -> Application:
     application = visible(user, application_id)
     if not is_member(user, application.organisation):
-        raise forbidden("Only the applying organisation's members may do this.")
+        raise forbidden("application_forbidden")
     return application
 
 
@@ -402,9 +368,10 @@ def decide_many(user: User, items: list[dict[str, Any]]) -> list[dict[str, Any]]
         try:
             application = decide(visible(user, application_id), user, item)
             commit_versioned(application)
-        except ApiError as error:
+        except DomainError as error:
             db.session.rollback()
-            results.append({"id": application_id, "status": error.code, "code": error.error_code})
+            status = http_status(error.code)
+            results.append({"id": application_id, "status": status, "code": error.code})
             continue
         results.append({"id": application_id, "status": 200, "application": application})
     return results

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from eventhub.accounts.models import email_key, normalise_email
 from eventhub.applications.models import Application, ApplicationStatus, StaffMember
-from eventhub.errors import ApiError, not_found
+from eventhub.errors import DomainError, not_found
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
 from eventhub.passes import service as passes
@@ -28,29 +28,16 @@ def staff_of(application: Application) -> list[StaffMember]:
 
 def add(application: Application, name: str, name_kana: str | None, email: str) -> StaffMember:
     if application.status != ApplicationStatus.APPROVED:
-        raise ApiError(
-            409,
-            "not_approved",
-            "Only an approved exhibitor registers staff.",
-            "スタッフ登録は出展決定後に行えます。",
-        )
+        raise DomainError("not_approved", "staff_need_approval")
     # Lock the application so two registrations at once cannot both take the last slot.
     lock_rows(Application, [application.id])
     members = staff_of(application)
     key = email_key(email)
     if any(m.email_key == key for m in members):
-        raise ApiError(
-            409,
-            "staff_exists",
-            "This person is already registered.",
-            "このメールアドレスのスタッフは登録済みです。",
-        )
+        raise DomainError("staff_exists")
     if len(members) >= quota(application):
-        raise ApiError(
-            409,
+        raise DomainError(
             "staff_quota_reached",
-            f"This application may register {quota(application)} staff members.",
-            "スタッフ登録数の上限に達しています。",
             quota=quota(application),
         )
     member = StaffMember(
@@ -69,7 +56,7 @@ def add(application: Application, name: str, name_kana: str | None, email: str) 
 def remove(application: Application, member_id: int) -> None:
     member = db.session.get(StaffMember, member_id)
     if member is None or member.application_id != application.id:
-        raise not_found("Staff member", "スタッフ")
+        raise not_found("staff_member")
     # Revoke first: the revocation outlives the pass, which goes with the member.
     passes.revoke_staff_pass(member.id)
     db.session.delete(member)

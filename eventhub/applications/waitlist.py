@@ -18,7 +18,7 @@ from eventhub.applications.models import (
     ApplicationTransition,
 )
 from eventhub.db import utcnow
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -55,12 +55,9 @@ def free_units(edition: Edition) -> int | None:
     return edition.booth_capacity - held_units(edition.id)
 
 
-def edition_full(free: int | None, units: int) -> ApiError:
-    return ApiError(
-        409,
+def edition_full(free: int | None, units: int) -> DomainError:
+    return DomainError(
         "edition_full",
-        "The edition has no room for this many booth units; waitlist the application instead.",
-        "小間の空きが足りません。キャンセル待ちにしてください。",
         free_units=free,
     )
 
@@ -146,13 +143,6 @@ def expire_offers() -> list[int]:
 
 def check_offer_open(application: Application) -> None:
     if application.status != S.OFFERED:
-        raise ApiError(
-            409,
-            "no_offer",
-            "This application has no open offer.",
-            "この申込には有効な繰り上げのご案内がありません。",
-        )
+        raise DomainError("no_offer")
     if application.offer_expires_at is not None and application.offer_expires_at <= utcnow():
-        raise ApiError(
-            409, "offer_expired", "The offer has expired.", "繰り上げのご案内の期限が過ぎています。"
-        )
+        raise DomainError("offer_expired")

@@ -12,11 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from eventhub.accounts import service as accounts
-from eventhub.accounts.auth import forbidden, is_organiser
+from eventhub.accounts.auth import is_organiser
 from eventhub.accounts.models import User
 from eventhub.bookings.models import Booking, BookingStatus
 from eventhub.db import utcnow
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, forbidden, not_found
 from eventhub.events import service as events
 from eventhub.events.models import EditionStatus, SessionKind, SessionStatus, TimetableSession
 from eventhub.extensions import db
@@ -29,8 +29,8 @@ BOOKABLE_KINDS = frozenset({SessionKind.HANDS_ON, SessionKind.BUSINESS_MEETING})
 BOOKING_OPEN = frozenset({EditionStatus.OPEN, EditionStatus.CLOSED})
 
 
-def _conflict(code: str, title: str, title_ja: str, **extra: Any) -> ApiError:
-    return ApiError(409, code, title, title_ja, **extra)
+def _conflict(code: str, **extra: Any) -> DomainError:
+    return DomainError(code, **extra)
 
 
 # Who acts ------------------------------------------------------------------------------------
@@ -39,21 +39,12 @@ def _conflict(code: str, title: str, title_ja: str, **extra: Any) -> ApiError:
 def attendee(pass_id: int, key: str | None) -> Registration:
     """The registration behind a pass's private link; 404 for a wrong key, as for the pass."""
     if key is None:
-        raise ApiError(
-            401,
-            "unauthenticated",
-            "Give the key from your pass mail.",
-            "パスのメールに記載されたキーを指定してください。",
-        )
+        raise DomainError("unauthenticated", "pass_key_missing")
     pass_ = passes.pass_for(pass_id, None, key)
     if pass_.registration is None:
-        raise _conflict(
-            "not_an_attendee",
-            "Exhibitor staff passes cannot book sessions.",
-            "出展者スタッフのパスでは予約できません。",
-        )
+        raise _conflict("not_an_attendee")
     if pass_.state == PassState.REVOKED:
-        raise _conflict("pass_revoked", "The pass was revoked.", "このパスは無効化されました。")
+        raise _conflict("pass_revoked")
     return pass_.registration
 
 
@@ -62,7 +53,7 @@ def check_session_staff(user: User, session: TimetableSession) -> None:
     if is_organiser(user):
         return
     if not accounts.is_member_of(user, session.organisation_id):
-        raise forbidden("Only organisers and the session's exhibitor may see its bookings.")
+        raise forbidden("bookings_forbidden")
 
 
 # Booking -------------------------------------------------------------------------------------
@@ -95,35 +86,23 @@ def availability(session: TimetableSession) -> dict[str, Any]:
     }
 
 
-def _refusal(session: TimetableSession) -> ApiError | None:
+def _refusal(session: TimetableSession) -> DomainError | None:
     """Why this session takes no booking now, or None when it does."""
     if session.kind not in BOOKABLE_KINDS:
-        return _conflict(
-            "not_bookable",
-            "Only hands-on sessions and business meetings are booked.",
-            "予約できるのは体験と商談のみです。",
-        )
+        return _conflict("not_bookable")
     if session.status == SessionStatus.CANCELLED:
-        return _conflict("session_cancelled", "The session was cancelled.", "中止されました。")
+        return _conflict("session_cancelled")
     if session.edition.status not in BOOKING_OPEN:
-        return _conflict(
-            "booking_closed",
-            "This edition takes no bookings.",
-            "このエディションは予約を受け付けていません。",
-        )
+        return _conflict("booking_closed")
     if session.starts_at <= utcnow():
-        return _conflict(
-            "session_started",
-            "The session has already started.",
-            "このセッションは既に開始しています。",
-        )
+        return _conflict("session_started")
     return None
 
 
 def book(registration: Registration, data: dict[str, Any]) -> Booking:
     session = db.session.get(TimetableSession, data["session_id"])
     if session is None or session.edition_id != registration.edition_id:
-        raise field_error("session_id", "No session of your edition has this id.")
+        raise field_error("session_id", "unknown_session")
     refusal = _refusal(session)
     if refusal is not None:
         raise refusal
@@ -145,27 +124,12 @@ def book(registration: Registration, data: dict[str, Any]) -> Booking:
     ).all()
     for other in sorted(mine, key=lambda b: b.session_id != session.id):
         if other.session_id == session.id:
-            raise _conflict(
-                "already_booked",
-                "You have already booked this session.",
-                "このセッションは既に予約済みです。",
-                booking_id=other.id,
-            )
-        raise _conflict(
-            "overlapping_booking",
-            "You have another booking at this time.",
-            "同じ時間帯に別の予約があります。",
-            booking_id=other.id,
-        )
+            raise _conflict("already_booked", booking_id=other.id)
+        raise _conflict("overlapping_booking", booking_id=other.id)
     if session.seats is not None:
         available = session.seats - taken_seats(session.id)
         if seats > available:
-            raise _conflict(
-                "fully_booked",
-                "Not enough seats are left.",
-                "残席が足りません。",
-                available=max(available, 0),
-            )
+            raise _conflict("fully_booked", available=max(available, 0))
     booking = Booking(
         edition_id=session.edition_id,
         session_id=session.id,
@@ -185,11 +149,7 @@ def cancel(booking: Booking, *, by_staff: bool = False) -> Booking:
     if booking.status == BookingStatus.CANCELLED:
         return booking
     if not by_staff and booking.session.starts_at <= utcnow():
-        raise _conflict(
-            "session_started",
-            "The session has already started; ask the exhibitor.",
-            "開始済みのため取り消せません。出展者にお問い合わせください。",
-        )
+        raise DomainError("session_started", "cancel_after_start")
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = utcnow()
     return booking
@@ -198,15 +158,9 @@ def cancel(booking: Booking, *, by_staff: bool = False) -> Booking:
 def set_attended(booking: Booking, attended: bool) -> Booking:
     """Record that the slot or meeting took place with this attendee (a 商談 held)."""
     if booking.status != BookingStatus.BOOKED:
-        raise _conflict(
-            "booking_cancelled", "The booking was cancelled.", "この予約は取り消されています。"
-        )
+        raise _conflict("booking_cancelled")
     if attended and booking.session.starts_at > utcnow():
-        raise _conflict(
-            "session_not_started",
-            "The session has not started yet.",
-            "セッションはまだ開始していません。",
-        )
+        raise _conflict("session_not_started")
     if attended and booking.attended_at is None:
         booking.attended_at = utcnow()
     elif not attended:
@@ -220,14 +174,14 @@ def set_attended(booking: Booking, attended: bool) -> Booking:
 def own_booking(registration: Registration, booking_id: int) -> Booking:
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.registration_id != registration.id:
-        raise not_found("Booking", "予約")
+        raise not_found("booking")
     return booking
 
 
 def staff_booking(user: User, booking_id: int) -> Booking:
     booking = db.session.get(Booking, booking_id)
     if booking is None:
-        raise not_found("Booking", "予約")
+        raise not_found("booking")
     check_session_staff(user, booking.session)
     return booking
 

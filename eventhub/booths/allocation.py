@@ -17,7 +17,7 @@ from eventhub.applications import service as applications
 from eventhub.applications.models import Application, ApplicationStatus
 from eventhub.booths import proposal, service
 from eventhub.booths.models import Booth, BoothAllocation
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, not_found
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -28,7 +28,7 @@ def _locked_application(application_id: int) -> Application:
     lock_rows(Application, [application_id])
     application = db.session.get(Application, application_id, populate_existing=True)
     if application is None:
-        raise not_found("Application", "出展申込")
+        raise not_found("application")
     return application
 
 
@@ -43,12 +43,9 @@ def _held_units(application_id: int) -> int:
     )
 
 
-def _booth_taken(booth_id: int, holder: int | None) -> ApiError:
-    return ApiError(
-        409,
+def _booth_taken(booth_id: int, holder: int | None) -> DomainError:
+    return DomainError(
         "booth_taken",
-        "This booth is already allocated.",
-        "この小間は既に割り当てられています。",
         booth_id=booth_id,
         application_id=holder,
     )
@@ -70,30 +67,21 @@ def _flush_allocations(booth_ids: list[int]) -> None:
 def allocate(application_id: int, booth_id: int, user: User) -> BoothAllocation:
     application = _locked_application(application_id)
     if application.status != ApplicationStatus.APPROVED:
-        raise ApiError(
-            409,
-            "not_approved",
-            f"Only an approved application gets booths; this one is {application.status}.",
-            "小間を割り当てられるのは承認済みの申込のみです。",
-            current_status=application.status,
-        )
+        raise DomainError("not_approved", "booths_need_approval", current_status=application.status)
     service.check_editable(application.edition)
     lock_rows(Booth, [booth_id])
     booth = db.session.get(Booth, booth_id, populate_existing=True)
     if booth is None or booth.edition_id != application.edition_id:
-        raise field_error("booth_id", "No booth has this id in the application's edition.")
+        raise field_error("booth_id", "unknown_booth")
     holder = service.holder_of(booth.id)
     if holder is not None:
         raise _booth_taken(booth.id, holder)
     requested = application.booth_units or 0
     held = _held_units(application.id)
     if held + booth.units > requested:
-        raise ApiError(
-            409,
+        raise DomainError(
             "over_requested_size",
-            f"The application requested {requested} units and holds {held}; "
-            f"booth {booth.code} has {booth.units}.",
-            "申込の小間数を超えるため割り当てできません。",
+            params={"booth": booth.code},
             requested_units=requested,
             allocated_units=held,
             booth_units=booth.units,
@@ -113,7 +101,7 @@ def unallocate(application: Application, booth_id: int) -> None:
         )
     ).first()
     if allocation is None:
-        raise not_found("Booth allocation", "小間の割り当て")
+        raise not_found("booth_allocation")
     db.session.delete(allocation)
 
 

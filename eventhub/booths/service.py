@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eventhub.booths.models import Booth, BoothAllocation
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, not_found
 from eventhub.events.models import Edition
 from eventhub.events.service import check_not_final
 from eventhub.extensions import db
@@ -20,17 +20,11 @@ from eventhub.locking import check_version, lock_rows
 
 
 def check_editable(edition: Edition) -> None:
-    check_not_final(edition, "booths", "小間")
+    check_not_final(edition, "booths")
 
 
-def _code_exists(codes: list[str]) -> ApiError:
-    return ApiError(
-        409,
-        "booth_code_exists",
-        "The edition already has a booth with this code.",
-        "この小間番号は既に登録されています。",
-        codes=codes,
-    )
+def _code_exists(codes: list[str]) -> DomainError:
+    return DomainError("booth_code_exists", codes=codes)
 
 
 def _check_capacity(edition: Edition, added_units: int) -> None:
@@ -44,11 +38,8 @@ def _check_capacity(edition: Edition, added_units: int) -> None:
         )
     )
     if (used or 0) + added_units > edition.booth_capacity:
-        raise ApiError(
-            409,
+        raise DomainError(
             "over_capacity",
-            f"The edition's booths would exceed its capacity of {edition.booth_capacity} units.",
-            "小間数がエディションの上限を超えます。",
             booth_capacity=edition.booth_capacity,
             units_in_booths=used,
         )
@@ -72,7 +63,7 @@ def create_booths(edition: Edition, items: list[dict[str, Any]]) -> list[Booth]:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item["code"] in seen:
-            raise field_error(f"{index}.code", "This code is given twice in the request.")
+            raise field_error(f"{index}.code", "code_twice")
         seen.add(item["code"])
     existing = db.session.scalars(
         sa.select(Booth.code).where(Booth.edition_id == edition.id, Booth.code.in_(seen))
@@ -91,7 +82,7 @@ def get_booth(edition: Edition, booth_id: int, *, lock: bool = False) -> Booth:
         lock_rows(Booth, [booth_id])
     booth = db.session.get(Booth, booth_id, populate_existing=lock)
     if booth is None or booth.edition_id != edition.id:
-        raise not_found("Booth", "小間")
+        raise not_found("booth")
     return booth
 
 
@@ -102,14 +93,8 @@ def holder_of(booth_id: int) -> int | None:
     )
 
 
-def _allocated(booth: Booth, holder: int) -> ApiError:
-    return ApiError(
-        409,
-        "booth_allocated",
-        f"Booth {booth.code} is allocated; take it back before changing or deleting it.",
-        "割り当て済みの小間は変更・削除できません。先に割り当てを解除してください。",
-        application_id=holder,
-    )
+def _allocated(booth: Booth, holder: int) -> DomainError:
+    return DomainError("booth_allocated", params={"booth": booth.code}, application_id=holder)
 
 
 def update_booth(booth: Booth, data: dict[str, Any]) -> Booth:

@@ -25,6 +25,7 @@ from eventhub.calendars.service import FeedSpec
 from eventhub.errors import not_found
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.i18n import pick
 from eventhub.locking import commit_versioned
 from eventhub.pagination import page_of, paginate
 from eventhub.passes.schemas import PASS_KEY_SECURITY, KeyArgs
@@ -63,7 +64,7 @@ def _serve(
     try:
         stored = service.stored_feed(spec, check)
     except build.FeedGoneError as exc:
-        raise not_found("Calendar", "カレンダー") from exc
+        raise not_found("calendar") from exc
     feed_cache().remember_url(_url(), spec.key, filename, private)
     return stored_response(stored, filename, private=private)
 
@@ -99,7 +100,7 @@ def series_feed(args: dict[str, Any], slug: str) -> Response:
 def programme_feed(args: dict[str, Any], fiscal_year: int) -> Response:
     """All editions of a fiscal year (年度), with application windows and deadlines."""
     if not 1989 <= fiscal_year <= 2200:
-        raise not_found("Fiscal year", "年度")
+        raise not_found("fiscal_year")
     spec = FeedSpec(FeedKind.PROGRAMME, args["lang"], fiscal_year)
     return _serve(spec, lambda: None, f"programme-{fiscal_year}.ics")
 
@@ -144,7 +145,7 @@ def _query(lang: str, kinds: list[str] | None = None) -> str:
 @blp.response(200, schemas.LinksSchema)
 def edition_links(args: dict[str, Any], edition_id: int) -> dict[str, str]:
     edition = events.get_edition(edition_id, None)
-    name = build.pick(args["lang"], edition.title_ja, edition.title_en)
+    name = pick(edition.title_ja, edition.title_en, args["lang"])
     path = f"/api/v1/editions/{edition.id}/calendar.ics"
     return _links(name, path, _query(args["lang"], args.get("kind")))
 
@@ -155,7 +156,7 @@ def edition_links(args: dict[str, Any], edition_id: int) -> dict[str, str]:
 @blp.response(200, schemas.LinksSchema)
 def series_links(args: dict[str, Any], slug: str) -> dict[str, str]:
     series = events.series_by_slug(slug)
-    name = build.pick(args["lang"], series.name_ja, series.name_en)
+    name = pick(series.name_ja, series.name_en, args["lang"])
     return _links(name, f"/api/v1/series/{series.slug}/calendar.ics", _query(args["lang"]))
 
 
@@ -180,7 +181,7 @@ def session_links(args: dict[str, Any], edition_id: int, session_id: int) -> dic
     return {
         "ics": tokens.links(f"{base}/sessions/{session.id}/event.ics?lang={lang}")["https"],
         "feed": _links(
-            build.pick(lang, edition.title_ja, edition.title_en),
+            pick(edition.title_ja, edition.title_en, lang),
             f"{base}/calendar.ics",
             _query(lang),
         ),

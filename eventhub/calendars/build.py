@@ -6,12 +6,14 @@ the time icalendar itself needs to write them (bench/bench_feeds.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext, lazy_gettext, pgettext
 from icalendar import Calendar
 
 from eventhub import japan
@@ -29,42 +31,60 @@ from eventhub.events.models import (
     TimetableSession,
 )
 from eventhub.extensions import db
+from eventhub.i18n import pick
 
 
 class FeedGoneError(LookupError):
     """What the feed is about no longer exists or is no longer public."""
 
 
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "demonstration": ("実演", "Demonstration"),
-    "hands_on": ("体験", "Hands-on"),
-    "seminar": ("セミナー", "Seminar"),
-    "business_meeting": ("商談", "Business meeting"),
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_feed_language(
+    feed: Callable[Concatenate[int, str, P], R],
+) -> Callable[Concatenate[int, str, P], R]:
+    """Build the feed ``feed(subject_id, lang, ...)`` with its fixed words in ``lang``."""
+
+    @functools.wraps(feed)
+    def build(subject_id: int, lang: str, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with force_locale(lang):
+            return feed(subject_id, lang, *args, **kwargs)
+
+    return build
+
+
+# The fixed words of the feeds come from the message catalogue, in the feed's language.
+KIND_LABELS: dict[str, Any] = {
+    "demonstration": lazy_gettext("Demonstration"),
+    "hands_on": lazy_gettext("Hands-on"),
+    "seminar": lazy_gettext("Seminar"),
+    "business_meeting": lazy_gettext("Business meeting"),
 }
-SCHEDULE_LABELS: dict[str, tuple[str, str]] = {
-    ScheduleKind.OPENING: ("開場時間", "Opening hours"),
-    ScheduleKind.SETUP: ("搬入・設営", "Booth set-up"),
-    ScheduleKind.TEARDOWN: ("搬出・撤去", "Booth tear-down"),
+SCHEDULE_LABELS: dict[str, Any] = {
+    ScheduleKind.OPENING: lazy_gettext("Opening hours"),
+    ScheduleKind.SETUP: lazy_gettext("Booth set-up"),
+    ScheduleKind.TEARDOWN: lazy_gettext("Booth tear-down"),
 }
-FORMAT_LABELS: dict[str, tuple[str, str]] = {
-    EditionFormat.IN_PERSON: ("会場開催", "In person"),
-    EditionFormat.ONLINE: ("オンライン開催", "Online"),
-    EditionFormat.HYBRID: ("会場・オンライン併催", "In person and online"),
+FORMAT_LABELS: dict[str, Any] = {
+    EditionFormat.IN_PERSON: lazy_gettext("In person"),
+    EditionFormat.ONLINE: lazy_gettext("Online"),
+    EditionFormat.HYBRID: lazy_gettext("In person and online"),
 }
 
 
-def pick(lang: str, ja: str | None, en: str | None) -> str:
-    """The text in ``lang``, falling back to Japanese (always given) when English is not."""
-    return (en or ja or "") if lang == "en" else (ja or en or "")
+def label(labels: dict[str, Any], key: str) -> str:
+    return str(labels[key])
 
 
-def label(labels: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    ja, en = labels[key]
-    return en if lang == "en" else ja
+def bracket(text: str) -> str:
+    return gettext("[%(label)s] ", label=text)
 
 
-def bracket(text: str, lang: str) -> str:
-    return f"[{text}] " if lang == "en" else f"【{text}】"
+def fiscal_year_label(fiscal_year: int, lang: str) -> str:
+    """令和3年度 in Japanese, FY2021 in English."""
+    return pick(japan.fiscal_year_label(fiscal_year), japan.fiscal_year_label_en(fiscal_year), lang)
 
 
 def edition_url(edition_id: int) -> str:
@@ -77,9 +97,9 @@ def session_url(edition_id: int, session_id: int) -> str:
 
 def venue(edition: Edition, lang: str) -> str | None:
     """Where the edition is, as a calendar's LOCATION starts: the venue, or "online"."""
-    name = pick(lang, edition.venue_ja, edition.venue_en)
+    name = pick(edition.venue_ja, edition.venue_en, lang)
     if edition.format == EditionFormat.ONLINE and not name:
-        return "Online" if lang == "en" else "オンライン"
+        return str(pgettext("venue", "Online"))
     return name or None
 
 
@@ -145,11 +165,10 @@ class EditionContext:
         self.cancelled = edition.status == EditionStatus.CANCELLED
         self.domain = ical.uid_domain()
         self.url = edition_url(edition.id)
-        self.title = pick(lang, edition.title_ja, edition.title_en)
-        self.kind_prefix = {k: bracket(label(KIND_LABELS, k, lang), lang) for k in KIND_LABELS}
-        en = lang == "en"
-        self.exhibitor_word = "Exhibitor" if en else "出展者"
-        self.seats_text = "{} seats" if en else "定員 {}名"
+        self.title = pick(edition.title_ja, edition.title_en, lang)
+        self.kind_prefix = {k: bracket(label(KIND_LABELS, k)) for k in KIND_LABELS}
+        self.exhibitor_word = gettext("Exhibitor")
+        self.seats_text = gettext("%(seats)s seats")
 
     def status(self, *cancelled: bool) -> str:
         return CANCELLED if self.cancelled or any(cancelled) else CONFIRMED
@@ -166,12 +185,12 @@ def session_event(
     cancelled: bool = False,
 ) -> EventData:
     lang = ctx.lang
-    title = (row.title_en or row.title_ja) if lang == "en" else row.title_ja
-    description = (row.description_en or row.description_ja) if lang == "en" else row.description_ja
+    title = pick(row.title_ja, row.title_en, lang, fall_back=False)
+    description = pick(row.description_ja, row.description_en, lang, fall_back=False) or None
     organisation = (
         f"{ctx.exhibitor_word}: {row.organisation_name}" if row.organisation_name else None
     )
-    seats = ctx.seats_text.format(row.seats) if row.seats else None
+    seats = ctx.seats_text % {"seats": row.seats} if row.seats else None
     return EventData(
         uid=uid or f"session-{row.id}@{ctx.domain}",
         summary=ctx.kind_prefix[row.kind] + title,
@@ -186,7 +205,7 @@ def session_event(
         location=location(ctx.venue, row.place),
         description=lines(description, organisation, seats, extra),
         url=f"{ctx.url}/sessions/{row.id}",
-        category=label(KIND_LABELS, row.kind, lang),
+        category=label(KIND_LABELS, row.kind),
     )
 
 
@@ -209,7 +228,7 @@ def schedule_items(edition_id: int, kinds: Iterable[str]) -> list[ScheduleItem]:
 
 
 def schedule_event(ctx: EditionContext, item: ScheduleItem, where: str | None) -> EventData:
-    what = label(SCHEDULE_LABELS, item.kind, ctx.lang)
+    what = label(SCHEDULE_LABELS, item.kind)
     return EventData(
         uid=f"schedule-{item.id}@{ctx.domain}",
         summary=f"{what}: {ctx.title}",
@@ -221,7 +240,7 @@ def schedule_event(ctx: EditionContext, item: ScheduleItem, where: str | None) -
         sequence=item.version - 1,
         status=ctx.status(),
         location=location(ctx.venue, where),
-        description=pick(ctx.lang, item.note_ja, item.note_en) or None,
+        description=pick(item.note_ja, item.note_en, ctx.lang) or None,
         url=ctx.url,
         category=what,
     )
@@ -238,7 +257,7 @@ def opening_events(ctx: EditionContext) -> list[EventData]:
     closes = edition.ends_at.astimezone(zone).timetz()
     if closes <= opens:
         return []
-    what = label(SCHEDULE_LABELS, ScheduleKind.OPENING, ctx.lang)
+    what = label(SCHEDULE_LABELS, ScheduleKind.OPENING)
     return [
         EventData(
             uid=f"edition-{edition.id}-day-{day:%Y%m%d}@{ctx.domain}",
@@ -261,12 +280,8 @@ def opening_events(ctx: EditionContext) -> list[EventData]:
 def edition_events(ctx: EditionContext) -> list[EventData]:
     """The edition itself, its application window opening and its deadline."""
     edition, lang = ctx.edition, ctx.lang
-    series = pick(lang, edition.series.name_ja, edition.series.name_en)
-    year = (
-        japan.fiscal_year_label_en(edition.fiscal_year)
-        if lang == "en"
-        else japan.fiscal_year_label(edition.fiscal_year)
-    )
+    series = pick(edition.series.name_ja, edition.series.name_en, lang)
+    year = fiscal_year_label(edition.fiscal_year, lang)
     common: dict[str, Any] = {
         "zone": ctx.zone,
         "created": edition.created_at,
@@ -282,21 +297,21 @@ def edition_events(ctx: EditionContext) -> list[EventData]:
             start=edition.starts_at,
             end=edition.ends_at,
             location=location(ctx.venue, edition.venue_address),
-            description=lines(series, year, label(FORMAT_LABELS, edition.format, lang)),
+            description=lines(series, year, label(FORMAT_LABELS, edition.format)),
             category=series,
             **common,
         )
     ]
     window = (
-        ("open", edition.applications_open_at, "出展申込受付開始", "Applications open"),
-        ("close", edition.applications_close_at, "出展申込締切", "Application deadline"),
+        ("open", edition.applications_open_at, gettext("Applications open")),
+        ("close", edition.applications_close_at, gettext("Application deadline")),
     )
-    for suffix, moment, ja, en in window:
+    for suffix, moment, what in window:
         if moment is not None:
             out.append(
                 EventData(
                     uid=f"edition-{edition.id}-applications-{suffix}@{ctx.domain}",
-                    summary=f"{en if lang == 'en' else ja}: {ctx.title}",
+                    summary=f"{what}: {ctx.title}",
                     start=moment,
                     end=None,
                     **common,
@@ -308,19 +323,19 @@ def edition_events(ctx: EditionContext) -> list[EventData]:
 # The public feeds ----------------------------------------------------------------------------
 
 
+@in_feed_language
 def edition_feed(edition_id: int, lang: str, kinds: frozenset[str] | None) -> tuple[bytes, int]:
     edition = published_edition(edition_id)
     ctx = EditionContext(edition, lang)
-    suffix = "Timetable" if lang == "en" else "タイムテーブル"
-    about = (
-        f"Timetable of {ctx.title}: demonstrations, hands-on sessions, seminars, "
-        "business meetings and opening hours."
-        if lang == "en"
-        else f"{ctx.title}の実演・体験・セミナー・商談と開場時間。"
+    suffix = gettext("Timetable")
+    about = gettext(
+        "Timetable of %(title)s: demonstrations, hands-on sessions, seminars, "
+        "business meetings and opening hours.",
+        title=ctx.title,
     )
     if kinds:
-        names = "、".join(label(KIND_LABELS, k, lang) for k in sorted(kinds))
-        suffix += f" ({names})" if lang == "en" else f"（{names}）"
+        names = "、".join(label(KIND_LABELS, k) for k in sorted(kinds))
+        suffix += gettext(" (%(names)s)", names=names)
     calendar = ical.new_calendar(f"{ctx.title} {suffix}", about, edition.timezone)
     count = add_all(calendar, opening_events(ctx))
     where = [TimetableSession.edition_id == edition.id]
@@ -349,6 +364,7 @@ def _editions_feed(
     return ical.finish(calendar), count
 
 
+@in_feed_language
 def series_feed(series_id: int, lang: str) -> tuple[bytes, int]:
     series = db.session.get(Series, series_id)
     if series is None:
@@ -360,15 +376,15 @@ def series_feed(series_id: int, lang: str) -> tuple[bytes, int]:
             .order_by(Edition.starts_at, Edition.id)
         )
     )
-    name = pick(lang, series.name_ja, series.name_en)
-    about = (
-        f"Every edition of {name}, past and upcoming, with application windows and deadlines."
-        if lang == "en"
-        else f"{name}の過去と今後の開催、出展申込の受付期間と締切。"
+    name = pick(series.name_ja, series.name_en, lang)
+    about = gettext(
+        "Every edition of %(name)s, past and upcoming, with application windows and deadlines.",
+        name=name,
     )
     return _editions_feed(editions, name, about, lang)
 
 
+@in_feed_language
 def programme_feed(fiscal_year: int, lang: str) -> tuple[bytes, int]:
     editions = list(
         db.session.scalars(
@@ -377,10 +393,7 @@ def programme_feed(fiscal_year: int, lang: str) -> tuple[bytes, int]:
             .order_by(Edition.starts_at, Edition.id)
         )
     )
-    if lang == "en":
-        name = f"Exhibition programme {japan.fiscal_year_label_en(fiscal_year)}"
-        about = f"All exhibitions of {japan.fiscal_year_label_en(fiscal_year)}, with deadlines."
-    else:
-        name = f"{japan.fiscal_year_label(fiscal_year)} 展示会プログラム"
-        about = f"{japan.fiscal_year_label(fiscal_year)}の全展示会と出展申込の締切。"
+    year = fiscal_year_label(fiscal_year, lang)
+    name = gettext("Exhibition programme %(year)s", year=year)
+    about = gettext("All exhibitions of %(year)s, with deadlines.", year=year)
     return _editions_feed(editions, name, about, lang)

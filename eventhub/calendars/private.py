@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from eventhub.accounts.models import Organisation
 from eventhub.applications.models import ACTIVE_STATUSES, Application, ApplicationStatus
@@ -18,6 +19,7 @@ from eventhub.calendars.build import (
     FeedGoneError,
     add_all,
     edition_events,
+    in_feed_language,
     schedule_event,
     schedule_items,
     session_event,
@@ -54,12 +56,12 @@ def _booked(session_ids: list[int]) -> dict[int, list[Any]]:
     return out
 
 
-def _booking_text(lang: str, kind: str, seats: int | None, booked: list[Any]) -> str:
+def _booking_text(kind: str, seats: int | None, booked: list[Any]) -> str:
     taken = sum(row.seats for row in booked)
-    if lang == "en":
-        head = f"Booked: {taken}" + (f" of {seats} seats" if seats else " seats")
+    if seats:
+        head = gettext("Booked: %(taken)s of %(seats)s seats", taken=taken, seats=seats)
     else:
-        head = f"予約: {taken}名" + (f"（定員 {seats}名）" if seats else "")
+        head = gettext("Booked: %(taken)s seats", taken=taken)
     if kind != "business_meeting" or not booked:
         return head
     # Whom the exhibitor meets: that is what a business-meeting slot is for.
@@ -70,21 +72,16 @@ def _booking_text(lang: str, kind: str, seats: int | None, booked: list[Any]) ->
     return "\n".join([head, *people])
 
 
+@in_feed_language
 def exhibitor_feed(organisation_id: int, lang: str) -> tuple[bytes, int]:
     """The organisation's sessions with their bookings, its booth set-up and tear-down times,
     and the deadlines of its applications, across editions."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise FeedGoneError(f"organisation {organisation_id}")
-    name = (
-        f"{organisation.name}: exhibitor calendar"
-        if lang == "en"
-        else f"{organisation.name} 出展者カレンダー"
-    )
-    about = (
+    name = gettext("%(name)s: exhibitor calendar", name=organisation.name)
+    about = gettext(
         "Your sessions and their bookings, booth set-up and tear-down, and application deadlines."
-        if lang == "en"
-        else "自社の実演・体験・商談と予約状況、搬入・搬出の時間、出展申込の締切。"
     )
     calendar = ical.new_calendar(name, about, "Asia/Tokyo")
     rows = session_rows(TimetableSession.organisation_id == organisation_id)
@@ -105,7 +102,7 @@ def exhibitor_feed(organisation_id: int, lang: str) -> tuple[bytes, int]:
         ctx = contexts.get(row.edition_id)
         if ctx is None:
             continue
-        extra = _booking_text(lang, row.kind, row.seats, booked.get(row.id, []))
+        extra = _booking_text(row.kind, row.seats, booked.get(row.id, []))
         ical.add_event(calendar, session_event(ctx, row, extra=extra))
         count += 1
     for application in applications:
@@ -116,15 +113,14 @@ def exhibitor_feed(organisation_id: int, lang: str) -> tuple[bytes, int]:
 
 
 def _application_events(ctx: EditionContext, application: Application) -> list[EventData]:
-    lang, edition = ctx.lang, ctx.edition
+    edition = ctx.edition
     out: list[EventData] = []
     common: dict[str, Any] = {"zone": ctx.zone, "url": ctx.url, "status": ctx.status()}
     if application.status == ApplicationStatus.DRAFT and edition.applications_close_at:
         out.append(
             EventData(
                 uid=f"application-{application.id}-deadline@{ctx.domain}",
-                summary=("Application deadline" if lang == "en" else "出展申込締切")
-                + f": {ctx.title}",
+                summary=f"{gettext('Application deadline')}: {ctx.title}",
                 start=edition.applications_close_at,
                 end=None,
                 created=application.created_at,
@@ -137,10 +133,7 @@ def _application_events(ctx: EditionContext, application: Application) -> list[E
         out.append(
             EventData(
                 uid=f"application-{application.id}-offer@{ctx.domain}",
-                summary=(
-                    "Reply to the offered place by" if lang == "en" else "繰上げ出展の回答期限"
-                )
-                + f": {ctx.title}",
+                summary=f"{gettext('Reply to the offered place by')}: {ctx.title}",
                 start=application.offer_expires_at,
                 end=None,
                 created=application.created_at,
@@ -158,13 +151,14 @@ def _application_events(ctx: EditionContext, application: Application) -> list[E
         ).all()
         where = None
         if booths:
-            where = ("Booth " if lang == "en" else "小間 ") + ", ".join(booths)
+            where = gettext("Booth %(codes)s", codes=", ".join(booths))
         out.extend(edition_events(ctx)[:1])
         items = schedule_items(edition.id, [ScheduleKind.SETUP, ScheduleKind.TEARDOWN])
         out.extend(schedule_event(ctx, item, where) for item in items)
     return out
 
 
+@in_feed_language
 def attendee_feed(registration_id: int, lang: str) -> tuple[bytes, int]:
     """The visit itself and every session the attendee booked; a cancelled booking stays, as
     CANCELLED, so calendars that kept it remove it rather than keep a stale slot."""
@@ -175,12 +169,8 @@ def attendee_feed(registration_id: int, lang: str) -> tuple[bytes, int]:
     ctx = contexts.get(registration.edition_id)
     if ctx is None:
         raise FeedGoneError(f"edition {registration.edition_id}")
-    name = f"{ctx.title}: my bookings" if lang == "en" else f"{ctx.title} 予約カレンダー"
-    about = (
-        "Your visit and the hands-on sessions and business meetings you booked."
-        if lang == "en"
-        else "ご来場日と、予約した体験・商談。"
-    )
+    name = gettext("%(title)s: my bookings", title=ctx.title)
+    about = gettext("Your visit and the hands-on sessions and business meetings you booked.")
     calendar = ical.new_calendar(name, about, ctx.edition.timezone)
     count = add_all(calendar, edition_events(ctx)[:1])
     bookings = db.session.execute(
@@ -205,7 +195,7 @@ def attendee_feed(registration_id: int, lang: str) -> tuple[bytes, int]:
         # Each booking and each cancellation is a revision of this attendee's event.
         bonus = sum(1 if b.status == BookingStatus.BOOKED else 2 for b in history)
         changed: datetime = max(b.cancelled_at or b.created_at for b in history)
-        seats = f"{shown.seats} seat(s) booked" if lang == "en" else f"予約 {shown.seats}名"
+        seats = gettext("%(seats)s seat(s) booked", seats=shown.seats)
         event = session_event(
             ctx,
             row,

@@ -33,15 +33,12 @@ def _window(edition: Edition, kind: str) -> tuple[datetime, datetime]:
 
 def _check(edition: Edition, item: ScheduleItem) -> None:
     if item.ends_at <= item.starts_at:
-        raise field_error("ends_at", "Must be after starts_at.")
+        raise field_error("ends_at", "after_starts_at")
     start, end = _window(edition, item.kind)
     if item.starts_at < start or item.ends_at > end:
-        where = (
-            "on the edition's days"
-            if item.kind == ScheduleKind.OPENING
-            else f"within {SETUP_DAYS} days of the edition"
-        )
-        raise field_error("starts_at", f"A {item.kind} item must take place {where}.")
+        if item.kind == ScheduleKind.OPENING:
+            raise field_error("starts_at", "schedule_outside_days", kind=item.kind)
+        raise field_error("starts_at", "schedule_outside_window", kind=item.kind, days=SETUP_DAYS)
 
 
 def items_query(edition: Edition, args: dict[str, Any]) -> sa.Select[ScheduleItem]:
@@ -56,7 +53,7 @@ def items_query(edition: Edition, args: dict[str, Any]) -> sa.Select[ScheduleIte
 
 
 def create(edition: Edition, data: dict[str, Any]) -> ScheduleItem:
-    check_not_final(edition, "schedule", "日程")
+    check_not_final(edition, "schedule")
     item = ScheduleItem(edition_id=edition.id, **data)
     _check(edition, item)
     db.session.add(item)
@@ -67,13 +64,13 @@ def create(edition: Edition, data: dict[str, Any]) -> ScheduleItem:
 def get(edition: Edition, item_id: int) -> ScheduleItem:
     item = db.session.get(ScheduleItem, item_id)
     if item is None or item.edition_id != edition.id:
-        raise not_found("Schedule item", "日程")
+        raise not_found("schedule_item")
     return item
 
 
 def update(edition: Edition, item: ScheduleItem, data: dict[str, Any]) -> ScheduleItem:
     check_version(item, data)
-    check_not_final(edition, "schedule", "日程")
+    check_not_final(edition, "schedule")
     for key, value in data.items():
         setattr(item, key, value)
     _check(edition, item)
@@ -81,6 +78,6 @@ def update(edition: Edition, item: ScheduleItem, data: dict[str, Any]) -> Schedu
 
 
 def delete(edition: Edition, item: ScheduleItem) -> None:
-    check_not_final(edition, "schedule", "日程")
+    check_not_final(edition, "schedule")
     db.session.delete(item)
     db.session.flush()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
+
 from eventhub.calendars import ical
 from eventhub.calendars.build import (
     KIND_LABELS,
@@ -13,15 +15,17 @@ from eventhub.calendars.build import (
     session_rows,
 )
 from eventhub.events.models import Edition, TimetableSession
+from eventhub.i18n import pick
 
 
 def session_calendar(edition: Edition, session_id: int, lang: str) -> tuple[bytes, datetime]:
     """The session's event exactly as in the edition's feed (same UID and SEQUENCE), so a
     calendar that has both keeps one; and when it last changed."""
     (row,) = session_rows(TimetableSession.id == session_id)
-    ctx = EditionContext(edition, lang)
-    name = f"{ctx.title}: {label(KIND_LABELS, row.kind, lang)}"
-    calendar = ical.new_calendar(name, row.title_ja if lang == "ja" else name, edition.timezone)
-    event = session_event(ctx, row)
+    with force_locale(lang):
+        ctx = EditionContext(edition, lang)
+        name = f"{ctx.title}: {label(KIND_LABELS, row.kind)}"
+        calendar = ical.new_calendar(name, pick(row.title_ja, name, lang), edition.timezone)
+        event = session_event(ctx, row)
     ical.add_event(calendar, event)
     return ical.finish(calendar), max(event.modified, edition.updated_at)

@@ -24,7 +24,7 @@ from eventhub.calendars.cache import DEFAULT_SECONDS
 from eventhub.calendars.models import FeedKind, FeedToken
 from eventhub.calendars.service import FeedSpec
 from eventhub.db import utcnow
-from eventhub.errors import ApiError, not_found
+from eventhub.errors import DomainError, not_found
 from eventhub.extensions import db
 
 _EXTENSION = "eventhub.calendar_tokens"
@@ -88,12 +88,7 @@ def renew(
         with db.session.begin_nested():
             db.session.add(token)
     except IntegrityError as exc:
-        raise ApiError(
-            409,
-            "conflict",
-            "Someone renewed this link at the same moment; fetch it again.",
-            "同時にリンクが再発行されました。もう一度お試しください。",
-        ) from exc
+        raise DomainError("conflict", "link_renewed") from exc
     return token, secret
 
 
@@ -125,7 +120,7 @@ def spec_for(token: str, lang: str | None) -> FeedSpec:
         if found is None:
             with _lock:
                 cache.pop(digest, None)
-            raise not_found("Calendar", "カレンダー")
+            raise not_found("calendar")
         if found.organisation_id is not None:
             spec = FeedSpec(FeedKind.EXHIBITOR, found.lang, found.organisation_id)
         else:

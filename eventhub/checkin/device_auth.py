@@ -21,7 +21,7 @@ from flask_smorest import Blueprint
 
 from eventhub.accounts.auth import SECURITY, hash_token
 from eventhub.checkin.models import GateDevice
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError, unauthenticated
 from eventhub.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,10 +44,8 @@ class Device:
     gate_id: int | None
 
 
-def _unauthenticated(detail: str) -> ApiError:
-    return ApiError(
-        401, "unauthenticated", "Authentication is required.", "認証が必要です。", detail=detail
-    )
+def _unauthenticated(detail: str) -> DomainError:
+    return unauthenticated(detail)
 
 
 def _load(token_hash: str) -> Device | None:
@@ -63,7 +61,7 @@ def authenticate(header: str) -> Device:
     scheme, _, value = header.partition(" ")
     value = value.strip()
     if scheme.lower() != "bearer" or not value.startswith(DEVICE_TOKEN_PREFIX):
-        raise _unauthenticated("Use the header 'Authorization: Bearer ehd_…' of a gate device.")
+        raise _unauthenticated("device_header")
     token_hash = hash_token(value)
     now = time.monotonic()
     cached = _cache.get(token_hash)  # a dict read is atomic; the lock guards writes
@@ -72,7 +70,7 @@ def authenticate(header: str) -> Device:
     device = _load(token_hash)
     if device is None:
         forget(token_hash)
-        raise _unauthenticated("The device token is unknown or has been revoked.")
+        raise _unauthenticated("device_token_unknown")
     with _cache_lock:
         if len(_cache) >= _MAX_CACHED:
             _cache.clear()

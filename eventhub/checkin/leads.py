@@ -13,7 +13,7 @@ from eventhub.accounts.models import User
 from eventhub.applications.models import Application, ApplicationStatus
 from eventhub.checkin.models import Lead
 from eventhub.db import utcnow
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError, FieldError
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
 from eventhub.passes import signing
@@ -42,14 +42,8 @@ class ScannedLead:
     registration: Registration
 
 
-def _invalid_token(message: str) -> ApiError:
-    return ApiError(
-        422,
-        "invalid_token",
-        "The code is not a valid pass of this edition.",
-        "この会期の有効なパスではありません。",
-        errors=[{"field": "token", "location": "json", "message": message}],
-    )
+def _invalid_token(message: str, **params: str) -> DomainError:
+    return DomainError("invalid_token", errors=[FieldError("token", message, params)])
 
 
 def _scanned_registration(application: Application, token: str) -> Registration:
@@ -57,32 +51,22 @@ def _scanned_registration(application: Application, token: str) -> Registration:
         claims = signing.keyring(application.edition_id).verify(token)
     except ForgedToken as exc:
         # Another edition's token fails here too: the ring only trusts this edition's keys.
-        raise _invalid_token(f"Not a pass of this edition ({exc.reason}).") from exc
+        raise _invalid_token("token_not_of_edition", reason=exc.reason) from exc
     pass_ = db.session.get(Pass, claims.pass_id)
     if pass_ is None or pass_.edition_id != application.edition_id or pass_.serial != claims.serial:
-        raise _invalid_token("This pass is unknown or was replaced.")
+        raise _invalid_token("pass_token_unknown")
     if pass_.registration_id is None:
-        raise _invalid_token("This is an exhibitor staff pass, not a visitor's.")
+        raise _invalid_token("token_of_staff")
     registration = db.session.get_one(Registration, pass_.registration_id)
     if not registration.shares_contact:
-        raise ApiError(
-            403,
-            "no_consent",
-            "This visitor has not agreed to share contact details.",
-            "この来場者は連絡先の提供に同意していません。",
-        )
+        raise DomainError("no_consent")
     return registration
 
 
 def record(application: Application, user: User, data: dict[str, Any]) -> ScannedLead:
     """One lead per exhibitor and visitor: scanning again updates the notes, rating and tags."""
     if application.status != ApplicationStatus.APPROVED:
-        raise ApiError(
-            409,
-            "not_approved",
-            "Only an approved exhibitor scans leads.",
-            "リード読取は出展決定後に行えます。",
-        )
+        raise DomainError("not_approved", "leads_need_approval")
     registration = _scanned_registration(application, data["token"])
     # The application's lock serialises two staff scanning the same visitor at once, so the
     # second updates the first's lead instead of failing on the unique constraint.

@@ -67,7 +67,7 @@ from eventhub.checkin.scanning import (
     read_token,
     stored_outcomes,
 )
-from eventhub.errors import DATABASE_UNAVAILABLE
+from eventhub.errors import database_unavailable
 from eventhub.extensions import db
 from eventhub.passes import signing
 from eventhub.passes.keys import KeyRing
@@ -340,7 +340,7 @@ def run(batch: list[Pending], queue: GroupCommit) -> None:
                     raise
             except _ConnectionLostError:
                 if reconnected:
-                    raise DATABASE_UNAVAILABLE from None
+                    raise database_unavailable() from None
                 reconnected = True
                 log.warning("scan batch connection lost; sending the batch again")
         for pending in batch:  # alone, a scan locks one presence: no deadlock

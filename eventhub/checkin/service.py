@@ -17,7 +17,7 @@ from eventhub.checkin import admission, device_auth, scan_batches, scanning
 from eventhub.checkin.models import Gate, GateDevice, Presence, Scan, ScanResult
 from eventhub.checkin.scanning import Outcome, Scanner
 from eventhub.db import utcnow
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, not_found
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.passes.models import Pass, Registration
@@ -27,8 +27,8 @@ UNDO_WINDOW = timedelta(minutes=2)
 _UNDOABLE = {ScanResult.ADMITTED, ScanResult.REENTRY_ADMITTED, ScanResult.EXITED}
 
 
-def _conflict(code: str, title: str, title_ja: str) -> ApiError:
-    return ApiError(409, code, title, title_ja)
+def _conflict(code: str) -> DomainError:
+    return DomainError(code)
 
 
 # Gates and devices ---------------------------------------------------------------------------
@@ -38,7 +38,7 @@ def create_gate(edition: Edition, data: dict[str, Any]) -> Gate:
     if db.session.scalar(
         sa.select(Gate.id).where(Gate.edition_id == edition.id, Gate.name_ja == data["name_ja"])
     ):
-        raise _conflict("gate_exists", "A gate has this name.", "同じ名前のゲートがあります。")
+        raise _conflict("gate_exists")
     gate = Gate(edition_id=edition.id, **data)
     db.session.add(gate)
     db.session.flush()
@@ -55,7 +55,7 @@ def create_device(edition: Edition, data: dict[str, Any]) -> tuple[GateDevice, s
     if gate_id is not None:
         gate = db.session.get(Gate, gate_id)
         if gate is None or gate.edition_id != edition.id:
-            raise field_error("gate_id", "No such gate in this edition.")
+            raise field_error("gate_id", "unknown_gate")
     token = device_auth.DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
     device = GateDevice(
         edition_id=edition.id, gate_id=gate_id, name=data["name"], token_hash=hash_token(token)
@@ -72,7 +72,7 @@ def devices_query(edition: Edition) -> sa.Select[GateDevice]:
 def revoke_device(device_id: int) -> GateDevice:
     device = db.session.get(GateDevice, device_id)
     if device is None:
-        raise not_found("Device", "端末")
+        raise not_found("device")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
     # At once in this process; other processes drop their copy within DEVICE_TTL seconds.
@@ -87,35 +87,25 @@ def undo(scan_id: int, user: User) -> Scan:
     """Reverse a scan's presence change and record the reversal (method "undo")."""
     scan = db.session.get(Scan, scan_id)
     if scan is None:
-        raise not_found("Scan", "スキャン")
+        raise not_found("scan")
     if scan.method not in {"qr", "manual"} or ScanResult(scan.result) not in _UNDOABLE:
-        raise _conflict(
-            "nothing_to_undo", "This scan changed nothing.", "このスキャンは取り消せません。"
-        )
+        raise _conflict("nothing_to_undo")
     now = utcnow()
     # received_at, not scanned_at: the window is the staff's, and device clocks drift.
     if now - scan.received_at > UNDO_WINDOW:
-        raise _conflict(
-            "undo_window_passed",
-            "Scans can be undone for 2 minutes only.",
-            "取り消しはスキャンから2分以内に限ります。",
-        )
+        raise _conflict("undo_window_passed")
     if db.session.scalar(sa.select(Scan.id).where(Scan.undoes_id == scan.id)):
-        raise _conflict("already_undone", "Already undone.", "すでに取り消し済みです。")
+        raise _conflict("already_undone")
     reversal = admission.undo(scan, user.id, now)
     if reversal is None:
         db.session.rollback()
-        raise _conflict(
-            "presence_changed",
-            "The holder has been scanned again since.",
-            "その後に再度スキャンされています。",
-        )
+        raise _conflict("presence_changed")
     try:
         db.session.commit()
     except IntegrityError:
         # Two staff undid the same scan at once: undoes_id is unique, this one lost.
         db.session.rollback()
-        raise _conflict("already_undone", "Already undone.", "すでに取り消し済みです。") from None
+        raise _conflict("already_undone") from None
     return reversal
 
 
@@ -165,13 +155,13 @@ def manual_checkin(edition: Edition, data: dict[str, Any], user: User) -> Outcom
     if gate_id is not None:
         gate = db.session.get(Gate, gate_id)
         if gate is None or gate.edition_id != edition.id:
-            raise field_error("gate_id", "No such gate in this edition.")
+            raise field_error("gate_id", "unknown_gate")
     now, direction = utcnow(), data["direction"]
     execute = db.session.execute
     outcome, change = scanning.decide(execute, edition.id, data["pass_id"], None, direction, now)
     if outcome.result is ScanResult.UNKNOWN:
         db.session.rollback()
-        raise not_found("Pass", "パス")
+        raise not_found("pass")
     scanner = Scanner(edition.id, None, gate_id, actor_id=user.id, method="manual")
     return admission.admit(scanner, outcome, change, direction, now, None)
 

@@ -22,8 +22,9 @@ from eventhub.applications import service as applications
 from eventhub.config import MULTIPART_OVERHEAD_BYTES
 from eventhub.documents import schemas, service, storage
 from eventhub.documents.models import Document
-from eventhub.errors import PROBLEM_JSON, ApiError, ProblemSchema
+from eventhub.errors import DomainError
 from eventhub.pagination import page_of, paginate
+from eventhub.problems import PROBLEM_JSON, ProblemSchema
 
 log = logging.getLogger(__name__)
 
@@ -165,12 +166,7 @@ def download_document(application_id: int, document_id: int) -> Response:
             "document file missing",
             extra={"document_id": document.id, "storage_key": document.storage_key},
         )
-        raise ApiError(
-            500,
-            "document_file_missing",
-            "The document's file is missing.",
-            "添付書類のファイルが見つかりません。",
-        ) from exc
+        raise DomainError("document_file_missing") from exc
     response.headers["Content-Disposition"] = _content_disposition(document)
     # Served as what we sniffed, never as what a browser guesses, and never rendered inline.
     response.headers["X-Content-Type-Options"] = "nosniff"

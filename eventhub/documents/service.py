@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from typing import Any
+from typing import IO, Any, Protocol
 
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
 
-from eventhub.accounts.auth import forbidden
 from eventhub.accounts.models import Role, User
 from eventhub.accounts.service import is_member
 from eventhub.applications import service as applications
@@ -23,7 +21,7 @@ from eventhub.applications.models import EDITABLE_STATUSES, Application
 from eventhub.db import utcnow
 from eventhub.documents import storage
 from eventhub.documents.models import Document, DocumentKind
-from eventhub.errors import ApiError, not_found
+from eventhub.errors import DomainError, FieldError, forbidden, not_found
 from eventhub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -83,42 +81,46 @@ def clean_filename(raw: str | None, content_type: str, kind: str) -> str:
     return f"{stem}.{extension}"
 
 
+class Upload(Protocol):
+    """An uploaded file, as the web layer hands it over (Flask's request.files holds such)."""
+
+    @property
+    def stream(self) -> IO[bytes]: ...
+
+    @property
+    def filename(self) -> str | None: ...
+
+
 def _file_error(
-    message: str, status: int = 422, code: str = "validation_failed", **extra: Any
-) -> ApiError:
-    titles = {
-        422: ("Some fields are invalid.", "入力内容に誤りがあります。"),
-        413: ("The file is too large.", "ファイルが大きすぎます。"),
-    }
-    title, title_ja = titles[status]
-    errors = [{"field": "file", "location": "multipart", "message": message}]
-    return ApiError(status, code, title, title_ja, errors=errors, **extra)
+    message: str,
+    code: str = "validation_failed",
+    title: str | None = None,
+    params: dict[str, Any] | None = None,
+    **extra: Any,
+) -> DomainError:
+    errors = [FieldError("file", message, params or {}, "multipart")]
+    return DomainError(code, title, errors=errors, **extra)
 
 
 def _checked_type(kind: str, head: bytes) -> str:
     """The sniffed content type, if ``kind`` takes it; otherwise 422 naming the file."""
     if not head:
-        raise _file_error("The file is empty.")
+        raise _file_error("file_empty")
     allowed = ALLOWED_TYPES[kind]
     names = [TYPE_NAMES[t] for t in allowed]
     expected = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     content_type = sniff(head)
     if content_type not in allowed:
-        found = (
-            "its content is not" if content_type is None else f"it is {TYPE_NAMES[content_type]}"
-        )
-        message = f"A document of kind '{kind}' must be {expected}; {found}."
-        raise _file_error(message, allowed_types=list(allowed))
+        params = {"kind": kind, "expected": expected}
+        if content_type is None:
+            raise _file_error("document_type_unknown", params=params, allowed_types=list(allowed))
+        params["found"] = TYPE_NAMES[content_type]
+        raise _file_error("document_type_wrong", params=params, allowed_types=list(allowed))
     return content_type
 
 
-def _not_editable(status: str) -> ApiError:
-    return ApiError(
-        409,
-        "not_editable",
-        f"The documents of an application that is {status} can no longer change.",
-        "審査が始まった申込の添付書類は変更できません。",
-    )
+def _not_editable(status: str) -> DomainError:
+    return DomainError("not_editable", "documents_not_editable", params={"status": status})
 
 
 def _lock_editable(application: Application) -> None:
@@ -140,17 +142,11 @@ def _check_room(application: Application) -> None:
         )
     )
     if (count or 0) >= MAX_DOCUMENTS:
-        raise ApiError(
-            409,
-            "too_many_documents",
-            f"An application holds at most {MAX_DOCUMENTS} documents; delete one first.",
-            f"添付できる書類は1件の申込につき{MAX_DOCUMENTS}件までです。",
-            limit=MAX_DOCUMENTS,
-        )
+        raise DomainError("too_many_documents", limit=MAX_DOCUMENTS)
 
 
 def upload(
-    application: Application, user: User, kind: str, file: FileStorage, max_bytes: int
+    application: Application, user: User, kind: str, file: Upload, max_bytes: int
 ) -> Document:
     """Store ``file`` as a new document of ``application`` and commit it.
 
@@ -158,7 +154,7 @@ def upload(
     settled together: the file is removed again when the commit fails.
     """
     if not is_member(user, application.organisation):
-        raise forbidden("Only the applying organisation's members may add documents.")
+        raise forbidden("documents_add_forbidden")
     _lock_editable(application)
     _check_room(application)
     head = file.stream.read(SNIFF_BYTES)
@@ -167,9 +163,10 @@ def upload(
         stored = storage.save(file.stream, max_bytes, head=head)
     except storage.FileTooLargeError as exc:
         raise _file_error(
-            f"The file is larger than the limit of {max_bytes:,} bytes.",
-            413,
+            "file_over_limit",
             "payload_too_large",
+            "file_too_large",
+            {"limit": f"{max_bytes:,}"},
             max_bytes=max_bytes,
         ) from exc
     document = Document(
@@ -222,7 +219,7 @@ def get(application: Application, document_id: int) -> Document:
     """A live document of ``application``; another application's or a deleted one is 404."""
     document = db.session.get(Document, document_id)
     if document is None or document.application_id != application.id or document.deleted_at:
-        raise not_found("Document", "添付書類")
+        raise not_found("document")
     return document
 
 
@@ -230,7 +227,7 @@ def delete(application: Application, user: User, document: Document) -> None:
     """Members delete while the application is editable; organisers at any time."""
     if not user.has_role(Role.ORGANISER):
         if not is_member(user, application.organisation):
-            raise forbidden("Only the applying organisation's members may delete documents.")
+            raise forbidden("documents_delete_forbidden")
         _lock_editable(application)
     document.deleted_at = utcnow()
     db.session.commit()

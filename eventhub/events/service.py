@@ -13,7 +13,7 @@ from eventhub import japan
 from eventhub.accounts import service as accounts
 from eventhub.accounts.auth import is_organiser
 from eventhub.accounts.models import User
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, not_found
 from eventhub.events.models import (
     EDITION_TRANSITIONS,
     PUBLISHED_STATUSES,
@@ -40,7 +40,7 @@ def all_series() -> list[Series]:
 def series_by_slug(slug: str) -> Series:
     series = db.session.scalars(sa.select(Series).where(Series.slug == slug)).first()
     if series is None:
-        raise not_found("Series", "シリーズ")
+        raise not_found("series")
     return series
 
 
@@ -64,22 +64,22 @@ def _derive_fiscal_year(data: dict[str, Any], edition: Edition | None) -> None:
         day = starts_at.astimezone(japan.TOKYO).date()
         raise field_error(
             "fiscal_year",
-            f"An edition starting on {day} (Tokyo) belongs to "
-            f"fiscal year {expected} ({japan.fiscal_year_label(expected)}).",
+            "fiscal_year_mismatch",
+            day=day,
+            expected=expected,
+            label=japan.fiscal_year_label(expected),
         )
 
 
 def _check_edition_times(edition: Edition) -> None:
     """Rules across fields, checked on the merged result of a create or a partial update."""
     if edition.ends_at <= edition.starts_at:
-        raise field_error("ends_at", "Must be after starts_at.")
+        raise field_error("ends_at", "after_starts_at")
     opens, closes = edition.applications_open_at, edition.applications_close_at
     if opens and closes and closes <= opens:
-        raise field_error("applications_close_at", "Must be after applications_open_at.")
+        raise field_error("applications_close_at", "after_applications_open_at")
     if closes and closes > edition.starts_at:
-        raise field_error(
-            "applications_close_at", "Applications must close before the edition starts."
-        )
+        raise field_error("applications_close_at", "close_before_start")
 
 
 def create_edition(data: dict[str, Any]) -> Edition:
@@ -88,7 +88,7 @@ def create_edition(data: dict[str, Any]) -> Edition:
     ).first()
     if series is None:
         slugs = ", ".join(s.slug for s in all_series())
-        raise field_error("series", f"Unknown series; use one of: {slugs}.")
+        raise field_error("series", "unknown_series", slugs=slugs)
     _derive_fiscal_year(data, None)
     edition = Edition(series=series, status=EditionStatus.DRAFT, **data)
     _check_edition_times(edition)
@@ -99,7 +99,7 @@ def create_edition(data: dict[str, Any]) -> Edition:
 
 def update_edition(edition: Edition, data: dict[str, Any]) -> Edition:
     check_version(edition, data)
-    check_not_final(edition, "edition", "エディション")
+    check_not_final(edition, "edition")
     _derive_fiscal_year(data, edition)
     capacity_before = edition.booth_capacity
     for key, value in data.items():
@@ -119,11 +119,10 @@ def change_edition_status(edition: Edition, data: dict[str, Any]) -> Edition:
         return edition
     if target not in EDITION_TRANSITIONS[current]:
         allowed = ", ".join(sorted(EDITION_TRANSITIONS[current])) or "none"
-        raise ApiError(
-            409,
+        raise DomainError(
             "invalid_transition",
-            f"An edition cannot go from {current} to {target} (allowed: {allowed}).",
-            "このステータスには変更できません。",
+            "edition_transition",
+            params={"current": current, "target": target, "allowed": allowed},
         )
     edition.status = target
     if target == EditionStatus.CANCELLED:
@@ -135,7 +134,7 @@ def get_edition(edition_id: int, user: User | None) -> Edition:
     """An edition the caller may see: published ones for anyone, drafts for organisers."""
     edition = db.session.get(Edition, edition_id)
     if edition is None or not (edition.is_published or is_organiser(user)):
-        raise not_found("Edition", "エディション")
+        raise not_found("edition")
     return edition
 
 
@@ -167,32 +166,28 @@ def _edition_days(edition: Edition) -> tuple[datetime, datetime]:
 
 def _check_session(edition: Edition, session: TimetableSession) -> None:
     if session.ends_at <= session.starts_at:
-        raise field_error("ends_at", "Must be after starts_at.")
+        raise field_error("ends_at", "after_starts_at")
     day_start, day_end = _edition_days(edition)
     if session.starts_at < day_start or session.ends_at > day_end:
-        raise field_error("starts_at", "The session must take place on the edition's days.")
+        raise field_error("starts_at", "session_outside_edition")
     if session.kind == SessionKind.HANDS_ON and session.seats is None:
-        raise field_error("seats", "A hands-on session needs a number of seats per slot.")
+        raise field_error("seats", "seats_needed")
     # Looked up without flushing: the session being checked must not reach the database yet.
     if session.organisation_id is not None and not accounts.organisation_exists(
         session.organisation_id
     ):
-        raise field_error("organisation_id", "No organisation has this id.")
+        raise field_error("organisation_id", "unknown_organisation")
 
 
-def check_not_final(edition: Edition, what: str, what_ja: str) -> None:
+def check_not_final(edition: Edition, what: str) -> None:
     """Held and cancelled editions are history: what the report says of them must not move."""
     if edition.status in {EditionStatus.HELD, EditionStatus.CANCELLED}:
-        raise ApiError(
-            409,
-            "edition_final",
-            f"The {what} of a {edition.status} edition can no longer be changed.",
-            f"開催済みまたは中止のエディションの{what_ja}は変更できません。",
-        )
+        # what: edition, timetable, booths or schedule, each with its own message
+        raise DomainError("edition_final", f"{what}_final", params={"status": edition.status})
 
 
 def create_session(edition: Edition, data: dict[str, Any]) -> TimetableSession:
-    check_not_final(edition, "timetable", "タイムテーブル")
+    check_not_final(edition, "timetable")
     session = TimetableSession(edition=edition, **data)
     _check_session(edition, session)
     db.session.add(session)
@@ -202,7 +197,7 @@ def create_session(edition: Edition, data: dict[str, Any]) -> TimetableSession:
 
 def update_session(session: TimetableSession, data: dict[str, Any]) -> TimetableSession:
     check_version(session, data)
-    check_not_final(session.edition, "timetable", "タイムテーブル")
+    check_not_final(session.edition, "timetable")
     if data.get("seats") is not None and data["seats"] != session.seats:
         _check_seats_cover_bookings(session, data["seats"])
     for key, value in data.items():
@@ -223,13 +218,13 @@ def _check_seats_cover_bookings(session: TimetableSession, seats: int) -> None:
     lock_rows(TimetableSession, [session.id])
     booked = sum(taken(session.id) for taken in SEATS_TAKEN)
     if seats < booked:
-        raise field_error("seats", f"{booked} seats are already booked; cancel bookings first.")
+        raise field_error("seats", "seats_booked", booked=booked)
 
 
 def get_session(edition: Edition, session_id: int) -> TimetableSession:
     session = db.session.get(TimetableSession, session_id)
     if session is None or session.edition_id != edition.id:
-        raise not_found("Session", "セッション")
+        raise not_found("session")
     return session
 
 

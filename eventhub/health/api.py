@@ -77,5 +77,5 @@ def request_heartbeat() -> WorkerHeartbeat:
 def get_heartbeat(beat_id: int) -> WorkerHeartbeat:
     beat = db.session.get(WorkerHeartbeat, beat_id)
     if beat is None:
-        raise not_found("Heartbeat", "ハートビート")
+        raise not_found("heartbeat")
     return beat

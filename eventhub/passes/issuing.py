@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from eventhub import reconcile
 from eventhub.db import utcnow
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, not_found
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -291,7 +291,7 @@ def _locked(pass_id: int) -> Pass:
     lock_rows(Pass, [pass_id])
     pass_ = db.session.get(Pass, pass_id, populate_existing=True)
     if pass_ is None:
-        raise not_found("Pass", "パス")
+        raise not_found("pass")
     return pass_
 
 
@@ -309,7 +309,7 @@ def _check_days(edition: Edition, days: list[date]) -> list[str]:
     first, last = edition_days(edition)
     outside = [d for d in days if not first <= d <= last]
     if outside:
-        raise field_error("valid_days", f"Days must lie between {first} and {last}.")
+        raise field_error("valid_days", "days_outside", first=first, last=last)
     return [d.isoformat() for d in sorted(set(days))]
 
 
@@ -317,10 +317,10 @@ def update_pass(pass_id: int, data: dict[str, Any]) -> Pass:
     """Change kind or days: the old token is revoked and a new one (next serial) issued."""
     pass_ = _locked(pass_id)
     if pass_.state == PassState.REVOKED:
-        raise ApiError(409, "pass_revoked", "The pass was revoked.", "このパスは無効化されました。")
+        raise DomainError("pass_revoked")
     kind = data.get("kind", pass_.kind)
     if (kind == AttendeeType.EXHIBITOR_STAFF) != (pass_.staff_member_id is not None):
-        raise field_error("kind", "Only exhibitor staff hold exhibitor_staff passes.")
+        raise field_error("kind", "staff_pass_kind")
     days = pass_.valid_days
     if "valid_days" in data:
         edition = db.session.get_one(Edition, pass_.edition_id)

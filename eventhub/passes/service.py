@@ -8,11 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eventhub.accounts.auth import forbidden, is_organiser
+from eventhub.accounts.auth import is_organiser
 from eventhub.accounts.models import User, email_key, normalise_email
 from eventhub.applications.models import Application, ApplicationStatus, StaffMember
 from eventhub.db import utcnow
-from eventhub.errors import ApiError, not_found
+from eventhub.errors import DomainError, forbidden, not_found, unauthenticated
 from eventhub.events.models import Edition, EditionStatus
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -61,12 +61,9 @@ def put_settings(edition: Edition, data: dict[str, Any]) -> PassSettings:
 # Registration -------------------------------------------------------------------------------
 
 
-def _registration_full(attendee_type: str, capacity: int) -> ApiError:
-    return ApiError(
-        409,
+def _registration_full(attendee_type: str, capacity: int) -> DomainError:
+    return DomainError(
         "registration_full",
-        f"Registration for {attendee_type} is full.",
-        "事前登録の定員に達しました。",
         attendee_type=attendee_type,
         capacity=capacity,
     )
@@ -95,12 +92,7 @@ def _check_capacity(edition_id: int, attendee_type: str) -> None:
 def register(edition: Edition, data: dict[str, Any]) -> Registered:
     """Register one visitor and record their pass as pending; issuing is queued for the commit."""
     if edition.status not in REGISTRATION_OPEN or utcnow() >= edition.ends_at:
-        raise ApiError(
-            409,
-            "registration_closed",
-            "This edition does not take registrations.",
-            "このエディションは来場事前登録を受け付けていません。",
-        )
+        raise DomainError("registration_closed")
     # Under the edition's lock, counting and inserting are one step: concurrent registrations
     # queue up here, so none can take a place that another has just counted as free.
     lock_rows(Edition, [edition.id])
@@ -111,12 +103,7 @@ def register(edition: Edition, data: dict[str, Any]) -> Registered:
         )
     )
     if taken is not None:
-        raise ApiError(
-            409,
-            "already_registered",
-            "This email address is already registered for this edition.",
-            "このメールアドレスは既に登録されています。",
-        )
+        raise DomainError("already_registered")
     _check_capacity(edition.id, data["attendee_type"])
     data.pop("accept_terms")
     registration = Registration(
@@ -282,26 +269,21 @@ def pass_for(pass_id: int, user: User | None, key: str | None) -> Pass:
     pass_ = db.session.get(Pass, pass_id)
     if key is not None:
         if pass_ is None or not printable.key_matches(pass_, key):
-            raise not_found("Pass", "パス")
+            raise not_found("pass")
         return pass_
     if user is None:
-        raise ApiError(401, "unauthenticated", "Authentication is required.", "認証が必要です。")
+        raise unauthenticated()
     if not is_organiser(user):
-        raise forbidden("Only organisers, or the holder with the pass's key, may see it.")
+        raise forbidden("pass_forbidden")
     if pass_ is None:
-        raise not_found("Pass", "パス")
+        raise not_found("pass")
     return pass_
 
 
 def issued(pass_: Pass) -> Pass:
     """The pass, if it has a QR code to show."""
     if pass_.state == PassState.PENDING:
-        raise ApiError(
-            409,
-            "pass_not_issued",
-            "The pass is being issued; try again in a moment.",
-            "パスを発行中です。しばらくしてからお試しください。",
-        )
+        raise DomainError("pass_not_issued")
     if pass_.state == PassState.REVOKED:
-        raise ApiError(409, "pass_revoked", "The pass was revoked.", "このパスは無効化されました。")
+        raise DomainError("pass_revoked")
     return pass_

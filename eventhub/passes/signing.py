@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from eventhub.db import utcnow
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError, not_found
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -82,15 +82,10 @@ def retire(edition_id: int, key_id: str) -> SigningKey:
         )
     ).first()
     if row is None:
-        raise ApiError(404, "not_found", "Key not found.", "鍵が見つかりません。")
+        raise not_found("key")
     live = _live_keys(edition_id)
     if live and live[-1].id == row.id:
-        raise ApiError(
-            409,
-            "active_key",
-            "Rotate before retiring the active key.",
-            "使用中の鍵は、新しい鍵に切り替えてから廃止してください。",
-        )
+        raise DomainError("active_key")
     if row.retired_at is None:
         row.retired_at = utcnow()
     forget(edition_id)

@@ -11,9 +11,10 @@ from flask_smorest import Blueprint
 from eventhub import japan
 from eventhub.accounts.auth import login_required, require_user
 from eventhub.accounts.models import Role
-from eventhub.errors import PROBLEM_JSON, ApiError, ProblemSchema
+from eventhub.errors import DomainError, FieldError
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
+from eventhub.problems import PROBLEM_JSON, ProblemSchema
 from eventhub.reports import past, schemas, service
 from eventhub.reports.models import PastEditionFigures, ReportBuild
 
@@ -96,27 +97,18 @@ def delete_past_figures(entry_id: int) -> None:
 
 def _uploaded_csv() -> bytes:
     if request.content_length is not None and request.content_length > MAX_CSV_BYTES:
-        raise ApiError(
-            413, "payload_too_large", "The file is over 2 MiB.", "ファイルが2MiBを超えています。"
-        )
+        raise DomainError("payload_too_large", "csv_too_large")
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise ApiError(
-                422,
+            raise DomainError(
                 "validation_failed",
-                "Send the CSV as the file part.",
-                "CSVファイルを file として送信してください。",
-                errors=[{"field": "file", "location": "files", "message": "Missing."}],
+                "csv_file_missing",
+                errors=[FieldError("file", "missing", location="files")],
             )
         return upload.read(MAX_CSV_BYTES + 1)
     if request.mimetype not in ("text/csv", "text/plain", "application/octet-stream"):
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "Send text/csv or a multipart form.",
-            "text/csv またはフォームで送信してください。",
-        )
+        raise DomainError("unsupported_media_type", "csv_media_type")
     return request.get_data()
 
 
@@ -138,9 +130,7 @@ def import_past_figures() -> past.ImportResult:
     """
     data = _uploaded_csv()
     if len(data) > MAX_CSV_BYTES:
-        raise ApiError(
-            413, "payload_too_large", "The file is over 2 MiB.", "ファイルが2MiBを超えています。"
-        )
+        raise DomainError("payload_too_large", "csv_too_large")
     result = past.import_csv(data)
     db.session.commit()
     return result

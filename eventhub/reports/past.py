@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eventhub.errors import ApiError, field_error, not_found
+from eventhub.errors import DomainError, field_error, invalid, not_found, validator_error
 from eventhub.events.models import Series
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
@@ -91,22 +91,13 @@ def create_entry(data: dict[str, Any]) -> PastEditionFigures:
     """One entry from the JSON API; 409 if its series, year and edition number are taken."""
     series = past_csv.series_lookup().get(read.key(data.pop("series")))
     if series is None:
-        raise field_error("series", "Unknown series; use national-zone, takumi or mokucolle.")
+        raise field_error("series", "unknown_past_series")
     prefectures = data.pop("prefectures", None)
     values = {**data, "series_id": series.id}
     values["prefecture_codes"] = sorted(set(prefectures)) if prefectures else None
     found = read.problems(values)
     if found:
-        raise ApiError(
-            422,
-            "validation_failed",
-            "Some fields are invalid.",
-            "入力内容に誤りがあります。",
-            errors=[
-                {"field": "held_from" if f == "held" else f, "location": "json", "message": m}
-                for f, m in found
-            ],
-        )
+        raise invalid(*(validator_error("held_from" if f == "held" else f, m) for f, m in found))
     lock_rows(Series, [series.id])
     taken = db.session.scalar(
         sa.select(PastEditionFigures.id).where(
@@ -116,13 +107,7 @@ def create_entry(data: dict[str, Any]) -> PastEditionFigures:
         )
     )
     if taken is not None:
-        raise ApiError(
-            409,
-            "past_figures_exist",
-            "Figures for this series, fiscal year and edition exist; delete them or re-import.",
-            "このシリーズ・年度・回の実績は登録済みです。",
-            existing_id=taken,
-        )
+        raise DomainError("past_figures_exist", existing_id=taken)
     entry = PastEditionFigures(
         series_id=series.id, fiscal_year=values["fiscal_year"], **_complete(values)
     )
@@ -147,7 +132,7 @@ def entries_query(args: dict[str, Any]) -> sa.Select[PastEditionFigures]:
 def get_entry(entry_id: int) -> PastEditionFigures:
     entry = db.session.get(PastEditionFigures, entry_id)
     if entry is None:
-        raise not_found("Past figures", "過去の実績")
+        raise not_found("past_figures")
     return entry
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eventhub.errors import ApiError
+from eventhub.errors import DomainError
 from eventhub.events.models import Series
 from eventhub.extensions import db
 from eventhub.reports import past_values as read
@@ -134,19 +134,17 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
-def _invalid(errors: list[dict[str, Any]]) -> ApiError:
-    return ApiError(
-        422,
+def _invalid(errors: list[dict[str, Any]]) -> DomainError:
+    # Rows and columns of a spreadsheet, with the reader's (English) messages, passed on as is.
+    return DomainError(
         "invalid_csv",
-        "The CSV file has errors; nothing was imported.",
-        "CSVファイルに誤りがあります。何も取り込んでいません。",
         errors=errors[:MAX_ERRORS],
         error_count=len(errors),
     )
 
 
 def read_csv(data: bytes) -> list[dict[str, Any]]:
-    """Every row's values, or an ApiError naming each row and column that is wrong.
+    """Every row's values, or a DomainError naming each row and column that is wrong.
 
     Rows are numbered as a spreadsheet shows them: the header is row 1.
     """

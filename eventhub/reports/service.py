@@ -239,7 +239,7 @@ def redrive_stale(now: datetime | None = None) -> list[int]:
 def get_build(build_id: int) -> ReportBuild:
     build = db.session.get(ReportBuild, build_id)
     if build is None:
-        raise not_found("Report build", "レポート作成")
+        raise not_found("report_build")
     return build
 
 
@@ -267,7 +267,7 @@ def get_output(build_id: int, name: str) -> ReportOutput:
         .options(sa.orm.undefer(ReportOutput.content))
     ).first()
     if output is None:
-        raise not_found("Report file", "レポートファイル")
+        raise not_found("report_file")
     return output
 
 

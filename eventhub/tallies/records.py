@@ -14,7 +14,7 @@ from eventhub.applications.models import Application
 from eventhub.bookings.models import Booking
 from eventhub.checkin.models import Lead
 from eventhub.db import conflict_insert
-from eventhub.errors import ApiError, field_error
+from eventhub.errors import DomainError, field_error, not_found
 from eventhub.events.models import Edition, EditionFormat
 from eventhub.extensions import db
 from eventhub.passes.models import Registration
@@ -33,12 +33,7 @@ def _days(edition: Edition) -> set[date]:
 def record_participation(edition: Edition, data: dict[str, Any]) -> dict[str, int]:
     """Record attendee-days of online participation; repeats are ignored, never doubled."""
     if edition.format == EditionFormat.IN_PERSON:
-        raise ApiError(
-            409,
-            "edition_not_online",
-            "This edition is held in person only.",
-            "この会期はオンライン開催ではありません。",
-        )
+        raise DomainError("edition_not_online")
     items = data["items"]
     wanted = {item["registration_id"] for item in items}
     known = set(
@@ -51,9 +46,9 @@ def record_participation(edition: Edition, data: dict[str, Any]) -> dict[str, in
     days = _days(edition)
     for i, item in enumerate(items):
         if item["registration_id"] not in known:
-            raise field_error(f"items.{i}.registration_id", "No such registration here.")
+            raise field_error(f"items.{i}.registration_id", "unknown_registration")
         if item["day"] not in days:
-            raise field_error(f"items.{i}.day", "Not a day of this edition.")
+            raise field_error(f"items.{i}.day", "not_an_edition_day")
     rows = [
         {
             "edition_id": edition.id,
@@ -90,23 +85,18 @@ def record_deal(edition: Edition, data: dict[str, Any], user: User) -> Deal:
             .where(Lead.id == data["lead_id"])
         )
         if lead_edition != edition.id:
-            raise field_error("lead_id", "No such lead in this edition.")
+            raise field_error("lead_id", "unknown_lead")
     else:
         booking = db.session.get(Booking, data["booking_id"])
         if booking is None or booking.edition_id != edition.id:
-            raise field_error("booking_id", "No such booking in this edition.")
+            raise field_error("booking_id", "unknown_booking")
     deal = Deal(edition_id=edition.id, recorded_by_id=user.id, **data)
     db.session.add(deal)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise ApiError(
-            409,
-            "deal_exists",
-            "A deal is already recorded for this lead or booking.",
-            "このリードまたは予約の成約はすでに登録されています。",
-        ) from None
+        raise DomainError("deal_exists") from None
     return deal
 
 
@@ -117,5 +107,5 @@ def deals_query(edition: Edition) -> sa.Select[Deal]:
 def delete_deal(edition: Edition, deal_id: int) -> None:
     deal = db.session.get(Deal, deal_id)
     if deal is None or deal.edition_id != edition.id:
-        raise ApiError(404, "not_found", "Deal not found.", "成約が見つかりません。")
+        raise not_found("deal")
     db.session.delete(deal)

@@ -124,7 +124,7 @@ def _recompute(edition_id: int, full: bool, now: datetime | None, settle: timede
     settle = settle_time() if settle is None else settle
     edition = db.session.get(Edition, edition_id)
     if edition is None:
-        raise not_found("Edition", "エディション")
+        raise not_found("edition")
     watermark = _lock(edition_id)
     high = _horizon(edition_id, watermark, now, settle)
     if full:

@@ -1,0 +1,238 @@
+"""The texts of domain errors, by message key, in English: the msgids of the ja/en catalogue.
+
+``DomainError.message``, ``DomainError.detail`` and ``FieldError.message`` are keys of
+``MESSAGES``; the Japanese (and any English rewording) lives in
+``eventhub/translations/<locale>/LC_MESSAGES/messages.po``. Placeholders are ``%(name)s``,
+filled from the error's params and extras. ``N_`` only marks a text for extraction.
+"""
+
+from __future__ import annotations
+
+
+def N_(text: str) -> str:  # noqa: N802  (gettext's conventional name, found by pybabel)
+    return text
+
+
+#: Titles of the generic HTTP errors, by the code each answers with.
+HTTP_TITLES: dict[str, str] = {
+    "bad_request": N_("The request could not be read."),
+    "unauthenticated": N_("Authentication is required."),
+    "forbidden": N_("You may not do this."),
+    "not_found": N_("Not found."),
+    "method_not_allowed": N_("Method not allowed."),
+    "conflict": N_("The resource changed meanwhile."),
+    "precondition_failed": N_("Precondition failed."),
+    "payload_too_large": N_("The request is too large."),
+    "unsupported_media_type": N_("Send JSON."),
+    "validation_failed": N_("Some fields are invalid."),
+    "too_many_requests": N_("Too many requests."),
+    "internal_error": N_("Internal server error."),
+    "unavailable": N_("Service unavailable."),
+}
+
+_NOT_FOUND: dict[str, str] = {
+    "application_not_found": N_("Application not found."),
+    "booking_not_found": N_("Booking not found."),
+    "booth_allocation_not_found": N_("Booth allocation not found."),
+    "booth_not_found": N_("Booth not found."),
+    "calendar_not_found": N_("Calendar not found."),
+    "deal_not_found": N_("Deal not found."),
+    "device_not_found": N_("Device not found."),
+    "document_not_found": N_("Document not found."),
+    "edition_not_found": N_("Edition not found."),
+    "fiscal_year_not_found": N_("Fiscal year not found."),
+    "heartbeat_not_found": N_("Heartbeat not found."),
+    "key_not_found": N_("Key not found."),
+    "member_not_found": N_("Member not found."),
+    "organisation_not_found": N_("Organisation not found."),
+    "pass_not_found": N_("Pass not found."),
+    "past_figures_not_found": N_("Past figures not found."),
+    "report_build_not_found": N_("Report build not found."),
+    "report_file_not_found": N_("Report file not found."),
+    "role_grant_not_found": N_("Role grant not found."),
+    "scan_not_found": N_("Scan not found."),
+    "schedule_item_not_found": N_("Schedule item not found."),
+    "series_not_found": N_("Series not found."),
+    "session_not_found": N_("Session not found."),
+    "staff_member_not_found": N_("Staff member not found."),
+    "token_not_found": N_("Token not found."),
+    "user_not_found": N_("User not found."),
+}
+
+#: Titles and details of the errors services raise, by message key (mostly the code).
+_REFUSALS: dict[str, str] = {
+    # accounts
+    "email_taken": N_("An account with this email already exists."),
+    "login_locked": N_("Too many failed logins for this email; try again later."),
+    "invalid_credentials": N_("The email or the password is wrong."),
+    "last_organiser": N_("The last organiser cannot lose the role."),
+    "last_member": N_("An organisation keeps at least one member."),
+    "corporate_number_taken": N_(
+        "An organisation with this corporate number is already registered; ask its members "
+        "to add you."
+    ),
+    "token_header": N_("Use the header 'Authorization: Bearer <token>'."),
+    "api_token_unknown": N_("The token is unknown or has been revoked."),
+    "token_expired": N_("The token has expired; log in again."),
+    "account_disabled": N_("The account is disabled."),
+    "bearer_needed": N_("This endpoint needs a bearer token."),
+    "scope_missing": N_("The token lacks the '%(scope)s' scope."),
+    "role_missing": N_("This needs one of the roles: %(roles)s."),
+    "organisation_forbidden": N_("Only the organisation's members and organisers may change it."),
+    # events, booths, calendars
+    "version_conflict": N_("Someone else changed this meanwhile; reload it and try again."),
+    "edition_transition": N_(
+        "An edition cannot go from %(current)s to %(target)s (allowed: %(allowed)s)."
+    ),
+    "edition_final": N_("The edition of a %(status)s edition can no longer be changed."),
+    "timetable_final": N_("The timetable of a %(status)s edition can no longer be changed."),
+    "booths_final": N_("The booths of a %(status)s edition can no longer be changed."),
+    "schedule_final": N_("The schedule of a %(status)s edition can no longer be changed."),
+    "booth_code_exists": N_("The edition already has a booth with this code."),
+    "over_capacity": N_(
+        "The edition's booths would exceed its capacity of %(booth_capacity)s units."
+    ),
+    "booth_allocated": N_(
+        "Booth %(booth)s is allocated; take it back before changing or deleting it."
+    ),
+    "booth_taken": N_("This booth is already allocated."),
+    "booths_need_approval": N_(
+        "Only an approved application gets booths; this one is %(current_status)s."
+    ),
+    "over_requested_size": N_(
+        "The application requested %(requested_units)s units and holds %(allocated_units)s; "
+        "booth %(booth)s has %(booth_units)s."
+    ),
+    "link_renewed": N_("Someone renewed this link at the same moment; fetch it again."),
+    "calendar_link_forbidden": N_("Only the organisation's members may manage its calendar link."),
+    # applications
+    "applications_closed": N_("This edition does not take applications."),
+    "applications_not_open_yet": N_("Applications have not opened yet."),
+    "deadline_passed": N_("The application deadline has passed."),
+    "application_exists": N_("Your organisation already has an application for this edition."),
+    "application_not_editable": N_("An application that is %(status)s can no longer be changed."),
+    "edition_started": N_("The edition has started; contact the organiser."),
+    "submit_needs_draft": N_("Only a draft can be submitted."),
+    "withdraw_refused": N_("An application that is %(status)s cannot be withdrawn."),
+    "review_needs_submitted": N_("Only a submitted application can be reviewed."),
+    "decide_refused": N_("An application that is %(status)s cannot be decided."),
+    "endorse_refused": N_("An application that is %(status)s cannot be endorsed."),
+    "application_forbidden": N_("Only the applying organisation's members may do this."),
+    "endorse_forbidden": N_("Only the contact of the recommending prefecture may endorse it."),
+    "quota_reached": N_("The prefecture has used its %(max_endorsements)s endorsements."),
+    "staff_need_approval": N_("Only an approved exhibitor registers staff."),
+    "staff_exists": N_("This person is already registered."),
+    "staff_quota_reached": N_("This application may register %(quota)s staff members."),
+    "edition_full": N_(
+        "The edition has no room for this many booth units; waitlist the application instead."
+    ),
+    "no_offer": N_("This application has no open offer."),
+    "offer_expired": N_("The offer has expired."),
+    # documents
+    "documents_not_editable": N_(
+        "The documents of an application that is %(status)s can no longer change."
+    ),
+    "too_many_documents": N_("An application holds at most %(limit)s documents; delete one first."),
+    "documents_add_forbidden": N_("Only the applying organisation's members may add documents."),
+    "documents_delete_forbidden": N_(
+        "Only the applying organisation's members may delete documents."
+    ),
+    "file_too_large": N_("The file is too large."),
+    "document_file_missing": N_("The document's file is missing."),
+    # passes and the gate
+    "registration_full": N_("Registration for %(attendee_type)s is full."),
+    "registration_closed": N_("This edition does not take registrations."),
+    "already_registered": N_("This email address is already registered for this edition."),
+    "pass_forbidden": N_("Only organisers, or the holder with the pass's key, may see it."),
+    "pass_not_issued": N_("The pass is being issued; try again in a moment."),
+    "pass_revoked": N_("The pass was revoked."),
+    "invalid_token": N_("The code is not a valid pass of this edition."),
+    "no_consent": N_("This visitor has not agreed to share contact details."),
+    "leads_need_approval": N_("Only an approved exhibitor scans leads."),
+    "active_key": N_("Rotate before retiring the active key."),
+    "gate_exists": N_("A gate has this name."),
+    "nothing_to_undo": N_("This scan changed nothing."),
+    "undo_window_passed": N_("Scans can be undone for 2 minutes only."),
+    "already_undone": N_("Already undone."),
+    "presence_changed": N_("The holder has been scanned again since."),
+    "device_header": N_("Use the header 'Authorization: Bearer ehd_…' of a gate device."),
+    "device_token_unknown": N_("The device token is unknown or has been revoked."),
+    "database_unavailable": N_("The database connection was lost; send the request again."),
+    # bookings
+    "pass_key_missing": N_("Give the key from your pass mail."),
+    "not_an_attendee": N_("Exhibitor staff passes cannot book sessions."),
+    "not_bookable": N_("Only hands-on sessions and business meetings are booked."),
+    "session_cancelled": N_("The session was cancelled."),
+    "booking_closed": N_("This edition takes no bookings."),
+    "session_started": N_("The session has already started."),
+    "already_booked": N_("You have already booked this session."),
+    "overlapping_booking": N_("You have another booking at this time."),
+    "fully_booked": N_("Not enough seats are left."),
+    "cancel_after_start": N_("The session has already started; ask the exhibitor."),
+    "booking_cancelled": N_("The booking was cancelled."),
+    "session_not_started": N_("The session has not started yet."),
+    "bookings_forbidden": N_("Only organisers and the session's exhibitor may see its bookings."),
+    # reports and tallies
+    "past_figures_exist": N_(
+        "Figures for this series, fiscal year and edition exist; delete them or re-import."
+    ),
+    "invalid_csv": N_("The CSV file has errors; nothing was imported."),
+    "csv_too_large": N_("The file is over 2 MiB."),
+    "csv_file_missing": N_("Send the CSV as the file part."),
+    "csv_media_type": N_("Send text/csv or a multipart form."),
+    "edition_not_online": N_("This edition is held in person only."),
+    "deal_exists": N_("A deal is already recorded for this lead or booking."),
+}
+
+#: Messages of single fields (``FieldError.message``).
+_FIELDS: dict[str, str] = {
+    "validator_message": N_("%(text)s"),
+    "missing": N_("Missing."),
+    "after_starts_at": N_("Must be after starts_at."),
+    "after_applications_open_at": N_("Must be after applications_open_at."),
+    "close_before_start": N_("Applications must close before the edition starts."),
+    "fiscal_year_mismatch": N_(
+        "An edition starting on %(day)s (Tokyo) belongs to fiscal year %(expected)s (%(label)s)."
+    ),
+    "unknown_series": N_("Unknown series; use one of: %(slugs)s."),
+    "unknown_past_series": N_("Unknown series; use national-zone, takumi or mokucolle."),
+    "session_outside_edition": N_("The session must take place on the edition's days."),
+    "seats_needed": N_("A hands-on session needs a number of seats per slot."),
+    "unknown_organisation": N_("No organisation has this id."),
+    "seats_booked": N_("%(booked)s seats are already booked; cancel bookings first."),
+    "code_twice": N_("This code is given twice in the request."),
+    "unknown_booth": N_("No booth has this id in the application's edition."),
+    "unknown_gate": N_("No such gate in this edition."),
+    "days_outside": N_("Days must lie between %(first)s and %(last)s."),
+    "staff_pass_kind": N_("Only exhibitor staff hold exhibitor_staff passes."),
+    "token_not_of_edition": N_("Not a pass of this edition (%(reason)s)."),
+    "pass_token_unknown": N_("This pass is unknown or was replaced."),
+    "token_of_staff": N_("This is an exhibitor staff pass, not a visitor's."),
+    "unknown_session": N_("No session of your edition has this id."),
+    "wrong_password": N_("The current password is wrong."),
+    "unknown_email": N_("No account uses this email; the person must sign up first."),
+    "schedule_outside_days": N_("A %(kind)s item must take place on the edition's days."),
+    "schedule_outside_window": N_(
+        "A %(kind)s item must take place within %(days)s days of the edition."
+    ),
+    "video_url_needed": N_("An online edition needs a video URL."),
+    "not_a_member": N_("You are not a member of this organisation."),
+    "required_to_submit": N_("Required to submit."),
+    "accept_terms": N_("Accept the terms to submit."),
+    "unknown_registration": N_("No such registration here."),
+    "not_an_edition_day": N_("Not a day of this edition."),
+    "unknown_lead": N_("No such lead in this edition."),
+    "unknown_booking": N_("No such booking in this edition."),
+    "file_empty": N_("The file is empty."),
+    "document_type_unknown": N_(
+        "A document of kind '%(kind)s' must be %(expected)s; its content is not."
+    ),
+    "document_type_wrong": N_(
+        "A document of kind '%(kind)s' must be %(expected)s; it is %(found)s."
+    ),
+    "file_over_limit": N_("The file is larger than the limit of %(limit)s bytes."),
+}
+
+#: Every text by its key; a key is given once (the tests check that the parts do not overlap).
+MESSAGES: dict[str, str] = {**HTTP_TITLES, **_NOT_FOUND, **_REFUSALS, **_FIELDS}
+PARTS: tuple[dict[str, str], ...] = (HTTP_TITLES, _NOT_FOUND, _REFUSALS, _FIELDS)

@@ -12,9 +12,10 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from eventhub import reconcile, tasks
-from eventhub.calendars.models import CalendarFeed, FeedKind
+from eventhub.calendars.models import CalendarFeed
 from eventhub.db import utcnow
 from eventhub.extensions import db
+from tests.calendars.helpers import stale_feeds
 
 FIRST = timedelta(minutes=5)
 CAP = timedelta(minutes=30)
@@ -27,25 +28,6 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...]]]:
     out: list[tuple[str, tuple[Any, ...]]] = []
     monkeypatch.setattr(tasks, "_dispatch", lambda name, args: out.append((name, args)))
     return out
-
-
-def stale_feeds(count: int, **values: Any) -> list[int]:
-    """``count`` feeds whose rebuild is due (in an app context)."""
-    feeds = [
-        CalendarFeed(
-            key=f"programme:{2000 + i}:ja",
-            kind=FeedKind.PROGRAMME,
-            lang="ja",
-            fiscal_year=2000 + i,
-            generation=2,
-            built_generation=1,
-            **values,
-        )
-        for i in range(count)
-    ]
-    db.session.add_all(feeds)
-    db.session.commit()
-    return [feed.id for feed in feeds]
 
 
 def run(now: datetime, limit: int = 100) -> list[int]:

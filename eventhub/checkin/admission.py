@@ -100,10 +100,10 @@ SCAN_COLUMNS = (
 )
 
 
-def scan_values(
-    scanner: Scanner, outcome: Outcome, direction: str, at: datetime, nonce: str | None
+def _scan_columns(
+    scanner: Scanner, outcome: Outcome, direction: str, at: Any, nonce: str | None
 ) -> dict[str, Any]:
-    """A scan row's columns (``SCAN_COLUMNS``) and its result."""
+    """The columns of a scan row that do not depend on how the presence changed."""
     return {
         "edition_id": scanner.edition_id,
         "pass_id": outcome.pass_id,
@@ -114,6 +114,15 @@ def scan_values(
         "scanned_at": at,
         "nonce": nonce,
         "method": scanner.method,
+    }
+
+
+def scan_values(
+    scanner: Scanner, outcome: Outcome, direction: str, at: datetime, nonce: str | None
+) -> dict[str, Any]:
+    """A scan row's columns (``SCAN_COLUMNS``) and its result."""
+    return {
+        **_scan_columns(scanner, outcome, direction, at, nonce),
         "result": outcome.result.value,
     }
 
@@ -223,15 +232,7 @@ def batch_row(
     ending (``outcome`` is the answer if nothing changes)."""
     refused = outcome.result.value
     return {
-        "edition_id": scanner.edition_id,
-        "pass_id": outcome.pass_id,
-        "device_id": scanner.device_id,
-        "gate_id": scanner.gate_id,
-        "actor_id": scanner.actor_id,
-        "direction": direction,
-        "scanned_at": at.isoformat(),
-        "nonce": nonce,
-        "method": scanner.method,
+        **_scan_columns(scanner, outcome, direction, at.isoformat(), nonce),
         "action": "none" if change is None else change.action,
         "first": refused if change is None else change.first.value,
         "again": refused if change is None else change.again.value,

@@ -9,6 +9,8 @@ import vobject
 from flask import Flask
 
 from eventhub.calendars.cache import feed_cache
+from eventhub.calendars.models import CalendarFeed, FeedKind
+from eventhub.extensions import db
 from eventhub.passes import printable
 from tests.booths.helpers import open_edition
 from tests.conftest import Api
@@ -79,3 +81,22 @@ def attendee(anonymous: Api, app: Flask, edition_id: int, **overrides: Any) -> t
 def clear_cache(app: Flask) -> None:
     with app.app_context():
         feed_cache().clear()
+
+
+def stale_feeds(count: int, **values: Any) -> list[int]:
+    """``count`` feeds whose rebuild is due (in an app context)."""
+    feeds = [
+        CalendarFeed(
+            key=f"programme:{2000 + i}:ja",
+            kind=FeedKind.PROGRAMME,
+            lang="ja",
+            fiscal_year=2000 + i,
+            generation=2,
+            built_generation=1,
+            **values,
+        )
+        for i in range(count)
+    ]
+    db.session.add_all(feeds)
+    db.session.commit()
+    return [feed.id for feed in feeds]

@@ -14,11 +14,18 @@ from sqlalchemy.orm import Session
 
 from eventhub import tasks
 from eventhub.calendars import service
-from eventhub.calendars.models import CalendarFeed, FeedKind
+from eventhub.calendars.models import CalendarFeed
 from eventhub.db import utcnow
 from eventhub.events.models import TimetableSession
 from eventhub.extensions import db
-from tests.calendars.helpers import add_session, edition, feed_url, get_feed, patch_session
+from tests.calendars.helpers import (
+    add_session,
+    edition,
+    feed_url,
+    get_feed,
+    patch_session,
+    stale_feeds,
+)
 
 REBUILD = "eventhub.calendars.rebuild_feed"
 
@@ -139,28 +146,10 @@ def test_changes_during_a_build_leave_it_stale_and_queue_another(
     assert queued[-1] == (REBUILD, (feed_id,))
 
 
-def _stale_feeds(count: int) -> list[int]:
-    """``count`` stored feeds whose rebuild is stale and was never queued."""
-    feeds = [
-        CalendarFeed(
-            key=f"programme:{2000 + i}:ja",
-            kind=FeedKind.PROGRAMME,
-            lang="ja",
-            fiscal_year=2000 + i,
-            generation=2,
-            built_generation=1,
-        )
-        for i in range(count)
-    ]
-    db.session.add_all(feeds)
-    db.session.commit()
-    return [feed.id for feed in feeds]
-
-
 def test_the_feed_reconciler_queues_a_limited_number_per_run(app, queued, monkeypatch):
     monkeypatch.setattr(service, "REDRIVE_BATCH", 2)
     with app.app_context():
-        ids = _stale_feeds(3)
+        ids = stale_feeds(3)
         now = utcnow()
         runs = [service.redrive_stale(now) for _ in range(3)]
         # Re-driven again only after the doubled wait: 10 minutes, not 5.
@@ -172,7 +161,7 @@ def test_the_feed_reconciler_queues_a_limited_number_per_run(app, queued, monkey
 
 def test_two_feed_reconcilers_at_once_queue_each_feed_once(app, queued):
     with app.app_context():
-        ids = _stale_feeds(30)
+        ids = stale_feeds(30)
     now = utcnow()
     barrier = threading.Barrier(4, timeout=30)
 
@@ -192,7 +181,7 @@ def test_a_feed_another_reconciler_holds_is_skipped_not_waited_for(app, queued):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("row locks: SQLite has one writer at a time and no SKIP LOCKED")
-        ids = _stale_feeds(3)
+        ids = stale_feeds(3)
         with Session(db.engine) as other:
             other.execute(
                 sa.select(CalendarFeed.id).where(CalendarFeed.id == ids[0]).with_for_update()

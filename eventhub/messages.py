@@ -155,6 +155,10 @@ _REFUSALS: dict[str, str] = {
     "undo_window_passed": N_("Scans can be undone for 2 minutes only."),
     "already_undone": N_("Already undone."),
     "presence_changed": N_("The holder has been scanned again since."),
+    "invalid_scan": N_(
+        "This scan's data cannot be stored; the device sent characters or values that are not"
+        " allowed."
+    ),
     "device_header": N_("Use the header 'Authorization: Bearer ehd_…' of a gate device."),
     "device_token_unknown": N_("The device token is unknown or has been revoked."),
     "database_unavailable": N_("The database connection was lost; send the request again."),

@@ -23,6 +23,7 @@ STATUS: dict[str, int] = {
     "validation_failed": 422,
     "invalid_token": 422,
     "invalid_csv": 422,
+    "invalid_scan": 422,
     "too_many_requests": 429,
     "login_locked": 429,
     "internal_error": 500,

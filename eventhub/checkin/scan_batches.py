@@ -35,7 +35,9 @@ each presence under its row lock. A batch that hits a unique violation (a nonce 
 earlier batch: a retried request) changed nothing; the scans whose nonce is stored get the
 answer stored with it, and the others are sent again. Two processes' batches can lock the same
 two presences in opposite orders; PostgreSQL then aborts one of them, which is sent again, and
-at last scan by scan (alone, a scan locks one presence and cannot deadlock).
+at last scan by scan (alone, a scan locks one presence and cannot deadlock). A batch that the
+database refuses for one scan's data (a NUL in a nonce) is halved until that scan is alone: it
+alone fails, and the others are applied as if it had never been sent.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ from eventhub.checkin.scanning import (
     read_token,
     stored_outcomes,
 )
-from eventhub.errors import database_unavailable
+from eventhub.errors import DomainError, database_unavailable
 from eventhub.extensions import db
 from eventhub.passes import signing
 from eventhub.passes.keys import KeyRing
@@ -334,6 +336,9 @@ def run(batch: list[Pending], queue: GroupCommit) -> None:
                 batch = _answer_stored(batch)
                 if not batch:
                     return
+            except (psycopg.DataError, psycopg.IntegrityError) as exc:
+                _isolate(batch, queue, exc)
+                return
             except psycopg.errors.DeadlockDetected:
                 log.info("scan batch of %d deadlocked (attempt %d)", len(batch), attempt)
                 if attempt == ATTEMPTS and len(batch) == 1:
@@ -349,6 +354,31 @@ def run(batch: list[Pending], queue: GroupCommit) -> None:
         for pending in batch:
             if not pending.done:
                 pending.error = exc
+
+
+def _isolate(batch: list[Pending], queue: GroupCommit, exc: psycopg.Error) -> None:
+    """The database refused the batch for some scan's data (a NUL in a nonce, a value out of
+    range): halve the batch until that scan is alone, so that it fails alone and every
+    other scan is applied and answered as usual. Only failures pay for this.
+
+    A scan refused alone for its data is the device's mistake (422 ``invalid_scan``); any
+    other refusal is a fault of ours, and answered as one.
+    """
+    if len(batch) > 1:
+        half = len(batch) // 2
+        run(batch[:half], queue)
+        run(batch[half:], queue)
+        return
+    (pending,) = batch
+    log.warning(
+        "scan refused by the database: %s",
+        exc.diag.message_primary,
+        extra={"device_id": pending.scanner.device_id, "sqlstate": exc.sqlstate},
+    )
+    if isinstance(exc, psycopg.DataError):
+        pending.error = DomainError("invalid_scan")
+    else:
+        pending.error = exc
 
 
 def _after_failures(batch: list[Pending]) -> list[Pending]:

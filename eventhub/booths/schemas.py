@@ -36,7 +36,7 @@ class BoothSchema(ma.Schema):
         metadata={"description": "Size in booth units (小間)"},
     )
     is_corner = ma.fields.Boolean(load_default=False)
-    note = fields.Text(allow_none=True, max_length=1000)
+    note = fields.MultilineText(allow_none=True, max_length=1000)
     allocation = ma.fields.Nested(BoothAllocationSchema, dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)

@@ -357,7 +357,7 @@ def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[Organisat
         query = query.where(
             sa.or_(
                 sa.func.lower(Organisation.name).contains(q.lower(), autoescape=True),
-                sa.func.lower(Organisation.name).contains(written.lower(), autoescape=True),
+                Organisation.name.contains(written, autoescape=True),
                 Organisation.name_kana.contains(japan.to_katakana(q), autoescape=True),
             )
         )

@@ -2,10 +2,10 @@
 
 A NUL byte makes PostgreSQL refuse the statement (a 500), an unpaired surrogate cannot be
 encoded for it, and the other C0 controls are stored and then break the XLSX exports. So every
-string a request carries (path, query, form and JSON body, keys included) is checked once,
-before any view runs, and a control character answers 422 naming the field. Tab, line feed and
-carriage return pass here: multi-line fields keep them, single-line fields
-(``eventhub.fields.Text``) turn them into a space.
+string a request carries (path, query, form, JSON body with its keys, and the headers read as
+data) is checked once, before any view runs, and a control character answers 422 naming the
+field. Tab, line feed and carriage return pass here: multi-line fields keep them, one-line
+fields (``eventhub.fields.Text``) turn them into a space.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from eventhub.errors import FieldError, invalid
 FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 MESSAGE = "control_character"
+
+#: The request headers whose values eventhub reads as data (bearer tokens, the pass key).
+READ_HEADERS = ("Authorization", "X-Pass-Key")
 
 
 def has_control(text: str) -> bool:
@@ -53,6 +56,7 @@ def check_request() -> None:
         ("path", request.view_args or {}),
         ("query", request.args.to_dict(flat=False)),
         ("form", request.form.to_dict(flat=False) if request.form else {}),
+        ("headers", {h: request.headers[h] for h in READ_HEADERS if h in request.headers}),
     ):
         for key, items in values.items():
             strings = items if isinstance(items, list) else [items]

@@ -62,3 +62,8 @@ def test_a_control_character_in_a_search_query_is_refused(organiser):
 def test_a_control_character_in_a_path_is_refused(anonymous):
     assert ("token", "path") in _fields(anonymous.get("/api/v1/calendars/ab%00cd.ics"))
     assert ("slug", "path") in _fields(anonymous.get("/api/v1/series/tak%01umi/calendar"))
+
+
+def test_a_control_character_in_a_read_header_is_refused(anonymous):
+    response = anonymous.get("/api/v1/passes/1", headers={"X-Pass-Key": "k\x01ey"})
+    assert ("X-Pass-Key", "headers") in _fields(response)

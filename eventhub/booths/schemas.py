@@ -5,17 +5,17 @@ from typing import Any
 
 import marshmallow as ma
 
-from eventhub import fields
+from eventhub import fields, japan
 from eventhub.pagination import PageArgs
 
 
 class BoothCode(fields.Text):
-    """NFKC and upper case, so ａ－１２, a-12 and A-12 are the same booth."""
+    """An identifier, so NFKC and upper case: ａ－１２, a-12 and A-12 are the same booth."""
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).upper()
+        return japan.normalise(super()._deserialize(value, attr, data, **kwargs)).upper()
 
 
 class BoothAllocationSchema(ma.Schema):

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DBAPIError
 
-from eventhub import http_headers, i18n, problems
+from eventhub import control_characters, http_headers, i18n, problems
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
 from eventhub.stateless import NoCookieSession
@@ -71,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.register_error_handler(DBAPIError, problems.handle_database_error)
     app.register_error_handler(DomainError, problems.handle_domain_error)
+    app.before_request(control_characters.check_request)
     app.after_request(http_headers.private_by_default)
     i18n.init_app(app)
     celery_init_app(app)

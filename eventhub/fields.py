@@ -1,7 +1,9 @@
-"""Marshmallow fields for Japanese input: normalised on the way in, clear errors when wrong."""
+"""Marshmallow fields: free text kept as written, identifiers normalised, clear errors."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -9,13 +11,30 @@ from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 
-from eventhub import japan
+from eventhub import control_characters, japan
+from eventhub.messages import MESSAGES
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
+#: Tabs and line breaks in one-line text, with the spaces around them.
+_BREAKS_RE = re.compile(r"\s*[\t\n\r\v\f\u2028\u2029]\s*")
+
+
+def _refuse_controls(text: str) -> None:
+    # The request hook already refuses these; a schema loaded outside a request must too.
+    if control_characters.has_control(text):
+        raise ma.ValidationError(MESSAGES[control_characters.MESSAGE])
+
+
 class Text(ma.fields.String):
-    """NFKC-normalised text with whitespace collapsed; blank counts as missing."""
+    """One line of text kept as written: NFC, trimmed; blank counts as missing.
+
+    Only the Unicode form is unified (NFC): full-width brackets, ①②③ and half-width kana stay
+    as the person typed them. A tab or line break, with the spaces around it, becomes one space,
+    since a name or a title has one line. Control characters are refused. Matching (search,
+    identifiers) normalises its own keys with ``japan.normalise``.
+    """
 
     def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
         if max_length is not None:
@@ -27,7 +46,35 @@ class Text(ma.fields.String):
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> str:
-        return japan.normalise(super()._deserialize(value, attr, data, **kwargs))
+        text = super()._deserialize(value, attr, data, **kwargs)
+        _refuse_controls(text)
+        return self.tidy(unicodedata.normalize("NFC", text))
+
+    def tidy(self, text: str) -> str:
+        return _BREAKS_RE.sub(" ", text).strip()
+
+
+class MultilineText(Text):
+    """Text of several lines (descriptions, summaries, notes, reasons) kept as written.
+
+    NFC; CRLF and CR become LF; tabs and line breaks inside are kept, whitespace around the
+    whole is trimmed.
+    """
+
+    def tidy(self, text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class Nonce(ma.fields.String):
+    """An opaque printable string chosen by a client: no control character, no line break."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if control_characters.has_control(text) or any(c in text for c in "\t\n\r"):
+            raise ma.ValidationError(MESSAGES[control_characters.MESSAGE])
+        return text
 
 
 class _Normalised(ma.fields.String):

@@ -235,6 +235,7 @@ _FIELDS: dict[str, str] = {
         "A document of kind '%(kind)s' must be %(expected)s; it is %(found)s."
     ),
     "file_over_limit": N_("The file is larger than the limit of %(limit)s bytes."),
+    "control_character": N_("Control characters (such as NUL) are not allowed here."),
 }
 
 #: Every text by its key; a key is given once (the tests check that the parts do not overlap).

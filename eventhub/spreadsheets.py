@@ -6,28 +6,40 @@ typed could then compute, link out (``=HYPERLINK(…)``) or run a command (DDE) 
 the organiser who opens the file. Following OWASP's advice on CSV injection, such text gets a
 leading apostrophe, which the programs read as "this is text"; numbers stay numbers, a negative
 one included. Excel strings are also written with the string type, never as a formula.
+
+Text stored before control characters were refused at the door may still hold some; an XLSX
+cannot (openpyxl refuses them, and the whole export would fail) and a CSV should not, so each is
+written as U+FFFD, the replacement character, in both.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from flask import Response
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: A text cell starting with one of these would be read as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a cell cannot hold: openpyxl's illegal characters (C0 controls but tab, line feed and
+#: carriage return), DEL, the C1 controls and unpaired surrogates.
+_UNWRITABLE_RE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|[\x7f-\x9f\ud800-\udfff]")
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value: Any) -> Any:
-    """The value as a spreadsheet may show it: text that would be a formula is escaped."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The value as a spreadsheet may show it: text that would be a formula is escaped, and
+    characters no cell can hold are replaced."""
+    if not isinstance(value, str):
+        return value
+    value = _UNWRITABLE_RE.sub("\ufffd", value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -23,6 +23,19 @@ def test_text_that_would_be_a_formula_gets_an_apostrophe(text):
     assert safe_cell(text) == "'" + text
 
 
+def test_characters_no_cell_can_hold_are_replaced_and_the_rest_kept():
+    controls = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)])
+    cleaned = safe_cell(f"名{controls}前")
+
+    assert (
+        cleaned == "名" + "\ufffd" * 9 + "\t\n" + "\ufffd" * 2 + "\r" + "\ufffd" * (18 + 33) + "前"
+    )
+    book = Workbook()
+    spreadsheets.append_row(book.active, [f"名{controls}前", f"={controls}"])
+    book.save(io.BytesIO())  # openpyxl would refuse the raw text
+    assert b"\x00" not in spreadsheets.to_csv([[f"名{controls}"]])
+
+
 @pytest.mark.parametrize(
     "value", ["株式会社木の家", "", "a=b", " =1+1", "'quoted", "東京-大阪", "1-2-3 番地"]
 )

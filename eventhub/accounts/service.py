@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -349,11 +350,14 @@ def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[Organisat
     if "kind" in args:
         query = query.where(Organisation.kind == args["kind"])
     if args.get("q"):
-        # Stored names are NFKC and readings katakana: search the same forms, ignoring case.
+        # Names are stored as written (NFC; older ones NFKC) and readings in NFKC katakana:
+        # match the query in both forms, ignoring case.
+        written = unicodedata.normalize("NFC", args["q"]).strip()
         q = japan.normalise(args["q"])
         query = query.where(
             sa.or_(
                 sa.func.lower(Organisation.name).contains(q.lower(), autoescape=True),
+                Organisation.name.contains(written, autoescape=True),
                 Organisation.name_kana.contains(japan.to_katakana(q), autoescape=True),
             )
         )

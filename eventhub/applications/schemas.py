@@ -85,7 +85,7 @@ class HandsOnSchema(ma.Schema):
     duration_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(min=5, max=480))
     seats_per_slot = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=500))
     fee_yen = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
-    materials = fields.Text(allow_none=True, max_length=500)
+    materials = fields.MultilineText(allow_none=True, max_length=500)
 
 
 class TakumiFields(ma.Schema):
@@ -93,7 +93,7 @@ class TakumiFields(ma.Schema):
     #: 伝統的工芸品 designation, e.g. 江戸切子, if the craft has one.
     traditional_craft = fields.Text(allow_none=True, max_length=200)
     demonstration = ma.fields.Boolean(load_default=False)
-    demonstration_description = fields.Text(allow_none=True, max_length=2000)
+    demonstration_description = fields.MultilineText(allow_none=True, max_length=2000)
     hands_on = ma.fields.List(ma.fields.Nested(HandsOnSchema), load_default=list)
     sales = ma.fields.Boolean(load_default=False)
     video_url = ma.fields.URL(allow_none=True, schemes={"https"})
@@ -157,9 +157,9 @@ class ApplicationSchema(ma.Schema):
     contact_title = fields.Text(allow_none=True, max_length=100)
     contact_email = ma.fields.Email(allow_none=True)
     contact_phone = fields.Phone(allow_none=True)
-    summary_ja = fields.Text(allow_none=True, max_length=4000)
-    summary_en = fields.Text(allow_none=True, max_length=4000)
-    products = fields.Text(allow_none=True, max_length=4000)
+    summary_ja = fields.MultilineText(allow_none=True, max_length=4000)
+    summary_en = fields.MultilineText(allow_none=True, max_length=4000)
+    products = fields.MultilineText(allow_none=True, max_length=4000)
     industry_category = ma.fields.String(allow_none=True, validate=fields.one_of(IndustryCategory))
     booth_type = ma.fields.String(allow_none=True, validate=fields.one_of(BoothType))
     booth_units = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=20))
@@ -193,7 +193,7 @@ class ApplicationUpdateSchema(ApplicationSchema):
 
 
 class ReasonSchema(ma.Schema):
-    reason = fields.Text(allow_none=True, max_length=2000)
+    reason = fields.MultilineText(allow_none=True, max_length=2000)
     version = ma.fields.Integer()
 
 
@@ -201,7 +201,7 @@ class DecisionSchema(ma.Schema):
     decision = ma.fields.String(
         required=True, validate=ma.validate.OneOf(["approved", "rejected", "waitlisted"])
     )
-    reason = fields.Text(allow_none=True, max_length=2000)
+    reason = fields.MultilineText(allow_none=True, max_length=2000)
     version = ma.fields.Integer(
         required=True, metadata={"description": "The version the reviewer decided on"}
     )

@@ -5,17 +5,17 @@ from typing import Any
 
 import marshmallow as ma
 
-from eventhub import fields
+from eventhub import fields, japan
 from eventhub.pagination import PageArgs
 
 
 class BoothCode(fields.Text):
-    """NFKC and upper case, so ａ－１２, a-12 and A-12 are the same booth."""
+    """An identifier, so NFKC and upper case: ａ－１２, a-12 and A-12 are the same booth."""
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).upper()
+        return japan.normalise(super()._deserialize(value, attr, data, **kwargs)).upper()
 
 
 class BoothAllocationSchema(ma.Schema):
@@ -36,7 +36,7 @@ class BoothSchema(ma.Schema):
         metadata={"description": "Size in booth units (小間)"},
     )
     is_corner = ma.fields.Boolean(load_default=False)
-    note = fields.Text(allow_none=True, max_length=1000)
+    note = fields.MultilineText(allow_none=True, max_length=1000)
     allocation = ma.fields.Nested(BoothAllocationSchema, dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)

@@ -50,7 +50,7 @@ class ScanRequestSchema(ma.Schema):
     scanned_at = fields.DateTime(
         load_default=None, metadata={"description": "When the device read the code; default now"}
     )
-    nonce = ma.fields.String(
+    nonce = fields.Nonce(
         required=True,
         validate=ma.validate.Length(min=1, max=MAX_NONCE),
         metadata={"description": "Unique per device and scan: a retry with it counts once"},
@@ -192,7 +192,7 @@ class LeadSchema(ma.Schema):
 
     id = ma.fields.Integer(dump_only=True)
     token = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=400))
-    notes = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    notes = fields.MultilineText(allow_none=True, validate=ma.validate.Length(max=2000))
     rating = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=5))
     # No defaults: a second scan changes only what it sends.
     tags = ma.fields.List(fields.Text(max_length=40), validate=ma.validate.Length(max=20))

@@ -4,6 +4,7 @@ hand: undo, search, manual check-in."""
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -119,6 +120,8 @@ def _like(text: str) -> str:
 
 def search(edition: Edition, q: str, limit: int) -> list[dict[str, Any]]:
     """Passes whose holder's name, furigana or email contains ``q`` (kana-insensitive)."""
+    # Names are stored as written (NFC) and older ones NFKC: match the query in both forms.
+    written = unicodedata.normalize("NFC", q).strip()
     text = japan.normalise(q)
     kana = japan.to_katakana(text)
     lowered = _like(text.casefold())
@@ -138,6 +141,7 @@ def search(edition: Edition, q: str, limit: int) -> list[dict[str, Any]]:
             Pass.edition_id == edition.id,
             sa.or_(
                 Pass.holder_name.like(_like(text), escape="\\"),
+                Pass.holder_name.like(_like(written), escape="\\"),
                 Pass.holder_name.like(_like(kana), escape="\\"),
                 Registration.name_kana.like(_like(kana), escape="\\"),
                 sa.func.lower(Pass.holder_email).like(lowered, escape="\\"),

@@ -95,7 +95,7 @@ class EditionUpdateSchema(EditionSchema):
 
 class EditionStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=fields.one_of(EditionStatus))
-    reason = fields.Text(
+    reason = fields.MultilineText(
         max_length=1000, metadata={"description": "Required when cancelling: shown in reports"}
     )
     version = ma.fields.Integer()
@@ -119,8 +119,8 @@ class SessionSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=fields.one_of(SessionKind))
     title_ja = fields.Text(required=True, max_length=200)
     title_en = fields.Text(allow_none=True, max_length=200)
-    description_ja = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
-    description_en = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
+    description_ja = fields.MultilineText(allow_none=True, validate=ma.validate.Length(max=5000))
+    description_en = fields.MultilineText(allow_none=True, validate=ma.validate.Length(max=5000))
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
     place = fields.Text(allow_none=True, max_length=200)

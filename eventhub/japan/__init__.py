@@ -1,6 +1,7 @@
 """Japanese conventions as pure functions: prefectures (JIS X 0401), fiscal year
 and era (和暦), corporate numbers, postal codes, phone numbers, and kana/width
-normalisation. Standard library only, so any layer can use it.
+normalisation. Pure functions on the standard library and the pure ``phonenumbers`` library, so
+any layer can use them.
 """
 
 from eventhub.japan.calendar import (

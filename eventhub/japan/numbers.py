@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import phonenumbers
+
 __all__ = [
     "InvalidCorporateNumber",
     "InvalidPhoneNumber",
@@ -26,7 +28,7 @@ class InvalidPostalCode(ValueError):  # noqa: N818 - public API name, reads as a
 
 
 class InvalidPhoneNumber(ValueError):  # noqa: N818 - public API name, reads as an error
-    """Raised for a string that is not a Japanese phone number."""
+    """Raised for a string that is not a valid phone number."""
 
 
 # What Japanese users type for a hyphen, as it looks after NFKC: ASCII, the
@@ -36,14 +38,11 @@ _HYPHENS = str.maketrans(dict.fromkeys("‐‑‒–—―−ー", "-"))
 
 _CORPORATE_NUMBER_RE = re.compile(r"[0-9]{13}")
 _POSTAL_CODE_RE = re.compile(r"([0-9]{3})-?([0-9]{4})")
-_PHONE_SEPARATORS_RE = re.compile(r"[-\s()]+")
 
-# Mobile (070/080/090), IP phone (050) and 0800 toll-free numbers have 11
-# digits; 0800 is covered by 080.
-_ELEVEN_DIGIT_PREFIXES = ("050", "070", "080", "090")
-# Prefixes that never start a 10-digit number (020 and 060 are 11-digit
-# services or unassigned).
-_NOT_TEN_DIGIT_PREFIXES = ("020", "050", "060", "070", "080", "090")
+#: Digits and the separators people write between them, with an optional leading +.
+_PHONE_RE = re.compile(r"\+?[0-9 ()\-.]+")
+#: The country calling code of Japan.
+_JAPAN = 81
 
 
 def _clean(s: str) -> str:
@@ -96,35 +95,28 @@ def normalise_postal_code(s: str) -> str:
 
 
 def normalise_phone(s: str) -> str:
-    """A Japanese phone number in ASCII, keeping the user's grouping.
+    """A phone number in the one form it is stored in, read with the ``phonenumbers`` library.
 
-    "０３－１２３４－５６７８" → "03-1234-5678", "+81 90 1234 5678" →
-    "090-1234-5678", "0312345678" stays ungrouped. Spaces and parentheses
-    separate groups as hyphens do, since "03(1234)5678" is a common way of
-    writing 03-1234-5678.
+    A Japanese number, written nationally or with +81, is stored in the national format with
+    hyphens, as Japanese forms and the report write it: "０３（１２３４）５６７８",
+    "0312345678" and "+81 (0)3-1234-5678" all become "03-1234-5678", "+819012345678"
+    becomes "090-1234-5678". A foreign number must start with + and its country code; it is
+    stored in E.164, "+44 20 7946 0958" → "+442079460958" (at most 16 characters).
+    Numbers the library does not know as valid, and numbers with an extension, are refused.
     """
     text = _clean(s)
-    international = text.startswith("+81")
-    if international:
-        # People often keep the trunk 0 in brackets: +81 (0)3-1234-5678.
-        text = text.removeprefix("+81").lstrip(" -").removeprefix("(0)")
-    groups = [g for g in _PHONE_SEPARATORS_RE.split(text) if g]
-    if not groups or not all(g.isascii() and g.isdigit() for g in groups):
+    # The library reads letters as keypad digits and drops trailing text: allow neither.
+    if not _PHONE_RE.fullmatch(text):
         raise InvalidPhoneNumber(f"not a phone number: {s!r}")
-    if international and not groups[0].startswith("0"):
-        groups[0] = "0" + groups[0]
-    digits = "".join(groups)
-    if len(digits) == 11:
-        valid = digits.startswith(_ELEVEN_DIGIT_PREFIXES)
-    elif len(digits) == 10:
-        valid = (
-            digits[0] == "0" and digits[1] != "0" and not digits.startswith(_NOT_TEN_DIGIT_PREFIXES)
-        )
-    else:
-        valid = False
-    if not valid:
+    try:
+        number = phonenumbers.parse(text, "JP")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumber(f"not a phone number: {s!r}") from exc
+    if number.extension or not phonenumbers.is_valid_number(number):
         raise InvalidPhoneNumber(
-            f"not a Japanese phone number: {s!r} (expected 10 digits as "
-            "03-1234-5678, or 11 for 070/080/090/050/0800 numbers)"
+            f"not a valid phone number: {s!r} (expected a Japanese number such as "
+            "03-1234-5678, or a foreign one starting with + and its country code)"
         )
-    return "-".join(groups)
+    if number.country_code == _JAPAN:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -9,9 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eventhub import control_characters
 from eventhub.errors import DomainError
 from eventhub.events.models import Series
 from eventhub.extensions import db
+from eventhub.messages import MESSAGES
 from eventhub.reports import past_values as read
 
 MAX_ROWS = 5000
@@ -63,6 +65,8 @@ def series_lookup() -> dict[str, Series]:
 
 def _read_cell(field: str, text: str, out: dict[str, Any], series: dict[str, Series]) -> None:
     """Put the value of one non-empty cell into ``out``; ValueError says what is wrong."""
+    if control_characters.has_control(text):
+        raise ValueError(MESSAGES[control_characters.MESSAGE])
     if field == "series":
         found = series.get(read.key(text))
         if found is None:

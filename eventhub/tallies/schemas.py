@@ -103,7 +103,7 @@ class DealSchema(ma.Schema):
     booking_id = ma.fields.Integer(allow_none=True)
     amount_yen = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
     closed_on = ma.fields.Date(allow_none=True)
-    note = fields.Text(allow_none=True, max_length=2000)
+    note = fields.MultilineText(allow_none=True, max_length=2000)
     recorded_at = fields.DateTime(dump_only=True)
 
     @ma.validates_schema

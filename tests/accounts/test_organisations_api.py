@@ -72,7 +72,8 @@ def test_anonymous_cannot_register_an_organisation(anonymous):
         ("corporate_number", VALID_CORPORATE_NUMBER, VALID_CORPORATE_NUMBER),
         ("corporate_number", "７０００－０１２０－５０００２", VALID_CORPORATE_NUMBER),
         ("prefecture_code", "１３", 13),
-        ("name", "  ＡＢＣ　商事 ", "ABC 商事"),
+        # A name is kept as written, only trimmed.
+        ("name", "  ＡＢＣ　商事（東京） ", "ＡＢＣ　商事（東京）"),
         ("website", "https://example.jp/", "https://example.jp/"),
     ],
 )

@@ -48,10 +48,10 @@ def test_sign_up_creates_an_account_that_can_log_in(anonymous, client):
     assert login(client, "hanako@example.jp").status_code == 201
 
 
-def test_sign_up_normalises_display_name(anonymous):
+def test_sign_up_keeps_the_display_name_as_written(anonymous):
     response = _sign_up(anonymous, display_name="  ＹＡＭＡＤＡ　　Hanako ")
 
-    assert response.json["display_name"] == "YAMADA Hanako"
+    assert response.json["display_name"] == "ＹＡＭＡＤＡ　　Hanako"
 
 
 def test_sign_up_with_english_locale(anonymous):

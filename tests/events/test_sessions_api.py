@@ -164,11 +164,11 @@ def test_japanese_titles_round_trip_exactly(organiser, draft):
     assert organiser.get(f"{sessions_url(draft['id'])}/{session['id']}").json["title_ja"] == title
 
 
-def test_full_width_input_in_titles_is_nfkc_normalised(organiser, draft):
-    session = _create(organiser, draft, title_ja="ＡＢＣ実演　ｶｯﾄ", title_en="ＡＢＣ")
+def test_full_width_input_in_titles_is_kept_as_written(organiser, draft):
+    session = _create(organiser, draft, title_ja=" ＡＢＣ実演　ｶｯﾄ①\n", title_en="ＡＢＣ")
 
-    assert session["title_ja"] == "ABC実演 カット"
-    assert session["title_en"] == "ABC"
+    assert session["title_ja"] == "ＡＢＣ実演　ｶｯﾄ①"
+    assert session["title_en"] == "ＡＢＣ"
 
 
 # Listing -------------------------------------------------------------------------------------

@@ -157,6 +157,19 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_imported(app, o
     assert _count(app) == 0
 
 
+def test_control_characters_in_a_cell_are_refused(app, organiser):
+    text = (
+        "シリーズ,年度,開催月,状況,中止理由,出展者数\n"
+        "モクコレ,令和3年度,令和3年7月,中止,台風\x00のため,10\n"
+        "モクコレ,令和4年度,令和4年7月,中止,台風\x1bのため,10\n"
+    )
+    response = import_csv(organiser, text)
+    assert response.status_code == 422, response.json
+    found = {(e["row"], e["column"]) for e in response.json["errors"]}
+    assert found == {(2, "中止理由"), (3, "中止理由")}
+    assert _count(app) == 0
+
+
 def test_a_month_outside_the_fiscal_year_is_refused(organiser):
     text = "シリーズ,年度,開催月\nモクコレ,令和3年度,令和3年1月\n"
     (error,) = import_csv(organiser, text).json["errors"]

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DBAPIError
 
-from eventhub import control_characters, http_headers, i18n, problems
+from eventhub import bounds, control_characters, http_headers, i18n, problems
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
 from eventhub.stateless import NoCookieSession
@@ -37,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 app.config["SQLALCHEMY_DATABASE_URI"]
             )
     app.session_interface = NoCookieSession()
+    # Before any route is added: every <int:…> path id is bounded (see eventhub.bounds).
+    app.url_map.converters["int"] = bounds.BoundedIntConverter
     assert isinstance(app.json, DefaultJSONProvider)  # Flask's own: these are its options
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the schemas' field order
@@ -71,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.register_error_handler(DBAPIError, problems.handle_database_error)
     app.register_error_handler(DomainError, problems.handle_domain_error)
+    app.before_request(bounds.check_json_depth)  # first: the next hook parses the body
     app.before_request(control_characters.check_request)
     app.after_request(http_headers.private_by_default)
     i18n.init_app(app)

@@ -7,13 +7,15 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 
+from eventhub.bounds import INT32_MAX
 from eventhub.extensions import db
 
 MAX_PER_PAGE = 100
 
 
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    # Bounded so the offset, (page - 1) * per_page, always fits the database's bigint.
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=INT32_MAX))
     per_page = ma.fields.Integer(
         load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )

@@ -151,7 +151,7 @@ def device_revocations(args: dict[str, Any]) -> dict[str, Any]:
 # Gate staff ----------------------------------------------------------------------------------
 
 
-@blp.post("/scans/<int:scan_id>/undo")
+@blp.post("/scans/<int(max=9223372036854775807):scan_id>/undo")  # bigint ids
 @login_required(*_GATE_PEOPLE)
 @blp.response(200, schemas.ScanRecordSchema)
 def undo_scan(scan_id: int) -> Scan:

@@ -1,0 +1,78 @@
+"""Numbers and JSON no database or parser can hold answer 4xx, never 500 (PostgreSQL too)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventhub.bounds import INT32_MAX, INT64_MAX
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/editions/{INT32_MAX + 1}",
+        f"/api/v1/editions/{INT64_MAX + 1}",
+        f"/api/v1/editions/1/sessions/{INT32_MAX + 1}",
+    ],
+)
+def test_a_path_id_past_the_integer_column_is_an_unknown_id(organiser, url):
+    response = organiser.get(url)
+
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM_JSON
+
+
+def test_a_scan_id_past_bigint_is_an_unknown_id(organiser):
+    response = organiser.post(f"/api/v1/scans/{INT64_MAX + 1}/undo")
+
+    assert response.status_code == 404
+
+
+def test_the_document_states_the_path_id_maximum(anonymous):
+    spec = anonymous.get("/api/v1/openapi.json").json
+    [param] = [
+        p
+        for p in spec["paths"]["/api/v1/editions/{edition_id}"]["parameters"]
+        if p["name"] == "edition_id"
+    ]
+    assert param["schema"]["maximum"] == INT32_MAX
+
+
+@pytest.mark.parametrize("page", [INT32_MAX + 1, 10**30])
+def test_a_page_past_the_limit_is_refused_naming_page(organiser, page):
+    response = organiser.get(f"/api/v1/editions?page={page}")
+
+    assert response.status_code == 422
+    assert response.mimetype == PROBLEM_JSON
+    assert [e["field"] for e in response.json["errors"]] == ["page"]
+
+
+def test_the_last_allowed_page_is_empty_not_an_error(organiser):
+    response = organiser.get(f"/api/v1/editions?page={INT32_MAX}&per_page=100")
+
+    assert response.status_code == 200
+    assert response.json["items"] == []
+
+
+@pytest.mark.parametrize("depth", [65, 1_000, 100_000])
+def test_over_deep_json_is_a_bad_request_even_anonymously(anonymous, depth):
+    body = "[" * depth + "]" * depth
+
+    response = anonymous.post(
+        "/api/v1/auth/login", data=body, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM_JSON
+    assert response.json["code"] == "bad_request"
+
+
+def test_json_within_the_depth_limit_reads_as_usual(anonymous):
+    body = {"email": "nobody@example.jp", "password": "x" * 12, "extra": [[[[1]]]]}
+
+    response = anonymous.post("/api/v1/auth/login", json=body)
+
+    assert response.status_code != 400
+    assert response.status_code < 500

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from flask_smorest import Blueprint
 from sqlalchemy.exc import DBAPIError
 
 from eventhub import bounds, control_characters, http_headers, i18n, problems
@@ -71,6 +72,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             },
         },
     )
+    # Every Integer field of every request schema is bounded and documents it (eventhub.bounds).
+    api.ma_plugin.converter.add_attribute_function(bounds.document_maximum)
+    Blueprint.ARGUMENTS_PARSER = bounds.BoundedParser()
     app.register_error_handler(DBAPIError, problems.handle_database_error)
     app.register_error_handler(DomainError, problems.handle_domain_error)
     app.before_request(bounds.check_json_depth)  # first: the next hook parses the body

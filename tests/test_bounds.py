@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eventhub.bounds import INT32_MAX, INT64_MAX
+from tests.events.helpers import edition_body, session_body, sessions_url
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -76,3 +77,40 @@ def test_json_within_the_depth_limit_reads_as_usual(anonymous):
 
     assert response.status_code != 400
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("value", [str(INT32_MAX + 1), str(-(INT32_MAX + 2)), "1" + "0" * 30])
+def test_a_query_integer_past_its_column_is_refused_naming_it(organiser, value):
+    response = organiser.get(f"/api/v1/editions?fiscal_year={value}")
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["fiscal_year"]
+    assert response.json["errors"][0]["location"] == "query"
+
+
+def test_a_body_integer_past_its_column_is_refused_naming_it(organiser):
+    edition = organiser.post("/api/v1/editions", json=edition_body()).json
+
+    response = organiser.post(
+        sessions_url(edition["id"]), json=session_body(organisation_id=INT32_MAX + 1)
+    )
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["organisation_id"]
+    assert response.json["errors"][0]["location"] == "json"
+
+
+def test_an_integer_within_its_column_is_read_as_usual(organiser):
+    response = organiser.get(f"/api/v1/editions?fiscal_year={INT32_MAX}")
+
+    assert response.status_code == 200
+    assert response.json["items"] == []
+
+
+def test_the_document_states_integer_bounds_keeping_tighter_ones(anonymous):
+    schemas = anonymous.get("/api/v1/openapi.json").json["components"]["schemas"]
+
+    session = schemas["Session"]["properties"]
+    assert session["organisation_id"]["maximum"] == INT32_MAX
+    assert (session["seats"]["minimum"], session["seats"]["maximum"]) == (1, INT32_MAX)
+    assert schemas["Edition"]["properties"]["fiscal_year"]["maximum"] == 2200

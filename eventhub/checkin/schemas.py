@@ -58,7 +58,9 @@ class ScanRequestSchema(ma.Schema):
 
 
 class ScanOutcomeSchema(ma.Schema):
-    scan_id = ma.fields.Integer(allow_none=True, metadata={"description": "For undo"})
+    scan_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "For undo", "format": "int64"}
+    )
     result = ma.fields.String(metadata={"enum": [r.value for r in ScanResult]})
     pass_id = ma.fields.Integer(allow_none=True)
     holder_name = ma.fields.String(allow_none=True)

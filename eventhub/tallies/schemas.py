@@ -101,7 +101,9 @@ class DealSchema(ma.Schema):
     edition_id = ma.fields.Integer(dump_only=True)
     lead_id = ma.fields.Integer(allow_none=True)
     booking_id = ma.fields.Integer(allow_none=True)
-    amount_yen = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
+    amount_yen = ma.fields.Integer(
+        allow_none=True, validate=ma.validate.Range(min=0), metadata={"format": "int64"}
+    )
     closed_on = ma.fields.Date(allow_none=True)
     note = fields.MultilineText(allow_none=True, max_length=2000)
     recorded_at = fields.DateTime(dump_only=True)

@@ -56,6 +56,7 @@ from flask import current_app
 from psycopg.rows import namedtuple_row
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.pool import Pool
 
 from eventhub.checkin.admission import POSTGRESQL_WRITE, batch_params, batch_row
 from eventhub.checkin.models import ScanResult
@@ -77,6 +78,16 @@ from eventhub.passes.models import Pass
 from eventhub.passes.tokens import ForgedToken, TokenClaims
 
 log = logging.getLogger(__name__)
+
+
+@sa.event.listens_for(Pool, "checkin")
+def _no_autocommit_back_in_the_pool(dbapi_connection: Any, _record: Any) -> None:
+    """A batch connection leaves the pool for good, in autocommit; should it come back anyway
+    (its queue dropped and collected), a session must not get it in autocommit, where a
+    savepoint fails ("SAVEPOINT can only be used in transaction blocks")."""
+    if isinstance(dbapi_connection, psycopg.Connection) and dbapi_connection.autocommit:
+        dbapi_connection.autocommit = False
+
 
 R = ScanResult
 #: Scans per batch at most; more wait for the next one.

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from eventhub.errors import DomainError
 from eventhub.web import errors, formatting, sessions
-from eventhub.web.navigation import has_endpoint, navigation
+from eventhub.web.navigation import edition_tabs, has_endpoint, navigation
 
 csrf = CSRFProtect()
 
@@ -61,6 +61,7 @@ def _template_context() -> dict[str, Any]:
         "other_locale": "en" if locale == "ja" else "ja",
         "nav_items": navigation(user) if errors.is_page_request() else [],
         "has_endpoint": has_endpoint,
+        "edition_tabs": edition_tabs,
         "prefecture_choices": formatting.prefecture_choices,
     }
 

@@ -13,6 +13,7 @@ from babel.dates import format_date, format_datetime
 from flask import Flask
 from flask_babel import get_locale
 
+from eventhub.i18n import pick
 from eventhub.japan.calendar import TOKYO, era_year_label, fiscal_year_label
 from eventhub.japan.prefectures import UnknownPrefecture
 from eventhub.japan.prefectures import prefecture as find
@@ -79,7 +80,13 @@ def prefecture_choices() -> list[tuple[int, str]]:
     return [(code, prefecture(code)) for code in range(1, 48)]
 
 
+def bilingual(ja: str | None, en: str | None) -> str:
+    """Data kept in a Japanese and an English column, in the reader's language."""
+    return pick(ja, en, _locale())
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(bilingual)
     app.add_template_filter(tokyo)
     app.add_template_filter(day)
     app.add_template_filter(wareki)

@@ -46,3 +46,27 @@ def landing_url(user: User) -> str:
         if who is not None and has_endpoint(endpoint) and _visible(who, user):
             return url_for(endpoint)
     return "/"
+
+
+#: The tabs of an edition's organiser pages: (endpoint taking ``edition_id``, label). A tab
+#: whose pages do not exist yet is left out.
+EDITION_TABS: list[tuple[str, str]] = [
+    ("organiser_pages.edition", N_("Dashboard")),
+    ("organiser_pages.applications", N_("Applications")),
+    ("booth_pages.floor", N_("Booth map")),
+    ("organiser_pages.quotas", N_("Prefecture quotas")),
+    ("event_pages.timetable", N_("Edition and timetable")),
+    ("gate_pages.devices", N_("Gates and devices")),
+    ("export_pages.index", N_("Exports")),
+    ("tally_pages.index", N_("Figures and report")),
+]
+
+
+def edition_tabs(edition_id: int) -> list[dict[str, Any]]:
+    items = []
+    for endpoint, label in EDITION_TABS:
+        if has_endpoint(endpoint):
+            url = url_for(endpoint, edition_id=edition_id)
+            current = request.endpoint == endpoint
+            items.append({"url": url, "label": gettext(label), "current": current})
+    return items

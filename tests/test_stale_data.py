@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from sqlalchemy.orm.exc import StaleDataError
 
 from eventhub import create_app

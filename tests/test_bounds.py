@@ -114,3 +114,12 @@ def test_the_document_states_integer_bounds_keeping_tighter_ones(anonymous):
     assert session["organisation_id"]["maximum"] == INT32_MAX
     assert (session["seats"]["minimum"], session["seats"]["maximum"]) == (1, INT32_MAX)
     assert schemas["Edition"]["properties"]["fiscal_year"]["maximum"] == 2200
+
+
+def test_an_unknown_query_parameter_is_named_not_ignored(client):
+    """A misspelt filter (``edition`` for ``edition_id``) must not silently answer everything."""
+    response = client.get("/api/v1/editions?colour=blue")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert [(e["field"], e["location"]) for e in response.json["errors"]] == [("colour", "query")]
+    assert client.get("/api/v1/editions?page=1").status_code == 200

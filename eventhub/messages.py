@@ -224,6 +224,7 @@ _FIELDS: dict[str, str] = {
     "link_used": N_("This link has already been used, or a newer one replaced it."),
     "link_expired": N_("This link has expired; ask for a new one."),
     "email_unchanged": N_("This is already your email address."),
+    "password_length": N_("Use 10 to 256 characters."),
     "unknown_email": N_("No account uses this email; the person must sign up first."),
     "schedule_outside_days": N_("A %(kind)s item must take place on the edition's days."),
     "schedule_outside_window": N_(

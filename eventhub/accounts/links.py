@@ -75,8 +75,9 @@ def _issue(
     return link, raw
 
 
-def _use(token: str, purpose: LinkPurpose) -> AccountLink:
-    """The link of ``token``, now used; a clear error on the field ``token`` otherwise."""
+def peek(token: str, purpose: LinkPurpose) -> AccountLink:
+    """The link of ``token`` if it still works for ``purpose``, left unused (a page shows its
+    form first); a clear error on the field ``token`` otherwise."""
     link = db.session.scalars(
         sa.select(AccountLink).where(AccountLink.token_hash == hash_token(token.strip()))
     ).first()
@@ -84,9 +85,15 @@ def _use(token: str, purpose: LinkPurpose) -> AccountLink:
         raise field_error("token", "link_unknown")
     if link.used_at is not None:
         raise field_error("token", "link_used")
-    now = utcnow()
-    if link.expires_at <= now:
+    if link.expires_at <= utcnow():
         raise field_error("token", "link_expired")
+    return link
+
+
+def _use(token: str, purpose: LinkPurpose) -> AccountLink:
+    """The link of ``token``, now used; a clear error on the field ``token`` otherwise."""
+    link = peek(token, purpose)
+    now = utcnow()
     used = db.session.execute(
         sa.update(AccountLink)
         .where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
@@ -179,6 +186,7 @@ def reset_password(token: str, password: str) -> User:
     accounts.set_password(user, password, keep=None)
     if not user.email_verified:
         user.email_verified_at = utcnow()
+        accounts.void_links(user, P.VERIFY_EMAIL)
     return user
 
 

@@ -6,8 +6,10 @@ import marshmallow as ma
 
 from eventhub import fields
 from eventhub.accounts.models import Locale, OrganisationKind, Role, TokenScope
+from eventhub.messages import MESSAGES
 from eventhub.pagination import PageArgs
 
+#: The shortest password; the message "password_length" says it too.
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -18,7 +20,8 @@ class Password(ma.fields.String):
             validate=ma.validate.Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=256,
-                error=f"Use {MIN_PASSWORD_LENGTH} to 256 characters.",
+                # A catalogue text, so that a page shows it in the reader's language.
+                error=MESSAGES["password_length"],
             ),
             **kwargs,
         )

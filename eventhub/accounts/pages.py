@@ -209,7 +209,8 @@ def account() -> Any:
         schemas.UserUpdateSchema(only=("display_name", "locale")),
         {"display_name": user.display_name, "locale": user.locale},
     )
-    if form.submitted and form.validate():
+    # The form always sends the name: blank is a name left out, refused, not "keep it".
+    if form.submitted and form.validate(extra={"display_name": request.form.get("display_name")}):
         service.update_user(user, form.data, sessions.session_token())
         db.session.commit()
         session["locale"] = user.locale

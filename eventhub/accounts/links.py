@@ -115,12 +115,7 @@ def _mailed_recently(user: User, purpose: LinkPurpose, now: datetime) -> bool:
             AccountLink.user_id == user.id, AccountLink.purpose == purpose
         )
     )
-    return last is not None and _aware(last) > now - MAIL_INTERVAL
-
-
-def _aware(moment: datetime) -> datetime:
-    # An aggregate comes back without the column's type on SQLite: naive, and in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+    return last is not None and last > now - MAIL_INTERVAL
 
 
 # Verification ---------------------------------------------------------------------------------

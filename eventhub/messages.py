@@ -65,6 +65,12 @@ _REFUSALS: dict[str, str] = {
     "email_taken": N_("An account with this email already exists."),
     "login_locked": N_("Too many failed logins for this email; try again later."),
     "invalid_credentials": N_("The email or the password is wrong."),
+    "email_not_verified": N_(
+        "Confirm your email address first: open the link we mailed you, or ask for a new one."
+    ),
+    "too_many_mails": N_(
+        "Too many mails were asked for; try again in %(retry_after_seconds)s seconds."
+    ),
     "last_organiser": N_("The last organiser cannot lose the role."),
     "last_member": N_("An organisation keeps at least one member."),
     "corporate_number_taken": N_(
@@ -214,6 +220,11 @@ _FIELDS: dict[str, str] = {
     "token_of_staff": N_("This is an exhibitor staff pass, not a visitor's."),
     "unknown_session": N_("No session of your edition has this id."),
     "wrong_password": N_("The current password is wrong."),
+    "link_unknown": N_("This link is not valid; check that it was copied whole."),
+    "link_used": N_("This link has already been used, or a newer one replaced it."),
+    "link_expired": N_("This link has expired; ask for a new one."),
+    "email_unchanged": N_("This is already your email address."),
+    "password_length": N_("Use 10 to 256 characters."),
     "unknown_email": N_("No account uses this email; the person must sign up first."),
     "schedule_outside_days": N_("A %(kind)s item must take place on the edition's days."),
     "schedule_outside_window": N_(

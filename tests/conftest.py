@@ -161,13 +161,19 @@ class Api:
 
 @pytest.fixture
 def make_user(app: Flask, client: FlaskClient) -> Callable[..., Api]:
-    """A user with the given roles, logged in through the API."""
+    """A user with the given roles, logged in through the API; its email is verified unless
+    ``verified=False``."""
     counter = iter(range(1, 10_000))
 
-    def make(*roles: Role, prefecture_code: int | None = None, email: str | None = None) -> Api:
+    def make(
+        *roles: Role,
+        prefecture_code: int | None = None,
+        email: str | None = None,
+        verified: bool = True,
+    ) -> Api:
         email = email or f"user{next(counter)}@example.jp"
         with app.app_context():
-            user = accounts.create_user(email, PASSWORD, "テスト ユーザー")
+            user = accounts.create_user(email, PASSWORD, "テスト ユーザー", verified=verified)
             for role in roles:
                 code = prefecture_code if role == Role.PREFECTURE_CONTACT else None
                 accounts.grant_role(user, role, code, None)

@@ -12,6 +12,11 @@ HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 PUBLIC_OPERATIONS = {
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/users"),
+    ("post", "/api/v1/auth/verify-email"),
+    ("post", "/api/v1/auth/verify-email/resend"),
+    ("post", "/api/v1/auth/password-reset"),
+    ("post", "/api/v1/auth/password-reset/confirm"),
+    ("post", "/api/v1/auth/email-change/confirm"),
     ("get", "/api/v1/health"),
     ("get", "/api/v1/health/ping"),
 }

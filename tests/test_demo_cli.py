@@ -52,6 +52,7 @@ def test_demo_prints_credentials_that_log_in_as_an_organiser(cli, client):
     organiser = _login(client, DEMO_EMAIL, DEMO_PASSWORD)
     me = organiser.get("/api/v1/users/me").json
     assert [r["role"] for r in me["roles"]] == ["organiser"]
+    assert me["email_verified"] is True  # demo and CLI accounts need no mailed link
 
 
 def test_demo_twice_adds_nothing_new(app, cli):

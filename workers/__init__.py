@@ -22,6 +22,8 @@ celery_app.conf.beat_schedule = {
         "task": "eventhub.accounts.forget_login_failures",
         "schedule": 3600.0,
     },
+    # Account links (verification, reset, email change) 30 days past their expiry go.
+    "purge-account-links": {"task": "eventhub.accounts.purge_links", "schedule": 86400.0},
     # Mails whose task was lost, or whose worker died mid-send, are queued again.
     "redrive-mail": {"task": "eventhub.mail.redrive", "schedule": 60.0},
     # Passes left pending by a lost task or a dead worker are queued again.

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from eventhub.accounts import schemas, service
+from eventhub.accounts import links, schemas, service
 from eventhub.accounts.auth import login_required, require_user, token_from_request
 from eventhub.accounts.models import ApiToken, Organisation, Role, TokenScope, User
 from eventhub.errors import DomainError
@@ -87,27 +87,146 @@ def revoke_token(token_id: int) -> None:
 @blp.arguments(schemas.SignUpSchema)
 @blp.response(201, schemas.UserSchema)
 def sign_up(data: dict[str, Any]) -> User:
-    """Create an account; exhibitors then create or join their organisation."""
-    user = service.create_user(**data)
+    """Create an account and mail the link that verifies its address.
+
+    The account can log in at once; until its address is verified it cannot submit
+    applications (403 ``email_not_verified``). Exhibitors then create or join their
+    organisation. 409 ``email_taken`` if an account has this address.
+    """
+    user = links.sign_up(**data)
     db.session.commit()
     return user
 
 
+ACCEPTED = {"status": "accepted"}
+
+
+@blp.post("/auth/verify-email")
+@blp.arguments(schemas.LinkTokenSchema)
+@blp.response(204)
+def verify_email(data: dict[str, Any]) -> None:
+    """Verify an account's address with the token of the mailed link (72 hours, once).
+
+    422 naming ``token`` when the link is unknown, used or expired.
+    """
+    links.verify_email(data["token"])
+    db.session.commit()
+
+
+@blp.post("/auth/verify-email/resend")
+@blp.arguments(schemas.EmailSchema)
+@blp.response(202, schemas.AcceptedSchema)
+def resend_verification(data: dict[str, Any]) -> dict[str, str]:
+    """Mail a new verification link to an unverified account's address.
+
+    Always 202 with the same body, whether the address has an account, is verified already, or
+    had a link mailed in the last 5 minutes (then nothing is sent).
+    """
+    links.resend_verification(data["email"])
+    db.session.commit()
+    return ACCEPTED
+
+
+@blp.post("/auth/password-reset")
+@blp.arguments(schemas.EmailSchema)
+@blp.response(202, schemas.AcceptedSchema)
+def request_password_reset(data: dict[str, Any]) -> dict[str, str]:
+    """Mail a link to choose a new password (valid 1 hour, once) to the account's address.
+
+    Always 202 with the same body, whether the address has an account or not; at most one mail
+    per account in 5 minutes.
+    """
+    links.request_password_reset(data["email"])
+    db.session.commit()
+    return ACCEPTED
+
+
+@blp.post("/auth/password-reset/confirm")
+@blp.arguments(schemas.PasswordResetSchema)
+@blp.response(204)
+def reset_password(data: dict[str, Any]) -> None:
+    """Set a new password with the token of the mailed link.
+
+    Every token and page session of the account ends, and its failed logins are forgotten.
+    422 naming ``token`` when the link is unknown, used or expired.
+    """
+    links.reset_password(data["token"], data["password"])
+    db.session.commit()
+
+
+@blp.post("/auth/email-change/confirm")
+@blp.arguments(schemas.LinkTokenSchema)
+@blp.response(204)
+def confirm_email_change(data: dict[str, Any]) -> None:
+    """Make the new address the account's, with the token of the link mailed to it.
+
+    422 naming ``token`` when the link is unknown, used or expired; 409 ``email_taken`` when
+    another account took the address meanwhile.
+    """
+    links.confirm_email_change(data["token"])
+    db.session.commit()
+
+
 @blp.get("/users/me")
 @login_required()
-@blp.response(200, schemas.UserSchema)
+@blp.response(200, schemas.MeSchema)
 def me() -> User:
-    return require_user()
+    """Your account, with the address an email change waits to be confirmed for."""
+    return links.load_pending_email(require_user())
 
 
 @blp.patch("/users/me")
 @login_required()
 @blp.arguments(schemas.UserUpdateSchema)
-@blp.response(200, schemas.UserSchema)
+@blp.response(200, schemas.MeSchema)
 def update_me(data: dict[str, Any]) -> User:
+    """Change your display name and language (the password too, as ``/users/me/password``)."""
     user = service.update_user(require_user(), data, token_from_request())
     db.session.commit()
-    return user
+    return links.load_pending_email(user)
+
+
+@blp.post("/users/me/password")
+@login_required()
+@blp.arguments(schemas.PasswordChangeSchema)
+@blp.response(204)
+def change_password(data: dict[str, Any]) -> None:
+    """Set a new password, giving the current one.
+
+    Every other token and page session of the account ends; the token of this request goes
+    on. 422 naming ``current_password`` when it is wrong.
+    """
+    service.change_password(
+        require_user(), data["current_password"], data["password"], token_from_request()
+    )
+    db.session.commit()
+
+
+@blp.post("/users/me/email-change")
+@login_required()
+@blp.arguments(schemas.EmailChangeSchema)
+@blp.response(202, schemas.MeSchema)
+def request_email_change(data: dict[str, Any]) -> User:
+    """Ask to change your address, giving your password.
+
+    A link valid 24 hours goes to the new address, and the address changes when it is opened;
+    the current address is told. A newer request replaces an older one. 422 naming
+    ``password`` when it is wrong, or ``email`` when it is your address already; 409
+    ``email_taken``; 429 ``too_many_mails`` after 5 requests in an hour.
+    """
+    user = require_user()
+    links.request_email_change(user, data["email"], data["password"])
+    db.session.commit()
+    return links.load_pending_email(user)
+
+
+@blp.delete("/users/me/email-change")
+@login_required()
+@blp.response(204)
+def cancel_email_change() -> None:
+    """Cancel a pending email change: its link works no more."""
+    links.cancel_email_change(require_user())
+    db.session.commit()
 
 
 @blp.get("/users")

@@ -49,6 +49,8 @@ def email_key(email: str) -> str:
 class User(TimestampMixin, Model):
     __tablename__ = "users"
     __table_args__ = (enum_check("locale", Locale),)
+    # Lets ``pending_email`` below be a plain attribute: it is not a column.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))
@@ -59,6 +61,9 @@ class User(TimestampMixin, Model):
     display_name: Mapped[str] = mapped_column(sa.String(100))
     locale: Mapped[str] = mapped_column(sa.String(2), default=Locale.JA)
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: When the owner proved the address by opening a mailed link; None until then. An
+    #: unverified account can log in and prepare drafts but not submit applications.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="user",
@@ -69,6 +74,14 @@ class User(TimestampMixin, Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    #: The address an email change waits to be confirmed for; set by the view that shows it
+    #: (eventhub.accounts.links.load_pending_email), never stored here.
+    pending_email: str | None = None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return any(grant.role in roles for grant in self.roles)
@@ -200,3 +213,41 @@ class LoginThrottle(Model):
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: No login for this email, right or wrong, before this time.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LinkPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105  (a purpose, not a password)
+    CHANGE_EMAIL = "change_email"
+
+
+class AccountLink(Model):
+    """A single-use link mailed to a user: verify the address, reset the password, or confirm
+    a new address. Only the SHA-256 of its token is kept; the token is in the mail alone."""
+
+    __tablename__ = "account_links"
+    __table_args__ = (
+        enum_check("purpose", LinkPurpose),
+        # Only an email change names a new address, and it always does.
+        sa.CheckConstraint(
+            "(purpose = 'change_email') = (new_email IS NOT NULL)",
+            name="new_email_only_for_change",
+        ),
+        sa.CheckConstraint("expires_at > created_at", name="expires_after_creation"),
+        # The questions asked: this user's links of one purpose, newest first.
+        sa.Index("ix_account_links_user_id_purpose", "user_id", "purpose", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: SHA-256 of the token (256 random bits); the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: For change_email: the address that becomes the account's once the link is opened.
+    new_email: Mapped[str | None] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When it was opened, or replaced by a newer link or a new password: it works no more.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

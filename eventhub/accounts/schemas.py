@@ -6,8 +6,10 @@ import marshmallow as ma
 
 from eventhub import fields
 from eventhub.accounts.models import Locale, OrganisationKind, Role, TokenScope
+from eventhub.messages import MESSAGES
 from eventhub.pagination import PageArgs
 
+#: The shortest password; the message "password_length" says it too.
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -18,7 +20,8 @@ class Password(ma.fields.String):
             validate=ma.validate.Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=256,
-                error=f"Use {MIN_PASSWORD_LENGTH} to 256 characters.",
+                # A catalogue text, so that a page shows it in the reader's language.
+                error=MESSAGES["password_length"],
             ),
             **kwargs,
         )
@@ -52,6 +55,41 @@ class UserUpdateSchema(ma.Schema):
             )
 
 
+class EmailSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+
+
+class LinkTokenSchema(ma.Schema):
+    #: The token at the end of the mailed link.
+    token = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "The token at the end of the mailed link"},
+    )
+
+
+class PasswordResetSchema(LinkTokenSchema):
+    password = Password(required=True)
+
+
+class PasswordChangeSchema(ma.Schema):
+    current_password = ma.fields.String(required=True, load_only=True)
+    password = Password(required=True)
+
+
+class EmailChangeSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    #: The current password: a stolen session alone cannot move the account to another address.
+    password = ma.fields.String(required=True, load_only=True)
+
+
+class AcceptedSchema(ma.Schema):
+    """The answer to a request that may send a mail, the same whatever happened."""
+
+    status = ma.fields.String(metadata={"description": "Always 'accepted'"})
+
+
 class RoleGrantSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     role = ma.fields.String(required=True, validate=fields.one_of(Role))
@@ -81,7 +119,16 @@ class UserSchema(ma.Schema):
     locale = ma.fields.String()
     roles = ma.fields.List(ma.fields.Nested(RoleGrantSchema))
     organisations = ma.fields.List(ma.fields.Nested(MembershipBriefSchema), attribute="memberships")
+    email_verified = ma.fields.Boolean()
+    email_verified_at = fields.DateTime()
     created_at = fields.DateTime()
+
+
+class MeSchema(UserSchema):
+    pending_email = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The new address an email change waits to be confirmed for"},
+    )
 
 
 class UserBriefSchema(ma.Schema):

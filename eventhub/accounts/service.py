@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from eventhub import japan
 from eventhub.accounts.auth import hash_token, is_organiser
 from eventhub.accounts.models import (
+    AccountLink,
     ApiToken,
+    LinkPurpose,
     LoginThrottle,
     Membership,
     Organisation,
@@ -54,7 +56,16 @@ def _by_email(email: str) -> User | None:
     return db.session.scalars(sa.select(User).where(User.email_key == email_key(email))).first()
 
 
-def create_user(email: str, password: str, display_name: str, locale: str = "ja") -> User:
+def by_email(email: str) -> User | None:
+    """The account with this address (compared as ``email_key`` does), or None."""
+    return _by_email(email)
+
+
+def create_user(
+    email: str, password: str, display_name: str, locale: str = "ja", *, verified: bool = False
+) -> User:
+    """A new account. Its address is unverified unless ``verified`` (an account an operator
+    creates); sign-up mails the link that verifies it (eventhub.accounts.links.sign_up)."""
     if _by_email(email) is not None:
         raise EmailTakenError()
     user = User(
@@ -63,6 +74,7 @@ def create_user(email: str, password: str, display_name: str, locale: str = "ja"
         password_hash=generate_password_hash(password),
         display_name=display_name,
         locale=locale,
+        email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     try:
@@ -93,6 +105,11 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
         return user
     _record_failed_login(key, now)
     return None
+
+
+def clear_login_failures(user: User) -> None:
+    """Forget the failed logins (and any lock) of the user's address: a new password was set."""
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email_key == user.email_key))
 
 
 def lock_for(failures: int) -> timedelta:
@@ -148,13 +165,49 @@ def _record_failed_login(key: str, now: datetime) -> None:
         log.warning("login locked after failures", extra={"failures": failures})
 
 
+def check_password(user: User, password: str, field: str) -> None:
+    """Refuse, naming ``field``, unless ``password`` is the user's."""
+    if not check_password_hash(user.password_hash, password):
+        raise field_error(field, "wrong_password")
+
+
+def set_password(user: User, password: str, keep: ApiToken | None) -> None:
+    """A new password; it ends every session and token but ``keep``, in case the old one
+    leaked, voids the reset and email-change links mailed before it, and the failed logins
+    of the address no longer count."""
+    user.password_hash = generate_password_hash(password)
+    revoke_other_tokens(user, keep=keep)
+    void_links(user, LinkPurpose.RESET_PASSWORD, LinkPurpose.CHANGE_EMAIL)
+    clear_login_failures(user)
+
+
+def void_links(user: User, *purposes: LinkPurpose) -> None:
+    """The user's unused links of ``purposes`` work no more (a newer one or a new password
+    replaced them)."""
+    db.session.execute(
+        sa.update(AccountLink)
+        .where(
+            AccountLink.user_id == user.id,
+            AccountLink.purpose.in_([p.value for p in purposes]),
+            AccountLink.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+
+
+def change_password(
+    user: User, current_password: str, new_password: str, current_token: ApiToken | None
+) -> None:
+    """Set a new password, given the current one, so a stolen token cannot lock the owner out.
+    Every other session and token ends; ``current_token``, the one asking, goes on."""
+    check_password(user, current_password, "current_password")
+    set_password(user, new_password, keep=current_token)
+
+
 def update_user(user: User, data: dict[str, Any], current_token: ApiToken | None) -> User:
+    """Name and language; the password too, given the current one (as ``change_password``)."""
     if "password" in data:
-        if not check_password_hash(user.password_hash, data["current_password"]):
-            raise field_error("current_password", "wrong_password")
-        user.password_hash = generate_password_hash(data["password"])
-        # A new password ends every other session, in case the old one leaked.
-        revoke_other_tokens(user, keep=current_token)
+        change_password(user, data["current_password"], data["password"], current_token)
     for key in ("display_name", "locale"):
         if key in data:
             setattr(user, key, data[key])
@@ -242,7 +295,7 @@ def revoke_role(user: User, grant_id: int) -> None:
 
 def create_organiser(email: str, password: str, display_name: str) -> User:
     """The CLI's way in: an organiser account, or the organiser role for an existing user."""
-    user = _by_email(email) or create_user(email, password, display_name)
+    user = _by_email(email) or create_user(email, password, display_name, verified=True)
     grant_role(user, Role.ORGANISER, None, None)
     return user
 

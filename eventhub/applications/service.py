@@ -202,6 +202,9 @@ def _check_complete(application: Application) -> None:
 
 def submit(application: Application, user: User, data: dict[str, Any]) -> Application:
     check_version(application, data)
+    if not user.email_verified:
+        # Only an account whose owner proved the address speaks for an organisation.
+        raise DomainError("email_not_verified")
     if application.status != S.DRAFT:
         raise invalid_transition("submit_needs_draft")
     _window_open(application.edition)

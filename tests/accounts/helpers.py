@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
+from eventhub.accounts.models import AccountLink, User
+from eventhub.extensions import db
+from eventhub.notifications.models import OutgoingMail
 from tests.conftest import PASSWORD
 
 PROBLEM_JSON = "application/problem+json"
@@ -48,3 +55,44 @@ def organisation_payload(**overrides: Any) -> dict[str, Any]:
     }
     payload.update(overrides)
     return payload
+
+
+def mails_to(app: Any, address: str) -> list[Any]:
+    """The mails queued for ``address``, oldest first, as (subject, body) pairs."""
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(OutgoingMail.subject, OutgoingMail.body_text)
+            .where(OutgoingMail.to_address == address)
+            .order_by(OutgoingMail.id)
+        ).all()
+    return [(subject, body) for subject, body in rows]
+
+
+def mailed_token(app: Any, address: str, page: str) -> str:
+    """The token of the newest link to ``page`` (such as "/account/verify/") mailed to
+    ``address``; fails when there is none."""
+    base = app.config["EVENTHUB_BASE_URL"].rstrip("/")
+    pattern = re.compile(re.escape(base + page) + r"([A-Za-z0-9_-]+)")
+    for _, body in reversed(mails_to(app, address)):
+        if found := pattern.search(body):
+            return found.group(1)
+    raise AssertionError(f"no link to {page} was mailed to {address}")
+
+
+def verify_by_mail(client: Any, address: str) -> None:
+    """Open the verification link mailed to ``address``, as its owner would."""
+    token = mailed_token(client.application, address, "/account/verify/")
+    response = client.post("/api/v1/auth/verify-email", json={"token": token})
+    assert response.status_code == 204, response.get_data(as_text=True)
+
+
+def age_links(app: Any, email: str, by: timedelta) -> None:
+    """Move the links mailed to the account of ``email`` into the past, as if made ``by`` ago."""
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
+        for link in db.session.scalars(
+            sa.select(AccountLink).where(AccountLink.user_id == user_id)
+        ):
+            link.created_at -= by
+            link.expires_at -= by
+        db.session.commit()

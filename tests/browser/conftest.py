@@ -73,9 +73,15 @@ class LiveServer:
     app: Flask
     url: str
 
-    def create_user(self, *roles: Role, email: str, prefecture_code: int | None = None) -> int:
+    def create_user(
+        self,
+        *roles: Role,
+        email: str,
+        prefecture_code: int | None = None,
+        verified: bool = True,
+    ) -> int:
         with self.app.app_context():
-            user = accounts.create_user(email, PASSWORD, "ブラウザ 利用者")
+            user = accounts.create_user(email, PASSWORD, "ブラウザ 利用者", verified=verified)
             for role in roles:
                 code = prefecture_code if role == Role.PREFECTURE_CONTACT else None
                 accounts.grant_role(user, role, code, None)

@@ -54,13 +54,18 @@ def text_of(response: Any) -> str:
 @pytest.fixture
 def make_reader(app: Flask) -> Callable[..., Reader]:
     """A signed-in reader with ``roles`` (none: an exhibitor-to-be), each with a client of
-    their own, logged in through the login page."""
+    their own, logged in through the login page; its email is verified unless
+    ``verified=False``."""
     counter = iter(range(1, 10_000))
 
-    def make(*roles: Role, prefecture_code: int | None = None, locale: str = "ja") -> Reader:
+    def make(
+        *roles: Role, prefecture_code: int | None = None, locale: str = "ja", verified: bool = True
+    ) -> Reader:
         email = f"reader{next(counter)}@example.jp"
         with app.app_context():
-            user = accounts.create_user(email, PASSWORD, "テスト 閲覧者", locale=locale)
+            user = accounts.create_user(
+                email, PASSWORD, "テスト 閲覧者", locale=locale, verified=verified
+            )
             for role in roles:
                 code = prefecture_code if role == Role.PREFECTURE_CONTACT else None
                 accounts.grant_role(user, role, code, None)

@@ -6,7 +6,7 @@ import itertools
 import time
 from typing import Any
 
-from tests.accounts.helpers import organisation_payload
+from tests.accounts.helpers import organisation_payload, verify_by_mail
 from tests.applications.helpers import application_body, edition_body, set_edition_status
 from tests.checkin.gate_helpers import SCANS, make_device, make_gate
 from tests.conftest import PASSWORD, Api
@@ -31,6 +31,7 @@ def sign_up(organiser: Api) -> Api:
         "/api/v1/users", json={"email": email, "password": PASSWORD, "display_name": "出展 担当"}
     )
     assert created.status_code == 201, created.json
+    verify_by_mail(client, email)
     login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 201, login.json
     return Api(client, login.json["token"])

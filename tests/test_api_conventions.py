@@ -14,6 +14,7 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/v1/users"),
     ("get", "/api/v1/health"),
     ("get", "/api/v1/health/ping"),
+    ("post", "/api/v1/device/pair"),
 }
 
 

@@ -111,5 +111,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tallies_blp,
     ):
         api.register_blueprint(blueprint)
+
+    from eventhub.gate.views import bp as gate_scanner
+
+    app.register_blueprint(gate_scanner)
     cli.register(app)
     return app

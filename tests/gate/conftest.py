@@ -7,8 +7,10 @@ The live server here is local to these tests until the shared browser fixtures
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +38,7 @@ CHROMIUM_ARGS = [
 ]
 TOKYO = ZoneInfo("Asia/Tokyo")
 EDITIONS = "/api/v1/editions"
+ISSUE_SECONDS = 30
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +47,8 @@ def _fresh_caches() -> None:
     device_auth.forget()
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -54,6 +57,19 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(10)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture
+def service_live_server(service_app: Flask) -> Iterator[str]:
+    """A live server on PostgreSQL, with a real worker issuing the passes."""
+    with serving(service_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +108,14 @@ def running_edition(organiser: Api, title: str = "ゲート試験展") -> dict[s
 
 
 def issued_token(organiser: Api, edition_id: int, email: str, name: str = "山田 太郎") -> Any:
-    """A visitor registers; the pass is issued (eagerly on the test app): (pass id, token)."""
+    """A visitor registers and the pass is issued (eagerly on the test app, by the worker on
+    the service stack): (pass id, token)."""
     registration = register(Api(organiser.client), edition_id, email=email, name=name)
+    deadline = time.monotonic() + ISSUE_SECONDS
     issued = get_pass(organiser, registration["pass"]["id"])
+    while issued["state"] != "issued" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        issued = get_pass(organiser, registration["pass"]["id"])
     assert issued["state"] == "issued", issued
     return issued["id"], issued["token"]
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import base64
+import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from PIL import Image
 from playwright.sync_api import BrowserContext, Page
 
 from eventhub.checkin.models import Scan
 from eventhub.extensions import db
 from tests.conftest import Api
 from tests.gate.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     figures,
     issued_token,
     revoke_pass,
@@ -151,3 +156,87 @@ def test_offline_scans_are_right_and_sync_once_with_a_real_worker(
 
 def test_offline_scans_are_right_and_sync_once(app, organiser, live_server, gate_context):
     offline_journey(app, organiser, live_server, gate_context)
+
+
+def test_two_gates_offline_admit_one_pass_once_and_the_second_shows_the_conflict(
+    app, organiser, live_server, gate_browser
+):
+    edition = running_edition(organiser)
+    east, west = (make_gate(organiser, edition["id"], name) for name in ("東ゲート", "西ゲート"))
+    first_device = new_device(organiser, edition["id"], east)
+    second_device = new_device(organiser, edition["id"], west)
+    _, token = issued_token(organiser, edition["id"], "both@example.jp", "両方 通る")
+    contexts = [gate_browser.new_context(locale="ja-JP") for _ in range(2)]
+    try:
+        first = paired_scanner(contexts[0], live_server, first_device["pairing_code"])
+        second = paired_scanner(contexts[1], live_server, second_device["pairing_code"])
+        for context in contexts:
+            context.set_offline(True)
+
+        assert wedge(first, token) == "admitted"
+        assert wedge(second, token) == "admitted"  # neither knows of the other
+
+        contexts[0].set_offline(False)
+        wait_until_synced(first)
+        contexts[1].set_offline(False)
+        wait_until_synced(second)
+
+        assert figures(organiser, edition["id"])["admitted_today"] == 1
+        assert first.is_hidden("#conflicts")
+        conflict = second.locator("#conflict-list li")
+        assert conflict.count() == 1
+        assert conflict.get_attribute("data-server") == "already_inside"
+        assert conflict.get_attribute("data-local") == "admitted"
+        assert "すでに入場済みです" in conflict.inner_text()
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def write_y4m(png: bytes, path: Path, frames: int = 10) -> None:
+    """A YUV4MPEG2 video (4:2:0) of the QR code on white, for Chromium's fake camera."""
+    width, height = 640, 480
+    qr = Image.open(io.BytesIO(png)).convert("L")
+    qr = qr.resize((360, 360), Image.Resampling.NEAREST)
+    picture = Image.new("L", (width, height), 255)
+    picture.paste(qr, ((width - 360) // 2, (height - 360) // 2))
+    luma = picture.tobytes()
+    chroma = bytes([128]) * ((width // 2) * (height // 2))
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            video.write(b"FRAME\n" + luma + chroma + chroma)
+
+
+def test_the_camera_reads_an_issued_pass_and_admits_it(
+    app, organiser, live_server, chromium, tmp_path
+):
+    edition = running_edition(organiser)
+    device = new_device(organiser, edition["id"], make_gate(organiser, edition["id"], "南口"))
+    pass_id, _ = issued_token(organiser, edition["id"], "camera@example.jp", "写真 映る")
+    png = organiser.get(f"/api/v1/passes/{pass_id}/qr.png")
+    assert png.status_code == 200
+    video = tmp_path / "pass.y4m"
+    write_y4m(png.data, video)
+    browser = chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = browser.new_context(locale="ja-JP", permissions=["camera"])
+        page = paired_scanner(context, live_server, device["pairing_code"])
+        page.click("#scanner [data-camera]")
+        page.wait_for_function("window.gate.state.history.length > 0", timeout=20000)
+
+        assert page.evaluate("window.gate.state.history[0].result") == "admitted"
+        assert page.evaluate("window.gate.state.history[0].name") == "写真 映る"
+        assert figures(organiser, edition["id"])["admitted_today"] == 1
+        page.click("#scanner [data-camera]")  # stop
+        assert page.is_hidden("#camera")
+    finally:
+        browser.close()

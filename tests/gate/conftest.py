@@ -8,6 +8,7 @@ The live server here is local to these tests until the shared browser fixtures
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -37,6 +38,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TOKYO = ZoneInfo("Asia/Tokyo")
+log = logging.getLogger(__name__)
 EDITIONS = "/api/v1/editions"
 ISSUE_SECONDS = 30
 
@@ -146,8 +148,7 @@ def paired_scanner(context: BrowserContext, base: str, code: str) -> Page:
     """Open /gate/ with the pairing link, as scanning the pairing QR code does, and wait
     until the scanner has paired, loaded its keys and its service worker controls it."""
     page = context.new_page()
-    page.on("pageerror", lambda error: print("page error:", error))
-    page.on("console", lambda message: print("console:", message.text))
+    page.on("pageerror", lambda error: log.error("scanner page error: %s", error))
     page.goto(f"{base}/gate/#pair={code}")
     page.wait_for_selector("#scanner:not([hidden])")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -158,11 +159,13 @@ def paired_scanner(context: BrowserContext, base: str, code: str) -> Page:
 def wedge(page: Page, token: str, direction: str = "entry") -> str:
     """Type a token and Enter, as a keyboard-wedge scanner does; the result shown."""
     page.check(f"#dir-{direction}")
-    before = page.evaluate("window.gate.state.history.length ? window.gate.state.history[0].nonce : ''")
+    before = page.evaluate(
+        "window.gate.state.history.length ? window.gate.state.history[0].nonce : ''"
+    )
     page.fill("#code", token)
     page.press("#code", "Enter")
     page.wait_for_function(
-        "(before) => window.gate.state.history.length && window.gate.state.history[0].nonce !== before",
+        "(before) => (window.gate.state.history[0] || {}).nonce !== before",
         arg=before,
     )
     return str(page.evaluate("window.gate.state.history[0].result"))

@@ -21,10 +21,10 @@ from tests.gate.conftest import (
     CHROMIUM_ARGS,
     figures,
     issued_token,
-    revoke_pass,
     make_gate,
     new_device,
     paired_scanner,
+    revoke_pass,
     running_edition,
     wedge,
 )
@@ -107,7 +107,8 @@ def offline_journey(app: Flask, organiser: Api, base: str, context: BrowserConte
 
     # A reload with no network: the service worker opens the scanner, and it still decides.
     response = page.reload()
-    assert response is not None and response.from_service_worker
+    assert response is not None
+    assert response.from_service_worker
     page.wait_for_selector("#scanner:not([hidden])")
     page.wait_for_function("window.gate.state.queue.length === 20")
     assert wedge(page, passes[2][1]) == "already_inside"  # remembered who is inside
@@ -133,7 +134,10 @@ def offline_journey(app: Flask, organiser: Api, base: str, context: BrowserConte
     device_api = Api(organiser.client, token)
     body = {
         "scans": [
-            {key: item[key] for key in ("token", "direction", "nonce", "scanned_at", "local_result")}
+            {
+                key: item[key]
+                for key in ("token", "direction", "nonce", "scanned_at", "local_result")
+            }
             | {"decided_offline": True}
             for item in sent
         ]

@@ -165,7 +165,7 @@ def wedge(page: Page, token: str, direction: str = "entry") -> str:
     page.fill("#code", token)
     page.press("#code", "Enter")
     page.wait_for_function(
-        "(before) => (window.gate.state.history[0] || {}).nonce !== before",
+        "(before) => ((window.gate.state.history[0] || {}).nonce || '') !== before",
         arg=before,
     )
     return str(page.evaluate("window.gate.state.history[0].result"))

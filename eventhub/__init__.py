@@ -15,7 +15,6 @@ from sqlalchemy.exc import DBAPIError
 from eventhub import bounds, control_characters, http_headers, i18n, problems
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
-from eventhub.stateless import NoCookieSession
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -37,7 +36,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
                 app.config["SQLALCHEMY_DATABASE_URI"]
             )
-    app.session_interface = NoCookieSession()
     # Before any route is added: every <int:…> path id is bounded (see eventhub.bounds).
     app.url_map.converters["int"] = bounds.BoundedIntConverter
     assert isinstance(app.json, DefaultJSONProvider)  # Flask's own: these are its options
@@ -111,9 +109,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tallies_blp,
     ):
         api.register_blueprint(blueprint)
-
+    from eventhub import web
+    from eventhub.accounts.pages import bp as accounts_pages
+    from eventhub.checkin.pages import bp as gate_pages
     from eventhub.gate.views import bp as gate_scanner
 
+    # After the API: the page error handlers answer HTML on pages and defer to the API's.
+    web.init_app(app, pages=[accounts_pages, gate_pages])
+    # The gate scanner: its own page, service worker and manifest at /gate/.
     app.register_blueprint(gate_scanner)
     cli.register(app)
     return app

@@ -4,10 +4,11 @@ The catalogues are ``eventhub/translations/<locale>/LC_MESSAGES/messages.po``; m
 English texts. They are compiled when the app starts (no .mo file is built or committed), and
 Flask-Babel's ``gettext``, ``lazy_gettext`` and its Jinja ``_()`` read them as usual.
 
-The locale of a request follows Accept-Language (English unless Japanese is preferred, as the
-API has always answered); code without a request (workers, the CLI) sets one with
-``flask_babel.force_locale``. This module is the one place that compares language codes: data
-kept in a Japanese and an English column is chosen with ``pick``.
+The locale of an API request follows Accept-Language (English unless Japanese is preferred, as
+the API has always answered); a page is Japanese unless its reader switched to English. Code
+without a request (workers, the CLI) sets one with ``flask_babel.force_locale``. This module
+is the one place that compares language codes: data kept in a Japanese and an English column
+is chosen with ``pick``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale
 
 LOCALES = ("en", "ja")
 DEFAULT_LOCALE = "en"
+#: Pages are read by the programme's exhibitors, organisers and visitors: Japanese first.
+PAGE_DEFAULT_LOCALE = "ja"
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 
@@ -78,7 +81,12 @@ class _Babel(Babel):
 def _request_locale() -> str | None:
     if not has_request_context():
         return None
-    return "ja" if request.accept_languages.best_match(LOCALES) == "ja" else "en"
+    if request.path == "/api" or request.path.startswith("/api/"):
+        return "ja" if request.accept_languages.best_match(LOCALES) == "ja" else "en"
+    # Pages are Japanese unless the reader switched to English; the switch is kept in the
+    # page session (and on the account, for the next session).
+    chosen = session.get("locale")
+    return chosen if chosen in LOCALES else PAGE_DEFAULT_LOCALE
 
 
 babel = _Babel()

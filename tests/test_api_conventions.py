@@ -168,8 +168,9 @@ def test_no_cookie_is_ever_set_not_even_for_a_client_sending_one(organiser):
         assert "Set-Cookie" not in response.headers, response.headers
 
 
-def test_writing_to_the_flask_session_fails_loudly(app):
+def test_writing_to_the_flask_session_fails_loudly_on_the_api(app):
+    # The API is sessionless; only pages (outside /api/) have a cookie session.
     from flask import session
 
-    with app.test_request_context("/"), pytest.raises(RuntimeError):
+    with app.test_request_context("/api/v1/health"), pytest.raises(RuntimeError):
         session["user"] = 1

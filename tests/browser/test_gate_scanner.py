@@ -11,31 +11,42 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
+from eventhub.accounts.models import Role
+from eventhub.checkin import device_auth
 from eventhub.checkin.models import Scan
 from eventhub.extensions import db
-from tests.conftest import Api
-from tests.gate.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+from eventhub.passes import signing
+from tests.browser.gate_helpers import (
     figures,
     issued_token,
     make_gate,
     new_device,
+    organiser_api,
     paired_scanner,
     revoke_pass,
     running_edition,
     wedge,
 )
+from tests.conftest import PASSWORD, Api
 
 
-def test_keyboard_wedge_scans_are_decided_by_the_server(app, organiser, live_server, gate_context):
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    # The live server's tables are emptied after each test and ids restart: a key ring or a
+    # device cached in this process by an earlier test would be stale.
+    signing.forget()
+    device_auth.forget()
+
+
+def test_keyboard_wedge_scans_are_decided_by_the_server(live_server, context):
+    organiser = organiser_api(live_server)
     edition = running_edition(organiser)
     gate = make_gate(organiser, edition["id"], "東1ホール入口")
     device = new_device(organiser, edition["id"], gate)
     _, token = issued_token(organiser, edition["id"], "wedge@example.jp")
-    page = paired_scanner(gate_context, live_server, device["pairing_code"])
+    page = paired_scanner(context, live_server.url, device["pairing_code"])
 
     first = wedge(page, token + "\n")
     again = wedge(page, token)
@@ -68,11 +79,14 @@ def queue_of(page: Page) -> list[dict[str, Any]]:
 
 
 def wait_until_synced(page: Page) -> None:
-    page.wait_for_function("window.gate.state.queue.length === 0 && !window.gate.state.syncing")
+    page.wait_for_function(
+        "() => window.gate.state.queue.length === 0 && !window.gate.state.syncing"
+    )
 
 
-def offline_journey(app: Flask, organiser: Api, base: str, context: BrowserContext) -> None:
+def offline_journey(live: Any, context: BrowserContext) -> None:
     """20 scans decided offline, each right; a reload offline; then the sync, applied once."""
+    app, base, organiser = live.app, live.url, organiser_api(live)
     edition = running_edition(organiser)
     other = running_edition(organiser, "別の展示会")
     gate = make_gate(organiser, edition["id"], "西ゲート")
@@ -110,7 +124,7 @@ def offline_journey(app: Flask, organiser: Api, base: str, context: BrowserConte
     assert response is not None
     assert response.from_service_worker
     page.wait_for_selector("#scanner:not([hidden])")
-    page.wait_for_function("window.gate.state.queue.length === 20")
+    page.wait_for_function("() => window.gate.state.queue.length === 20")
     assert wedge(page, passes[2][1]) == "already_inside"  # remembered who is inside
     assert wedge(page, passes[1][1]) == "reentry_admitted"
     sent = queue_of(page)
@@ -152,28 +166,27 @@ def offline_journey(app: Flask, organiser: Api, base: str, context: BrowserConte
 
 
 @pytest.mark.service
-def test_offline_scans_are_right_and_sync_once_with_a_real_worker(
-    service_app, service_organiser, service_live_server, gate_context
-):
-    offline_journey(service_app, service_organiser, service_live_server, gate_context)
+def test_offline_scans_are_right_and_sync_once_with_a_real_worker(live_stack_server, context):
+    offline_journey(live_stack_server, context)
 
 
-def test_offline_scans_are_right_and_sync_once(app, organiser, live_server, gate_context):
-    offline_journey(app, organiser, live_server, gate_context)
+def test_offline_scans_are_right_and_sync_once(live_server, context):
+    offline_journey(live_server, context)
 
 
 def test_two_gates_offline_admit_one_pass_once_and_the_second_shows_the_conflict(
-    app, organiser, live_server, gate_browser
+    live_server, browser
 ):
+    organiser = organiser_api(live_server)
     edition = running_edition(organiser)
     east, west = (make_gate(organiser, edition["id"], name) for name in ("東ゲート", "西ゲート"))
     first_device = new_device(organiser, edition["id"], east)
     second_device = new_device(organiser, edition["id"], west)
     _, token = issued_token(organiser, edition["id"], "both@example.jp", "両方 通る")
-    contexts = [gate_browser.new_context(locale="ja-JP") for _ in range(2)]
+    contexts = [browser.new_context(locale="ja-JP") for _ in range(2)]
     try:
-        first = paired_scanner(contexts[0], live_server, first_device["pairing_code"])
-        second = paired_scanner(contexts[1], live_server, second_device["pairing_code"])
+        first = paired_scanner(contexts[0], live_server.url, first_device["pairing_code"])
+        second = paired_scanner(contexts[1], live_server.url, second_device["pairing_code"])
         for context in contexts:
             context.set_offline(True)
 
@@ -213,8 +226,9 @@ def write_y4m(png: bytes, path: Path, frames: int = 10) -> None:
 
 
 def test_the_camera_reads_an_issued_pass_and_admits_it(
-    app, organiser, live_server, chromium, tmp_path
+    live_server, browser_type, browser_type_launch_args, tmp_path
 ):
+    organiser = organiser_api(live_server)
     edition = running_edition(organiser)
     device = new_device(organiser, edition["id"], make_gate(organiser, edition["id"], "南口"))
     pass_id, _ = issued_token(organiser, edition["id"], "camera@example.jp", "写真 映る")
@@ -222,10 +236,10 @@ def test_the_camera_reads_an_issued_pass_and_admits_it(
     assert png.status_code == 200
     video = tmp_path / "pass.y4m"
     write_y4m(png.data, video)
-    browser = chromium.launch(
-        executable_path=CHROMIUM,
+    browser = browser_type.launch(
+        executable_path=browser_type_launch_args["executable_path"],
         args=[
-            *CHROMIUM_ARGS,
+            *browser_type_launch_args["args"],
             "--use-fake-ui-for-media-stream",
             "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={video}",
@@ -233,9 +247,9 @@ def test_the_camera_reads_an_issued_pass_and_admits_it(
     )
     try:
         context = browser.new_context(locale="ja-JP", permissions=["camera"])
-        page = paired_scanner(context, live_server, device["pairing_code"])
+        page = paired_scanner(context, live_server.url, device["pairing_code"])
         page.click("#scanner [data-camera]")
-        page.wait_for_function("window.gate.state.history.length > 0", timeout=20000)
+        page.wait_for_function("() => window.gate.state.history.length > 0", timeout=20000)
 
         assert page.evaluate("window.gate.state.history[0].result") == "admitted"
         assert page.evaluate("window.gate.state.history[0].name") == "写真 映る"
@@ -244,3 +258,48 @@ def test_the_camera_reads_an_issued_pass_and_admits_it(
         assert page.is_hidden("#camera")
     finally:
         browser.close()
+
+
+def test_an_organiser_adds_a_device_and_gate_staff_pair_by_typing_the_code(
+    live_server, browser, axe_check, screenshot
+):
+    organiser = organiser_api(live_server)
+    edition = running_edition(organiser)
+    email = "gate-pages@example.jp"
+    live_server.create_user(Role.ORGANISER, email=email)
+    office = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    gate_staff = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    try:
+        page = office.new_page()
+        page.goto(f"{live_server.url}/login")
+        page.get_by_label("メールアドレス").fill(email)
+        page.get_by_label("パスワード").fill(PASSWORD)
+        page.get_by_role("button", name="ログイン").click()
+        page.goto(f"{live_server.url}/organiser/editions/{edition['id']}/gates")
+        page.get_by_label("名称（日本語）").fill("北ゲート")
+        page.get_by_role("button", name="ゲートを追加").click()
+        expect(page.locator("table").first).to_contain_text("北ゲート")
+        axe_check(page, name="gates and devices")
+        page.get_by_label("端末名").fill("北-1")
+        page.locator("#f-gate_id").select_option(label="北ゲート")
+        page.get_by_role("button", name="端末を追加してペアリングコードを表示").click()
+        code = page.locator("#pairing-code").inner_text()
+        expect(page.locator("#pairing-qr")).to_be_visible()
+        axe_check(page, name="pairing code")
+        screenshot(page, "gate-pairing-code")
+
+        scanner = gate_staff.new_page()
+        scanner.goto(f"{live_server.url}/gate/")
+        axe_check(scanner, name="gate scanner, pairing")
+        scanner.get_by_label("ペアリングコード").fill(code.lower())
+        scanner.get_by_role("button", name="ペアリング", exact=True).click()
+        scanner.wait_for_selector("#scanner:not([hidden])")
+        expect(scanner.locator("#where")).to_contain_text("北ゲート")
+        axe_check(scanner, name="gate scanner")
+        screenshot(scanner, "gate-scanner")
+
+        page.goto(f"{live_server.url}/organiser/editions/{edition['id']}/gates")
+        expect(page.locator("tbody").last).to_contain_text("ペアリング済み")
+    finally:
+        office.close()
+        gate_staff.close()

@@ -1,97 +1,36 @@
-"""The gate scanner in Chromium against a live server on the test app.
-
-The live server here is local to these tests until the shared browser fixtures
-(tests/browser/conftest.py) land; then these switch to them. Chromium is Debian's
-(/usr/bin/chromium), launched by path: never ``playwright install``.
-"""
+"""Helpers of the gate scanner's browser tests: arranging editions, passes and devices
+through the API of the live server's app, and driving the scanner page."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import BrowserContext, Page
 
-from eventhub.checkin import device_auth
-from eventhub.passes import signing
+from eventhub.accounts.models import Role
 from tests.applications.helpers import open_edition
-from tests.conftest import Api
+from tests.conftest import PASSWORD, Api
 from tests.passes.helpers import get_pass, pass_url, register
 
-CHROMIUM = os.environ.get("EVENTHUB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TOKYO = ZoneInfo("Asia/Tokyo")
 log = logging.getLogger(__name__)
 EDITIONS = "/api/v1/editions"
 ISSUE_SECONDS = 30
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
-    signing.forget()
-    device_auth.forget()
-
-
-@contextlib.contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(10)
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    with serving(app) as base:
-        yield base
-
-
-@pytest.fixture
-def service_live_server(service_app: Flask) -> Iterator[str]:
-    """A live server on PostgreSQL, with a real worker issuing the passes."""
-    with serving(service_app) as base:
-        yield base
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        yield playwright.chromium
-
-
-@pytest.fixture(scope="session")
-def gate_browser(chromium: Any) -> Iterator[Browser]:
-    browser = chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def gate_context(gate_browser: Browser) -> Iterator[BrowserContext]:
-    context = gate_browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
-    yield context
-    context.close()
+def organiser_api(live: Any) -> Api:
+    """An organiser of the live server's app, with an API token, for arranging a test."""
+    email = f"gate-organiser-{os.urandom(4).hex()}@example.jp"
+    live.create_user(Role.ORGANISER, email=email)
+    client = live.app.test_client()
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 201, response.json
+    return Api(client, response.json["token"])
 
 
 def running_edition(organiser: Api, title: str = "ゲート試験展") -> dict[str, Any]:
@@ -151,8 +90,8 @@ def paired_scanner(context: BrowserContext, base: str, code: str) -> Page:
     page.on("pageerror", lambda error: log.error("scanner page error: %s", error))
     page.goto(f"{base}/gate/#pair={code}")
     page.wait_for_selector("#scanner:not([hidden])")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("window.gate.state.keys.size > 0")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => window.gate.state.keys.size > 0")
     return page
 
 

@@ -60,6 +60,16 @@ def _no_cache(response: Response) -> Response:
     return response
 
 
+@bp.after_request
+def _isolated(response: Response) -> Response:
+    """The scanner loads only its own files: isolating it from other origins costs nothing,
+    keeps other sites' windows away from it and gives it a precise clock."""
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Embedder-Policy", "require-corp")
+    response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    return response
+
+
 @bp.get("/")
 def index() -> Response:
     page = render_template(

@@ -24,6 +24,7 @@ const S = {
   revoked: new Set(store.get("revoked", [])),
   revokedSince: store.get("revokedSince", 0),
   presence: new Map(),
+  verified: new Map(),
   queue: [],
   history: store.get("history", []),
   conflicts: store.get("conflicts", []),
@@ -219,11 +220,10 @@ function decidingAlone() {
   return S.manualOffline && policy() !== "never";
 }
 
-async function scan(text) {
-  const started = performance.now();
+async function scan(text, started = performance.now()) {
   const token = cleanToken(text);
   if (!token) return;
-  const direction = document.querySelector("input[name=direction]:checked").value;
+  const direction = $("dir-exit").checked ? "exit" : "entry";
   const nonce = crypto.randomUUID();
   const at = new Date();
   if (!decidingAlone() && (S.online || policy() !== "auto")) {
@@ -269,6 +269,7 @@ async function scan(text) {
     reentryAllowed: S.config.rules.reentry_allowed,
     revoked: S.revoked,
     presence: S.presence,
+    verified: S.verified,
   };
   const local = await decideOffline(state, token, direction, at);
   const before = local.passId === null ? null : S.presence.get(local.passId) || null;
@@ -412,6 +413,7 @@ async function undo(entry) {
   entry.undone = true;
   count(entry.result, -1);
   store.set("history", S.history);
+  store.set("counters", S.counters);
   renderAll();
 }
 
@@ -435,7 +437,6 @@ function count(result, step) {
   const colour = colourOf(result);
   const key = colour === "green" ? (result === "exited" ? "exited" : "admitted") : "refused";
   S.counters[key] = Math.max(0, S.counters[key] + step);
-  store.set("counters", S.counters);
 }
 
 function record({ nonce, at, direction, answer, offline, before = null }) {
@@ -452,11 +453,31 @@ function record({ nonce, at, direction, answer, offline, before = null }) {
     before,
   };
   S.history.unshift(entry);
-  S.history = S.history.slice(0, HISTORY);
-  store.set("history", S.history);
+  S.history.length = Math.min(S.history.length, HISTORY);
   count(entry.result, 1);
   showResult(entry);
-  renderAll();
+  if (typeof window.gate.onDecision === "function") window.gate.onDecision(entry);
+  // The answer is on the screen: the list, the counters and their copies follow a moment
+  // later, so that a queue of visitors never waits for them.
+  later(() => {
+    store.set("history", S.history);
+    store.set("counters", S.counters);
+    renderAll();
+  });
+}
+
+let pending = null;
+function later(work, first = false) {
+  if (pending === null) {
+    pending = [];
+    setTimeout(() => {
+      const jobs = pending;
+      pending = null;
+      for (const job of jobs) job();
+    }, 0);
+  }
+  if (first) pending.unshift(work);
+  else pending.push(work);
 }
 
 function showResult(entry) {
@@ -470,7 +491,7 @@ function showResult(entry) {
   $("result-name").textContent = entry.name || "";
   $("result-note").textContent = entry.offline ? t("decided_offline") : "";
   box.hidden = false;
-  feedback(colour);
+  later(() => feedback(colour), true); // a moment after the answer shows, not before
   clearTimeout(S.resultTimer);
   S.resultTimer = setTimeout(hideResult, RESULT_MS);
 }
@@ -495,7 +516,9 @@ function hideResult() {
 }
 
 function feedback(colour) {
-  if (navigator.vibrate) {
+  // Without a touch first, browsers refuse (and log a warning, which is slow).
+  const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if (navigator.vibrate && touched) {
     try {
       navigator.vibrate(colour === "green" ? 80 : colour === "amber" ? [80, 60, 80] : 400);
     } catch {
@@ -717,10 +740,12 @@ async function seen(text) {
   const now = Date.now();
   if (text === S.lastSeen.text && now - S.lastSeen.at < REPEAT_MS) return;
   S.lastSeen = { text, at: now };
-  await read(text);
+  await read(text, performance.now());
 }
 
-async function read(text) {
+// ``started``: when the code was read (the Enter of a keyboard-wedge scanner, the camera's
+// frame), from which the time to decide is measured.
+async function read(text, started) {
   const code = pairingCodeOf(text);
   if (!S.token) {
     if (code) {
@@ -731,7 +756,7 @@ async function read(text) {
     return;
   }
   if (code) return; // a pairing code shown to a paired scanner
-  await scan(text);
+  await scan(text, started);
 }
 
 function wire() {
@@ -745,11 +770,13 @@ function wire() {
     pair($("pair-code").value.trim());
   });
   $("scan-form").addEventListener("submit", (event) => {
+    const started = performance.now();
     event.preventDefault();
     const input = $("code");
     const text = input.value;
     input.value = "";
-    input.focus();
+    // Focusing forces a layout: only when the field has lost the focus.
+    if (document.activeElement !== input) input.focus();
     if (S.audio === null) {
       try {
         S.audio = new AudioContext();
@@ -757,7 +784,7 @@ function wire() {
         S.audio = null;
       }
     }
-    read(text);
+    read(text, started);
   });
   for (const button of document.querySelectorAll("[data-camera]")) {
     button.addEventListener("click", () => (camera ? stopCamera() : startCamera()));
@@ -810,9 +837,11 @@ async function start() {
 
 window.gate = {
   state: S,
-  ready: start(),
+  onDecision: null,
+  ready: null,
   sync,
   get lastDecisionMs() {
     return S.lastDecisionMs;
   },
 };
+window.gate.ready = start();

@@ -9,6 +9,8 @@ const MIN_RAW = HEADER + 8 + SIGNATURE;
 const EPOCH_UTC = Date.UTC(2000, 0, 1);
 const DAY_MS = 86400000;
 const B64URL = /^[A-Za-z0-9_-]+$/;
+// Tokens remembered as verified (a visitor leaving, coming back, scanned twice).
+const VERIFIED_MAX = 20000;
 
 export const GREEN = new Set(["admitted", "reentry_admitted", "exited"]);
 export const AMBER = new Set(["already_inside", "not_inside", "reentry_refused"]);
@@ -138,10 +140,17 @@ export function validOn(token, day) {
 }
 
 // Decide a scan alone. ``state``: {keys: Map, editionId, timezone, reentryAllowed,
-// revoked: Set of "passId:serial", presence: Map passId → {inside, entries}}.
+// revoked: Set of "passId:serial", presence: Map passId → {inside, entries}, and optionally
+// verified: a Map in which tokens whose signature verified are remembered}.
 // Returns {result, passId, kind, change} where ``change`` is the new presence (or null).
 export async function decideOffline(state, text, direction, time) {
-  const token = parseToken(cleanToken(text));
+  const cleaned = cleanToken(text);
+  const known = state.verified && state.verified.get(cleaned);
+  if (known && state.keys.get(known.kid) === known.key) {
+    // Verified before with a key still in the set: the same text, the same answer.
+    return judge(state, known.token, direction, time);
+  }
+  const token = parseToken(cleaned);
   if (token === null || token.version !== 1) return { result: "forged", passId: null };
   const key = state.keys.get(token.kid);
   if (key === undefined) {
@@ -151,6 +160,10 @@ export async function decideOffline(state, text, direction, time) {
     return { result, passId: null };
   }
   if (!(await verifySignature(key, token))) return { result: "forged", passId: null };
+  if (state.verified) {
+    if (state.verified.size >= VERIFIED_MAX) state.verified.clear();
+    state.verified.set(cleaned, { kid: token.kid, key, token });
+  }
   return judge(state, token, direction, time);
 }
 

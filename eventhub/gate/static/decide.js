@@ -40,7 +40,24 @@ export function b64urlEncode(bytes) {
 }
 
 function varint(bytes, pos, end) {
-  // Unsigned LEB128, minimal, below 2**63; returns [BigInt, next] or null.
+  // Unsigned LEB128, minimal, below 2**63: [value, next] or null. Numbers while exact (up to
+  // 7 bytes, 49 bits), BigInt beyond (only long day masks need it).
+  let value = 0;
+  let scale = 1;
+  const start = pos;
+  while (pos < end && pos - start < 7) {
+    const byte = bytes[pos++];
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      if (pos - start > 1 && byte === 0) return null; // not minimal
+      return [value, pos];
+    }
+    scale *= 128;
+  }
+  return bigVarint(bytes, start, end);
+}
+
+function bigVarint(bytes, pos, end) {
   let value = 0n;
   let shift = 0n;
   const start = pos;
@@ -48,26 +65,42 @@ function varint(bytes, pos, end) {
     const byte = bytes[pos++];
     value |= BigInt(byte & 0x7f) << shift;
     if (byte < 0x80) {
-      if (pos - start > 1 && byte === 0) return null; // not minimal
+      if (pos - start > 1 && byte === 0) return null;
       if (value >= 1n << 63n) return null;
       return [value, pos];
     }
     shift += 7n;
-    if (shift > 63n + 7n) return null;
+    if (shift > 63n) return null;
   }
   return null;
+}
+
+const B64_VALUE = new Map([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"].map((c, i) => [c, i]));
+
+// Whether ``text`` is the one base64url spelling of ``length`` bytes: no padding, and the bits
+// of the last character that carry no byte are zero.
+function canonical(text, length) {
+  if (text.length !== Math.ceil((length * 4) / 3)) return false;
+  const spare = { 0: 0, 1: 4, 2: 2 }[length % 3];
+  return (B64_VALUE.get(text[text.length - 1]) & ((1 << spare) - 1)) === 0;
+}
+
+export function kidNumber(bytes, offset = 0) {
+  return (
+    ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0
+  );
 }
 
 // The token's parts, without checking the signature; null when it cannot be a token.
 export function parseToken(text) {
   const raw = b64urlDecode(text);
   if (raw === null || raw.length < MIN_RAW) return null;
-  if (b64urlEncode(raw) !== text) return null; // one spelling per token, as the server
+  if (!canonical(text, raw.length)) return null; // one spelling per token, as the server
   const end = raw.length - SIGNATURE;
   const token = {
     raw,
     version: raw[0],
-    kid: b64urlEncode(raw.subarray(1, HEADER)),
+    kid: kidNumber(raw, 1),
     body: raw.subarray(0, end),
     signature: raw.subarray(end),
   };
@@ -93,7 +126,7 @@ export function parseToken(text) {
   return token;
 }
 
-// JWKS → Map of kid → CryptoKey (WebCrypto Ed25519).
+// JWKS → Map of kid (its 4 bytes as a number) → CryptoKey (WebCrypto Ed25519).
 export async function importKeys(jwks) {
   const keys = new Map();
   for (const jwk of jwks.keys || []) {
@@ -105,7 +138,8 @@ export async function importKeys(jwks) {
       false,
       ["verify"]
     );
-    keys.set(jwk.kid, key);
+    const kid = b64urlDecode(jwk.kid);
+    if (kid !== null && kid.length === 4) keys.set(kidNumber(kid), key);
   }
   return keys;
 }
@@ -114,29 +148,48 @@ export function verifySignature(key, token) {
   return crypto.subtle.verify({ name: "Ed25519" }, key, token.signature, token.body);
 }
 
-// Days since 2000-01-01 of the local date at the venue.
-const dayFormats = new Map();
+// Days since 2000-01-01 of the local date at the venue; the last answer is kept for the rest
+// of its day (at most an hour, in case the zone changes its offset).
+let lastDay = { timezone: null, from: 0, until: 0, day: 0 };
 export function venueDay(time, timezone) {
+  const ms = time.getTime();
+  if (timezone === lastDay.timezone && ms >= lastDay.from && ms < lastDay.until) return lastDay.day;
+  const [day, midnight] = computeDay(ms, timezone);
+  lastDay = { timezone, from: Math.max(midnight, ms - HOUR_MS), until: Math.min(midnight + DAY_MS, ms + HOUR_MS), day };
+  return day;
+}
+
+const HOUR_MS = 3600000;
+const dayFormats = new Map();
+function computeDay(ms, timezone) {
   let format = dayFormats.get(timezone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat("en-CA", {
       timeZone: timezone,
+      hourCycle: "h23",
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
     });
     dayFormats.set(timezone, format);
   }
   const parts = {};
-  for (const part of format.formatToParts(time)) parts[part.type] = part.value;
-  const utc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
-  return Math.round((utc - EPOCH_UTC) / DAY_MS);
+  for (const part of format.formatToParts(new Date(ms))) parts[part.type] = Number(part.value);
+  const localMidnight = Date.UTC(parts.year, parts.month - 1, parts.day);
+  const localNow = localMidnight + ((parts.hour * 60 + parts.minute) * 60 + parts.second) * 1000;
+  const offset = localNow - Math.floor(ms / 1000) * 1000;
+  return [Math.round((localMidnight - EPOCH_UTC) / DAY_MS), localMidnight - offset];
 }
 
 export function validOn(token, day) {
   const offset = day - token.validFrom;
   if (offset < 0 || offset >= token.nDays) return false;
-  return token.dayMask === 0n || ((token.dayMask >> BigInt(offset)) & 1n) === 1n;
+  const mask = token.dayMask;
+  if (typeof mask === "number") return mask === 0 || Math.floor(mask / 2 ** offset) % 2 === 1;
+  return ((mask >> BigInt(offset)) & 1n) === 1n;
 }
 
 // Decide a scan alone. ``state``: {keys: Map, editionId, timezone, reentryAllowed,

@@ -259,6 +259,9 @@ class FiguresSchema(ma.Schema):
     inside_now = ma.fields.Integer()
     admitted_today = ma.fields.Integer(metadata={"description": "Different passes let in"})
     entries_today = ma.fields.Integer(metadata={"description": "Entries, re-entries included"})
+    entries_decided_offline = ma.fields.Integer(
+        metadata={"description": "Of those, entries a gate scanner decided offline"}
+    )
     by_gate = ma.fields.List(ma.fields.Nested(GateCountSchema))
     by_hour = ma.fields.List(ma.fields.Nested(HourCountSchema))
     by_kind = ma.fields.List(ma.fields.Nested(KindCountSchema))

@@ -137,6 +137,7 @@ def offline_journey(live: Any, context: BrowserContext) -> None:
     assert counted["admitted_today"] == 15
     assert counted["entries_today"] == 16  # one re-entry
     assert counted["inside_now"] == 15
+    assert counted["entries_decided_offline"] == 16
     marks = offline_marks(app, device["id"])
     assert len(marks) == 22
     assert all(offline for _, offline, _ in marks)

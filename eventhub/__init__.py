@@ -11,8 +11,9 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Blueprint
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
-from eventhub import bounds, control_characters, http_headers, i18n, problems
+from eventhub import bounds, control_characters, http_headers, i18n, locking, problems
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
 
@@ -74,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.ma_plugin.converter.add_attribute_function(bounds.document_maximum)
     Blueprint.ARGUMENTS_PARSER = bounds.BoundedParser()
     app.register_error_handler(DBAPIError, problems.handle_database_error)
+    app.register_error_handler(StaleDataError, locking.handle_stale_data)
     app.register_error_handler(DomainError, problems.handle_domain_error)
     app.before_request(bounds.check_json_depth)  # first: the next hook parses the body
     app.before_request(control_characters.check_request)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
 from eventhub.errors import DomainError
@@ -35,6 +36,14 @@ def commit_versioned(obj: Any) -> None:
         db.session.rollback()
         db.session.refresh(obj)
         raise version_conflict(obj) from exc
+
+
+def handle_stale_data(error: StaleDataError) -> Any:
+    """A versioned row changed under a flush that a service made before its own commit (where
+    ``commit_versioned`` answers): the same lost race, answered with the same 409 as a
+    ``DomainError`` (problem+json on the API, a page on pages)."""
+    db.session.rollback()
+    return current_app.handle_user_exception(DomainError("version_conflict"))
 
 
 def lock_rows(model: type[Any], ids: Iterable[int]) -> None:

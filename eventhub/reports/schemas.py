@@ -78,6 +78,11 @@ class PlainText(ma.fields.String):
     ) -> str | None:
         return " ".join(super()._deserialize(value, attr, data, **kwargs).split()) or None
 
+    def _validate(self, value: Any) -> None:
+        # Blank became None above: there is no length to check (and len(None) was a 500).
+        if value is not None:
+            super()._validate(value)
+
 
 def _count() -> ma.fields.Integer:
     return ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))

@@ -211,3 +211,16 @@ def test_only_organisers_see_or_enter_past_figures(exhibitor, anonymous):
     assert exhibitor.get(PAST).status_code == 403
     assert import_csv(exhibitor, reference.CSV_JA).status_code == 403
     assert anonymous.get(PAST).status_code == 401
+
+
+def test_blank_optional_texts_are_stored_as_none(organiser):
+    """Found by a property-based run: spaces-only optional text was a 500 (a length check on
+    the None that blank becomes)."""
+    texts = ["venue_ja", "venue_en", "cancellation_reason_en", "note_ja", "note_en"]
+    body = {"series": "takumi", "fiscal_year": 2021, **{name: " \u3000 " for name in texts}}
+    response = organiser.post(PAST, json=body)
+    assert response.status_code == 201, response.json
+    assert all(response.json[name] is None for name in texts)
+    too_long = organiser.post(PAST, json={**body, "edition_no": 2, "note_ja": "長" * 2001})
+    assert too_long.status_code == 422
+    assert [e["field"] for e in too_long.json["errors"]] == ["note_ja"]

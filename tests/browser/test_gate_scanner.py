@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from eventhub.checkin import device_auth
 from eventhub.checkin.models import Scan
 from eventhub.extensions import db
 from eventhub.passes import signing
+from eventhub.passes.keys import KeyRing
+from eventhub.passes.tokens import PassKind, TokenClaims
 from tests.browser.gate_helpers import (
     figures,
     issued_token,
@@ -304,3 +307,45 @@ def test_an_organiser_adds_a_device_and_gate_staff_pair_by_typing_the_code(
     finally:
         office.close()
         gate_staff.close()
+
+
+def test_the_scanners_token_reader_and_day_rules_match_the_servers(live_server, page):
+    """The scanner's decoder (decide.js) against eventhub's tokens module on edge cases."""
+    ring, _ = KeyRing(edition_id=5).rotate()
+    masked = TokenClaims(2**40, 5, PassKind.PRESS, date(2027, 8, 7), date(2027, 8, 9), 0b101, 3)
+    token = ring.sign(masked)
+    # The last character with other spare bits: the same bytes, but not the one spelling.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    assert len(base64.urlsafe_b64decode(token + "==")) % 3 == 1  # 4 spare bits at the end
+    body = token[:-1] + alphabet[alphabet.index(token[-1]) ^ 1]
+    page.goto(f"{live_server.url}/gate/")
+    checked = page.evaluate(
+        """async ([token, altered]) => {
+          const d = await import("/gate/static/decide.js");
+          const t = d.parseToken(token);
+          const day = (iso) => d.venueDay(new Date(iso), "Asia/Tokyo");
+          return {
+            passId: t.passId, editionId: t.editionId, kind: t.kind, serial: t.serial,
+            nDays: t.nDays, mask: Number(t.dayMask),
+            altered: d.parseToken(altered) === null,
+            padded: d.parseToken(token + "=") === null,
+            days: [day("2027-08-06T23:59:59+09:00"), day("2027-08-07T00:00:00+09:00"),
+                   day("2027-08-07T23:59:59+09:00"), day("2027-08-08T00:00:01+09:00")],
+            valid: [0, 1, 2].map((i) => d.validOn(t, t.validFrom + i)),
+          };
+        }""",
+        [token, body],
+    )
+    first = (date(2027, 8, 7) - date(2000, 1, 1)).days
+    assert checked == {
+        "passId": 2**40,
+        "editionId": 5,
+        "kind": PassKind.PRESS,
+        "serial": 3,
+        "nDays": 3,
+        "mask": 0b101,
+        "altered": True,
+        "padded": True,
+        "days": [first - 1, first, first, first + 1],
+        "valid": [True, False, True],
+    }

@@ -157,6 +157,7 @@ _REFUSALS: dict[str, str] = {
     "leads_need_approval": N_("Only an approved exhibitor scans leads."),
     "active_key": N_("Rotate before retiring the active key."),
     "gate_exists": N_("A gate has this name."),
+    "device_revoked": N_("This device has been revoked; register a new one."),
     "nothing_to_undo": N_("This scan changed nothing."),
     "undo_window_passed": N_("Scans can be undone for 2 minutes only."),
     "already_undone": N_("Already undone."),
@@ -213,6 +214,9 @@ _FIELDS: dict[str, str] = {
     "code_twice": N_("This code is given twice in the request."),
     "unknown_booth": N_("No booth has this id in the application's edition."),
     "unknown_gate": N_("No such gate in this edition."),
+    "pairing_code_invalid": N_(
+        "This pairing code is wrong, used or expired; ask the organiser for a new one."
+    ),
     "days_outside": N_("Days must lie between %(first)s and %(last)s."),
     "staff_pass_kind": N_("Only exhibitor staff hold exhibitor_staff passes."),
     "token_not_of_edition": N_("Not a pass of this edition (%(reason)s)."),

@@ -57,6 +57,7 @@ STATUS: dict[str, int] = {
     "edition_started": 409,
     "email_taken": 409,
     "gate_exists": 409,
+    "device_revoked": 409,
     "invalid_transition": 409,
     "last_member": 409,
     "last_organiser": 409,

@@ -343,7 +343,7 @@ def _reverse(scan: Scan, now: datetime) -> bool:
     return db.session.execute(stmt.returning(presences.c.pass_id)).scalar() is not None
 
 
-def undo(scan: Scan, actor_id: int, now: datetime) -> Scan | None:
+def undo(scan: Scan, actor_id: int | None, device_id: int | None, now: datetime) -> Scan | None:
     """Reverse ``scan``'s presence change and add its reversal (method "undo") to the session;
     None, with nothing changed, when the presence has changed since. The caller commits."""
     if not _reverse(scan, now):
@@ -352,6 +352,7 @@ def undo(scan: Scan, actor_id: int, now: datetime) -> Scan | None:
         edition_id=scan.edition_id,
         pass_id=scan.pass_id,
         gate_id=scan.gate_id,
+        device_id=device_id,
         actor_id=actor_id,
         direction=scan.direction,
         result=scan.result,

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from eventhub import spreadsheets
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import service as applications
-from eventhub.checkin import figures, leads, scanning, schemas
+from eventhub.checkin import figures, leads, pairing, scanning, schemas
 from eventhub.checkin import service as gates
 from eventhub.checkin.device_auth import current_device, device_required
 from eventhub.checkin.models import GateDevice, Scan
@@ -58,11 +58,42 @@ def list_gates(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.DeviceSchema)
 @blp.response(201, schemas.DeviceCreatedSchema)
 def create_device(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
-    """Register a scanner; the answer carries its token (``ehd_…``), shown this once only."""
-    device, token = gates.create_device(events.get_edition(edition_id, current_user()), data)
+    """Register a scanner. The answer carries its token (``ehd_…``) and a one-time pairing
+    code (valid 30 minutes) for the gate scanner at ``/gate/``, shown this once only; pairing
+    replaces the token."""
+    device, token, code = gates.create_device(events.get_edition(edition_id, current_user()), data)
     db.session.commit()
-    fields = ("id", "edition_id", "gate_id", "name", "created_at", "revoked_at")
-    return {**{name: getattr(device, name) for name in fields}, "token": token}
+    return {**_with_code(device, code), "token": token}
+
+
+def _with_code(device: GateDevice, code: str) -> dict[str, Any]:
+    base = current_app.config["EVENTHUB_BASE_URL"]
+    fields = {name: getattr(device, name) for name in schemas.DeviceSchema().fields}
+    return {**fields, "pairing_code": code, "pairing_url": pairing.pairing_url(base, code)}
+
+
+@blp.patch("/devices/<int:device_id>")
+@login_required(Role.ORGANISER)
+@blp.arguments(schemas.DeviceUpdateSchema)
+@blp.response(200, schemas.DeviceSchema)
+def update_device(data: dict[str, Any], device_id: int) -> GateDevice:
+    """Change a device's name, gate or offline policy; the scanner reads them from
+    ``/device/config``."""
+    device = gates.update_device(gates.device_of(device_id, current_user()), data)
+    db.session.commit()
+    return device
+
+
+@blp.post("/devices/<int:device_id>/pairing-code")
+@login_required(Role.ORGANISER)
+@blp.response(201, schemas.PairingCodeSchema)
+def new_pairing_code(device_id: int) -> dict[str, Any]:
+    """A new one-time pairing code for the device (valid 30 minutes). The device's token
+    stops working at once: the scanner that held it is unpaired."""
+    device = gates.device_of(device_id, current_user())
+    code = pairing.issue_code(device, utcnow())
+    db.session.commit()
+    return _with_code(device, code)
 
 
 @blp.get("/editions/<int:edition_id>/devices")
@@ -114,6 +145,40 @@ def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
     """Upload scans made offline: each is applied once, oldest first, however often the
     batch is sent; the answer says what each became, in the order sent."""
     return {"scans": gates.scan_batch(_scanner(), data["scans"], utcnow())}
+
+
+@blp.post("/device/pair")
+@blp.arguments(schemas.PairRequestSchema)
+@blp.response(201, schemas.PairedSchema)
+def pair(data: dict[str, Any]) -> dict[str, Any]:
+    """Exchange a one-time pairing code for the device's token (no other credential: the code
+    is one). 422 ``pairing_code_invalid`` on ``code`` for a wrong, used or expired code."""
+    device, token = pairing.pair(data["code"], utcnow())
+    db.session.commit()
+    return {
+        "token": token,
+        "device_id": device.id,
+        "edition_id": device.edition_id,
+        "gate_id": device.gate_id,
+        "name": device.name,
+    }
+
+
+@blp.get("/device/config")
+@device_required
+@blp.response(200, schemas.DeviceConfigSchema)
+def device_config() -> dict[str, Any]:
+    """The device's gate and offline policy, the edition's days and the rules a scanner
+    applies when it decides alone (re-entry, undo window, token version)."""
+    return gates.device_config(current_device(), utcnow())
+
+
+@blp.post("/device/scans/<int(max=9223372036854775807):scan_id>/undo")
+@device_required
+@blp.response(200, schemas.ScanRecordSchema)
+def device_undo(scan_id: int) -> Scan:
+    """Undo one of this device's own scans within the undo window (see ``/scans/{id}/undo``)."""
+    return gates.undo(scan_id, None, current_device())
 
 
 @blp.get("/device/keys")

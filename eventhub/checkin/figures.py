@@ -51,8 +51,9 @@ def _hour_of_day(start: datetime) -> sa.ColumnElement[Any]:
 
 
 def figures(edition: Edition, day: date | None = None) -> dict[str, Any]:
-    """Inside now; for ``day`` (local, default today): passes let in, entries, by gate, hour and
-    kind. Undone scans and their reversals do not count."""
+    """Inside now; for ``day`` (local, default today): passes let in, entries (and how many of
+    them gate scanners decided offline), by gate, hour and kind. Undone scans and their
+    reversals do not count."""
     zone = ZoneInfo(edition.timezone)
     day = day or utcnow().astimezone(zone).date()
     start, end = _day_bounds(day, zone)
@@ -69,8 +70,11 @@ def figures(edition: Edition, day: date | None = None) -> dict[str, Any]:
             presences.c.edition_id == edition.id, presences.c.inside == sa.true()
         )
     )
-    admitted, entries = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(scans.c.pass_id)), sa.func.count()).where(entry_scans)
+    offline = sa.func.count(sa.case((scans.c.decided_offline == sa.true(), 1)))
+    admitted, entries, entries_offline = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(scans.c.pass_id)), sa.func.count(), offline).where(
+            entry_scans
+        )
     ).one()
     by_gate = db.session.execute(
         sa.select(scans.c.gate_id, Gate.name_ja, sa.func.count().label("entries"))
@@ -102,6 +106,7 @@ def figures(edition: Edition, day: date | None = None) -> dict[str, Any]:
         "inside_now": inside_now or 0,
         "admitted_today": admitted,
         "entries_today": entries,
+        "entries_decided_offline": entries_offline,
         "by_gate": [row._asdict() for row in by_gate],
         "by_hour": [row._asdict() for row in by_hour],
         "by_kind": [row._asdict() for row in by_kind],

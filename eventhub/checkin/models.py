@@ -31,6 +31,14 @@ class ScanResult(enum.StrEnum):
     FORGED = "forged"
 
 
+class OfflinePolicy(enum.StrEnum):
+    """When a device may decide scans alone, which trades exactly-once for a moving queue."""
+
+    AUTO = "auto"  # when the server does not answer in time
+    MANUAL = "manual"  # only when gate staff switch the scanner to offline
+    NEVER = "never"  # never: without the server the scanner refuses to decide
+
+
 class Gate(Model):
     __tablename__ = "gates"
     __table_args__ = (sa.UniqueConstraint("edition_id", "name_ja"),)
@@ -47,6 +55,7 @@ class GateDevice(Model):
     """A scanner, authenticated by its own token, scoped to an edition and optionally a gate."""
 
     __tablename__ = "gate_devices"
+    __table_args__ = (enum_check("offline_policy", OfflinePolicy),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(
@@ -58,6 +67,14 @@ class GateDevice(Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offline_policy: Mapped[str] = mapped_column(
+        sa.String(8), default=OfflinePolicy.AUTO, server_default=OfflinePolicy.AUTO.value
+    )
+    #: SHA-256 of the one-time pairing code the scanner exchanges for a token; None once used.
+    pairing_code_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    pairing_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the scanner last exchanged a pairing code for its token.
+    paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Presence(Model):
@@ -86,6 +103,12 @@ class Scan(Model):
         sa.UniqueConstraint("device_id", "nonce"),
         enum_check("direction", Direction),
         enum_check("result", ScanResult),
+        sa.CheckConstraint(
+            "offline_result IS NULL OR offline_result IN ("
+            + ", ".join(f"'{r.value}'" for r in ScanResult)
+            + ")",
+            name="offline_result_valid",
+        ),
         sa.Index("ix_scans_edition_id_id", "edition_id", "id"),
         sa.Index("ix_scans_pass_id_scanned_at", "pass_id", "scanned_at"),
     )
@@ -113,6 +136,10 @@ class Scan(Model):
     undoes_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("scans.id", ondelete="SET NULL"), unique=True
     )
+    #: The device decided this scan alone, offline, and uploaded it later.
+    decided_offline: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: What the device showed when it decided alone; ``result`` is what the server made of it.
+    offline_result: Mapped[str | None] = mapped_column(sa.String(20))
 
 
 class Lead(Model):

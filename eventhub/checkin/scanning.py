@@ -170,6 +170,16 @@ def _valid_on(row: Any, at: datetime) -> bool:
     return first <= day <= last
 
 
+def reentry_allowed(setting: bool | None) -> bool:
+    """The edition's re-entry rule from its settings; no settings row (None): allowed."""
+    return setting is not False
+
+
+def edition_days(starts_at: datetime, ends_at: datetime, timezone: str) -> tuple[date, date]:
+    """The first and last local day of an edition at its venue."""
+    return _edition_days(starts_at, ends_at, ZoneInfo(timezone))
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """A presence change a scan needs (``admission`` writes it), and the result of each ending:
@@ -220,7 +230,7 @@ def judge(
         return Outcome(R.NOT_INSIDE, **seen), leave
     if not _valid_on(row, at):
         return Outcome(R.NOT_VALID_TODAY, **seen), None
-    reentry = row.reentry_allowed is not False  # no settings row: the default, allowed
+    reentry = reentry_allowed(row.reentry_allowed)
     refused = not reentry and row.inside is False and row.entries > 0
     # Not admitted and not refused: already inside, or the loser of a race the winner won.
     unchanged = R.REENTRY_REFUSED if refused else R.ALREADY_INSIDE

@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 
 from eventhub import fields
-from eventhub.checkin.models import Direction, ScanResult
+from eventhub.checkin.models import Direction, OfflinePolicy, ScanResult
 from eventhub.pagination import PageArgs
 
 #: Scans one offline upload may carry: a few minutes of a busy gate.
@@ -24,20 +24,110 @@ class GateSchema(ma.Schema):
     name_en = fields.Text(allow_none=True, max_length=100, metadata={"example": "East Hall 1"})
 
 
+_OFFLINE_POLICY = {
+    "description": "When the scanner decides alone: auto (when the server does not answer in"
+    " time), manual (only when staff switch it to offline) or never",
+    "enum": [policy.value for policy in OfflinePolicy],
+}
+
+
 class DeviceSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     edition_id = ma.fields.Integer(dump_only=True)
     gate_id = ma.fields.Integer(allow_none=True, load_default=None)
     name = fields.Text(required=True, max_length=100, metadata={"example": "東1-iPad-3"})
+    offline_policy = ma.fields.String(
+        load_default=OfflinePolicy.AUTO.value,
+        validate=fields.one_of(OfflinePolicy),
+        metadata=_OFFLINE_POLICY,
+    )
     created_at = fields.DateTime(dump_only=True)
     revoked_at = fields.DateTime(dump_only=True)
+    paired_at = fields.DateTime(dump_only=True)
+    pairing_expires_at = fields.DateTime(
+        dump_only=True, metadata={"description": "Until when its unused pairing code works"}
+    )
 
 
-class DeviceCreatedSchema(DeviceSchema):
+class DeviceUpdateSchema(ma.Schema):
+    """Only what is sent changes."""
+
+    gate_id = ma.fields.Integer(allow_none=True)
+    name = fields.Text(max_length=100)
+    offline_policy = ma.fields.String(
+        validate=fields.one_of(OfflinePolicy), metadata=_OFFLINE_POLICY
+    )
+
+
+class PairingCodeSchema(DeviceSchema):
+    pairing_code = ma.fields.String(
+        dump_only=True,
+        metadata={
+            "description": "One-time code the scanner exchanges for its token; shown only in"
+            " this answer",
+            "example": "7K3QM-V9D2X",
+        },
+    )
+    pairing_url = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "What the pairing QR code holds: the scanner's URL and code"},
+    )
+
+
+class DeviceCreatedSchema(PairingCodeSchema):
     token = ma.fields.String(
         dump_only=True,
         metadata={"description": "The device's bearer token (ehd_…); shown only in this answer"},
     )
+
+
+class PairRequestSchema(ma.Schema):
+    code = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "The pairing code; case, spaces and hyphens do not matter"},
+    )
+
+
+class PairedSchema(ma.Schema):
+    token = ma.fields.String(metadata={"description": "The device's bearer token (ehd_…)"})
+    device_id = ma.fields.Integer()
+    edition_id = ma.fields.Integer()
+    gate_id = ma.fields.Integer(allow_none=True)
+    name = ma.fields.String()
+
+
+class ConfigDeviceSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    gate_id = ma.fields.Integer(allow_none=True)
+    gate_name_ja = ma.fields.String(allow_none=True)
+    gate_name_en = ma.fields.String(allow_none=True)
+    offline_policy = ma.fields.String(metadata=_OFFLINE_POLICY)
+
+
+class ConfigEditionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title_ja = ma.fields.String()
+    title_en = ma.fields.String()
+    timezone = ma.fields.String(metadata={"example": "Asia/Tokyo"})
+    first_day = ma.fields.Date(metadata={"description": "First local day at the venue"})
+    last_day = ma.fields.Date()
+
+
+class ConfigRulesSchema(ma.Schema):
+    reentry_allowed = ma.fields.Boolean()
+    undo_window_seconds = ma.fields.Integer()
+    token_version = ma.fields.Integer()
+
+
+class DeviceConfigSchema(ma.Schema):
+    """What a scanner needs besides the keys and revocations to decide alone."""
+
+    device = ma.fields.Nested(ConfigDeviceSchema)
+    edition = ma.fields.Nested(ConfigEditionSchema)
+    rules = ma.fields.Nested(ConfigRulesSchema)
+    server_time = fields.DateTime(metadata={"description": "To show a device clock that drifts"})
 
 
 class ScanRequestSchema(ma.Schema):
@@ -72,9 +162,22 @@ class ScanOutcomeSchema(ma.Schema):
     )
 
 
+class BatchScanSchema(ScanRequestSchema):
+    decided_offline = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "The device decided this scan alone, without the server"},
+    )
+    local_result = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=fields.one_of(ScanResult),
+        metadata={"description": "What the device showed when it decided alone"},
+    )
+
+
 class BatchRequestSchema(ma.Schema):
     scans = ma.fields.List(
-        ma.fields.Nested(ScanRequestSchema),
+        ma.fields.Nested(BatchScanSchema),
         required=True,
         validate=ma.validate.Length(min=1, max=MAX_BATCH),
     )
@@ -156,6 +259,9 @@ class FiguresSchema(ma.Schema):
     inside_now = ma.fields.Integer()
     admitted_today = ma.fields.Integer(metadata={"description": "Different passes let in"})
     entries_today = ma.fields.Integer(metadata={"description": "Entries, re-entries included"})
+    entries_decided_offline = ma.fields.Integer(
+        metadata={"description": "Of those, entries a gate scanner decided offline"}
+    )
     by_gate = ma.fields.List(ma.fields.Nested(GateCountSchema))
     by_hour = ma.fields.List(ma.fields.Nested(HourCountSchema))
     by_kind = ma.fields.List(ma.fields.Nested(KindCountSchema))

@@ -14,14 +14,24 @@ from sqlalchemy.exc import IntegrityError
 from eventhub import japan
 from eventhub.accounts.auth import hash_token
 from eventhub.accounts.models import User
-from eventhub.checkin import admission, device_auth, scan_batches, scanning
-from eventhub.checkin.models import Gate, GateDevice, Presence, Scan, ScanResult
+from eventhub.checkin import admission, device_auth, pairing, scan_batches, scanning
+from eventhub.checkin.device_auth import Device
+from eventhub.checkin.models import (
+    Gate,
+    GateDevice,
+    OfflinePolicy,
+    Presence,
+    Scan,
+    ScanResult,
+)
 from eventhub.checkin.scanning import Outcome, Scanner
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, field_error, not_found
+from eventhub.events import service as events
 from eventhub.events.models import Edition
 from eventhub.extensions import db
-from eventhub.passes.models import Pass, Registration
+from eventhub.passes.models import Pass, PassSettings, Registration
+from eventhub.passes.tokens import FORMAT_VERSION
 
 #: How long a scan may still be undone: long enough to notice a wrong beep, no longer.
 UNDO_WINDOW = timedelta(minutes=2)
@@ -50,20 +60,51 @@ def gates_query(edition: Edition) -> sa.Select[Gate]:
     return sa.select(Gate).where(Gate.edition_id == edition.id).order_by(Gate.id)
 
 
-def create_device(edition: Edition, data: dict[str, Any]) -> tuple[GateDevice, str]:
-    """A device and its token; only the token's hash is stored, so it is shown once."""
-    gate_id = data.get("gate_id")
+def _check_gate(edition_id: int, gate_id: int | None) -> None:
     if gate_id is not None:
         gate = db.session.get(Gate, gate_id)
-        if gate is None or gate.edition_id != edition.id:
+        if gate is None or gate.edition_id != edition_id:
             raise field_error("gate_id", "unknown_gate")
+
+
+def create_device(edition: Edition, data: dict[str, Any]) -> tuple[GateDevice, str, str]:
+    """A device, its token and its one-time pairing code; only their hashes are stored, so
+    they are shown once. Pairing the scanner with the code replaces the token."""
+    gate_id = data.get("gate_id")
+    _check_gate(edition.id, gate_id)
     token = device_auth.DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
     device = GateDevice(
-        edition_id=edition.id, gate_id=gate_id, name=data["name"], token_hash=hash_token(token)
+        edition_id=edition.id,
+        gate_id=gate_id,
+        name=data["name"],
+        token_hash=hash_token(token),
+        offline_policy=data.get("offline_policy") or OfflinePolicy.AUTO,
     )
     db.session.add(device)
     db.session.flush()
-    return device, token
+    return device, token, pairing.set_code(device, utcnow())
+
+
+def device_of(device_id: int, user: User | None) -> GateDevice:
+    """A device of an edition that ``user`` may see (404 otherwise)."""
+    device = db.session.get(GateDevice, device_id)
+    if device is None:
+        raise not_found("device")
+    events.get_edition(device.edition_id, user)
+    return device
+
+
+def update_device(device: GateDevice, data: dict[str, Any]) -> GateDevice:
+    """Change a device's name, gate or offline policy; what is not given stays."""
+    if "gate_id" in data:
+        _check_gate(device.edition_id, data["gate_id"])
+    for name in ("name", "gate_id", "offline_policy"):
+        if name in data:
+            setattr(device, name, data[name])
+    # The scan path caches the device (its gate): drop the copy, as on revocation.
+    device_auth.forget(device.token_hash)
+    db.session.flush()
+    return device
 
 
 def devices_query(edition: Edition) -> sa.Select[GateDevice]:
@@ -76,18 +117,67 @@ def revoke_device(device_id: int) -> GateDevice:
         raise not_found("device")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
+    device.pairing_code_hash = device.pairing_expires_at = None
     # At once in this process; other processes drop their copy within DEVICE_TTL seconds.
     device_auth.forget(device.token_hash)
     return device
 
 
+def device_config(device: Device, now: datetime) -> dict[str, Any]:
+    """What a scanner needs, besides keys and revocations, to decide as the server does: its
+    gate and offline policy, the edition's days, the re-entry rule and the undo window, read
+    from the same settings and constants that the server's own decisions use."""
+    row = db.session.get(GateDevice, device.id)
+    edition = db.session.get(Edition, device.edition_id)
+    # The device authenticated just now.
+    assert row is not None
+    assert edition is not None
+    gate = None if row.gate_id is None else db.session.get(Gate, row.gate_id)
+    setting = db.session.scalar(
+        sa.select(PassSettings.reentry_allowed).where(PassSettings.edition_id == edition.id)
+    )
+    first_day, last_day = scanning.edition_days(
+        edition.starts_at, edition.ends_at, edition.timezone
+    )
+    return {
+        "device": {
+            "id": row.id,
+            "name": row.name,
+            "gate_id": row.gate_id,
+            "gate_name_ja": None if gate is None else gate.name_ja,
+            "gate_name_en": None if gate is None else gate.name_en,
+            "offline_policy": row.offline_policy,
+        },
+        "edition": {
+            "id": edition.id,
+            "title_ja": edition.title_ja,
+            "title_en": edition.title_en,
+            "timezone": edition.timezone,
+            "first_day": first_day,
+            "last_day": last_day,
+        },
+        "rules": {
+            "reentry_allowed": scanning.reentry_allowed(setting),
+            "undo_window_seconds": int(UNDO_WINDOW.total_seconds()),
+            "token_version": FORMAT_VERSION,
+        },
+        "server_time": now,
+    }
+
+
 # Undo ----------------------------------------------------------------------------------------
 
 
-def undo(scan_id: int, user: User) -> Scan:
-    """Reverse a scan's presence change and record the reversal (method "undo")."""
+def undo(scan_id: int, user: User | None, device: Device | None = None) -> Scan:
+    """Reverse a scan's presence change and record the reversal (method "undo").
+
+    Gate staff undo any scan of the edition they may see; a device (the gate scanner) only
+    its own scans.
+    """
     scan = db.session.get(Scan, scan_id)
     if scan is None:
+        raise not_found("scan")
+    if device is not None and scan.device_id != device.id:
         raise not_found("scan")
     if scan.method not in {"qr", "manual"} or ScanResult(scan.result) not in _UNDOABLE:
         raise _conflict("nothing_to_undo")
@@ -97,7 +187,8 @@ def undo(scan_id: int, user: User) -> Scan:
         raise _conflict("undo_window_passed")
     if db.session.scalar(sa.select(Scan.id).where(Scan.undoes_id == scan.id)):
         raise _conflict("already_undone")
-    reversal = admission.undo(scan, user.id, now)
+    actor_id = None if user is None else user.id
+    reversal = admission.undo(scan, actor_id, None if device is None else device.id, now)
     if reversal is None:
         db.session.rollback()
         raise _conflict("presence_changed")
@@ -211,7 +302,36 @@ def scan_batch(
         if nonce not in done and nonce not in todo:
             todo[nonce] = (item["token"], item["direction"], item["scanned_at"] or now, nonce)
     done.update(zip(todo, scan_all(scanner, list(todo.values())), strict=True))
+    _mark_offline(scanner.device_id, items)
     return [{**done[item["nonce"]].as_dict(), "nonce": item["nonce"]} for item in items]
+
+
+def _mark_offline(device_id: int, items: list[dict[str, Any]]) -> None:
+    """Record which uploaded scans the device decided alone, and what it showed.
+
+    Done after the scans are stored, by nonce, and again at every upload of the same scans,
+    so a batch cut short before this step gets its marks when it is sent again. Scans that
+    are marked already are left as they are.
+    """
+    marks = [
+        {"d": device_id, "n": item["nonce"], "r": item.get("local_result")}
+        for item in items
+        if item.get("decided_offline")
+    ]
+    if not marks:
+        return
+    table = scanning.scans  # Core: an executemany by nonce, not the ORM's bulk update
+    db.session.connection().execute(
+        sa.update(table)
+        .where(
+            table.c.device_id == sa.bindparam("d"),
+            table.c.nonce == sa.bindparam("n"),
+            table.c.decided_offline.is_(False),
+        )
+        .values(decided_offline=True, offline_result=sa.bindparam("r")),
+        marks,
+    )
+    db.session.commit()
 
 
 def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:

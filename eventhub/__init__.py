@@ -110,9 +110,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     from eventhub import web
+    from eventhub.accounts.organisation_pages import bp as organisation_pages
     from eventhub.accounts.pages import bp as accounts_pages
+    from eventhub.applications.pages import bp as exhibitor_pages
 
     # After the API: the page error handlers answer HTML on pages and defer to the API's.
-    web.init_app(app, pages=[accounts_pages])
+    web.init_app(app, pages=[accounts_pages, organisation_pages, exhibitor_pages])
     cli.register(app)
     return app

@@ -12,8 +12,17 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request
-from flask import send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 
 from eventhub import spreadsheets
@@ -231,7 +240,9 @@ def dashboard() -> Any:
         if member_of
         else []
     )
-    active = {(a.edition_id, a.organisation_id): a for a in applications if a.status in ACTIVE_STATUSES}
+    active = {
+        (a.edition_id, a.organisation_id): a for a in applications if a.status in ACTIVE_STATUSES
+    }
     return render_template(
         "exhibitor/dashboard.html",
         organisations=organisations,
@@ -534,13 +545,17 @@ def add_staff(application_id: int) -> Any:
     form = Form(schemas.StaffSchema())
     if form.validate():
         try:
-            staff.add(application, form.data["name"], form.data.get("name_kana"), form.data["email"])
+            staff.add(
+                application, form.data["name"], form.data.get("name_kana"), form.data["email"]
+            )
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
             form.fail(error)
         else:
-            flash(gettext("The staff member has been added; their pass is being issued."), "success")
+            flash(
+                gettext("The staff member has been added; their pass is being issued."), "success"
+            )
             return redirect(url_for(".application", application_id=application_id) + "#staff")
     return _application_page(application, staff_form=form, status=422)
 
@@ -564,4 +579,3 @@ def leads_csv(application_id: int) -> Response:
     application = service.own(signed_in_user(), application_id)
     body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
     return spreadsheets.download(body, spreadsheets.CSV, f"leads-{application.id}.csv")
-

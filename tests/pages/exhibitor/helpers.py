@@ -89,7 +89,9 @@ def location_id(response: Any) -> int:
     return int(response.headers["Location"].split("/applications/")[1].split("/")[0].split("#")[0])
 
 
-def post_pairs(reader: Reader, url: str, pairs: list[tuple[str, str]], form_at: str | None = None) -> Any:
+def post_pairs(
+    reader: Reader, url: str, pairs: list[tuple[str, str]], form_at: str | None = None
+) -> Any:
     """POST a form whose names repeat (lists, checkboxes), with the page's CSRF token."""
     from werkzeug.datastructures import MultiDict
 

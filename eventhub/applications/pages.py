@@ -362,6 +362,8 @@ def _application_page(
             staff_form=staff_form or Form(schemas.StaffSchema()),
             upload_form=upload_form or Form(UploadSchema()),
             document_kinds=_choices(DOCUMENT_KIND_LABELS),
+            document_kind_labels=DOCUMENT_KIND_LABELS,
+            booth_type_labels=BOOTH_TYPE_LABELS,
             pass_states=PASS_STATE_LABELS,
             leads=leads.leads_of(application) if member and approved else [],
             series_labels=_series_field_labels(application.edition),

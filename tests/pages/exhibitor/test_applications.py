@@ -394,3 +394,32 @@ def test_forms_without_csrf_token_are_refused(
     )
     assert response.status_code == 400
     assert "/applications/" not in text_of(exhibitor_page.get("/my/"))
+
+
+def test_refused_form_keeps_ticked_boxes_ticked(
+    exhibitor_page: Reader, takumi: dict[str, Any]
+) -> None:
+    organisation_id = register_organisation(exhibitor_page)
+    pairs = [(k, v) for k, v in application_form("takumi", organisation_id) if k != "booth_units"]
+    response = post_pairs(
+        exhibitor_page, f"/editions/{takumi['id']}/apply", [*pairs, ("booth_units", "99")]
+    )
+    assert response.status_code == 422
+    body = text_of(response)
+    assert 'id="f-accept_terms" name="accept_terms" value="true" checked' in body
+    assert (
+        'id="f-series_fields-demonstration" name="series_fields.demonstration" value="true" checked'
+        in body
+    )
+    assert 'id="f-will_sell" name="will_sell" value="true" checked' not in body
+
+
+def test_pages_in_english(
+    make_reader: Callable[..., Reader], open_editions: dict[str, Any]
+) -> None:
+    reader = make_reader(locale="en")
+    register_organisation(reader)
+    body = text_of(reader.get(f"/editions/{open_editions['mokucolle']['id']}/apply"))
+    assert '<html lang="en">' in body
+    assert "Where the timber comes from" in body
+    assert "Save as draft" in body

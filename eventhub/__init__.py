@@ -112,12 +112,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     from eventhub import web
+    from eventhub.accounts.organisation_pages import bp as organisation_pages
     from eventhub.accounts.pages import bp as accounts_pages
+    from eventhub.applications.pages import bp as exhibitor_pages
     from eventhub.checkin.pages import bp as gate_pages
     from eventhub.gate.views import bp as gate_scanner
 
     # After the API: the page error handlers answer HTML on pages and defer to the API's.
-    web.init_app(app, pages=[accounts_pages, gate_pages])
+    web.init_app(
+        app,
+        pages=[
+            accounts_pages,
+            organisation_pages,
+            exhibitor_pages,
+            gate_pages,
+        ],
+    )
     # The gate scanner: its own page, service worker and manifest at /gate/.
     app.register_blueprint(gate_scanner)
     cli.register(app)

@@ -214,7 +214,9 @@ class Form:
     def value(self, name: str) -> str:
         """What the field shows: as posted after a refusal, else its initial value."""
         if self._posted is not None:
-            return self._posted.get(name, "")
+            # The last value: a ticked checkbox posts its hidden "false" first, then "true".
+            posted = self._posted.getlist(name)
+            return posted[-1] if posted else ""
         value = self._values.get(name)
         if value is None:
             return ""

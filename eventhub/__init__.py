@@ -111,8 +111,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     from eventhub import web
     from eventhub.accounts.pages import bp as accounts_pages
+    from eventhub.bookings.pages import bp as booking_pages
+    from eventhub.events.public_pages import bp as public_pages
+    from eventhub.passes.pages import bp as pass_pages
+    from eventhub.reports.public_pages import bp as report_pages
 
     # After the API: the page error handlers answer HTML on pages and defer to the API's.
-    web.init_app(app, pages=[accounts_pages])
+    web.init_app(app, pages=[accounts_pages, public_pages, pass_pages, booking_pages, report_pages])
     cli.register(app)
     return app

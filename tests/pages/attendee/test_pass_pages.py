@@ -81,8 +81,8 @@ def test_print_layouts_a6_and_a4(app: Flask, visitor: Reader, open_edition: dict
         assert "qr.svg?key=" in html
     assert visitor.get(with_key(link, "/print/letter")).status_code == 404
     css = visitor.get("/static/eventhub.css").get_data(as_text=True)
-    assert "@page pass-a6 { size: A6;" in css
-    assert "@page pass-a4 { size: A4;" in css
+    assert "@page pass-a6 { size: 105mm 148mm;" in css
+    assert "@page pass-a4 { size: 210mm 297mm;" in css
 
 
 def test_a_revoked_pass_says_so_and_offers_no_print(

@@ -9,7 +9,7 @@ from flask import Flask
 from eventhub.calendars.models import FeedToken
 from eventhub.extensions import db
 from tests.conftest import Api
-from tests.pages.attendee.helpers import registered_pass, with_key
+from tests.pages.attendee.helpers import register, registered_pass, with_key
 from tests.pages.conftest import Reader, text_of
 
 
@@ -67,6 +67,7 @@ def test_an_organiser_opens_any_pass_without_the_key(
     page = organiser.get(link.split("?")[0])
     assert page.status_code == 200
     assert "佐藤 花子" in text_of(page)
+    assert "qr.svg" not in text_of(page)  # the QR code stays on the holder's link
     assert make_reader().get(link.split("?")[0]).status_code == 403
 
 
@@ -116,3 +117,23 @@ def test_the_private_calendar_link_is_shown_once(
     # Without the CSRF token nothing changes.
     refused = visitor.client.post(with_key(link, "/calendar-link"))
     assert refused.status_code == 400
+
+
+def test_a_pass_not_yet_issued_says_so(
+    app: Flask, visitor: Reader, open_edition: dict[str, Any], monkeypatch: Any
+) -> None:
+    from eventhub import tasks
+    from eventhub.passes import printable
+    from eventhub.passes.models import Pass
+
+    monkeypatch.setattr(tasks, "_dispatch", lambda name, args: None)  # no worker runs
+    assert register(visitor, open_edition["id"]).status_code == 302
+    with app.app_context():
+        pass_ = db.session.scalars(db.select(Pass)).one()
+        link = f"/passes/{pass_.id}?key={printable.pass_key(pass_.id, pass_.serial)}"
+    page = visitor.get(link)
+    assert page.status_code == 200
+    html = text_of(page)
+    assert "発行中" in html
+    assert "qr.svg" not in html
+    assert visitor.get(with_key(link, "/print/a6")).status_code == 409

@@ -115,16 +115,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.accounts.organisation_pages import bp as organisation_pages
     from eventhub.accounts.pages import bp as accounts_pages
     from eventhub.applications.pages import bp as exhibitor_pages
+    from eventhub.bookings.pages import bp as booking_pages
     from eventhub.checkin.pages import bp as gate_pages
+    from eventhub.events.public_pages import bp as public_pages
     from eventhub.gate.views import bp as gate_scanner
+    from eventhub.passes.pages import bp as pass_pages
+    from eventhub.reports.public_pages import bp as report_pages
 
     # After the API: the page error handlers answer HTML on pages and defer to the API's.
     web.init_app(
         app,
         pages=[
+            public_pages,
             accounts_pages,
             organisation_pages,
             exhibitor_pages,
+            pass_pages,
+            booking_pages,
+            report_pages,
             gate_pages,
         ],
     )

@@ -75,15 +75,33 @@ events.SEATS_TAKEN.append(taken_seats)
 
 
 def availability(session: TimetableSession) -> dict[str, Any]:
-    taken = taken_seats(session.id)
-    available = None if session.seats is None else max(session.seats - taken, 0)
-    return {
-        "session_id": session.id,
-        "bookable": _refusal(session) is None,
-        "seats": session.seats,
-        "booked": taken,
-        "available": available,
-    }
+    return availabilities([session])[session.id]
+
+
+def availabilities(sessions: list[TimetableSession]) -> dict[int, dict[str, Any]]:
+    """``availability`` of many sessions of one edition, the seats counted in one query (a
+    timetable page lists them all)."""
+    ids = [s.id for s in sessions]
+    taken: dict[int, int] = {}
+    if ids:
+        rows = db.session.execute(
+            sa.select(Booking.session_id, sa.func.sum(Booking.seats))
+            .where(Booking.session_id.in_(ids), Booking.status == BookingStatus.BOOKED)
+            .group_by(Booking.session_id)
+        ).all()
+        taken = {session_id: int(seats or 0) for session_id, seats in rows}
+    out = {}
+    for session in sessions:
+        booked = taken.get(session.id, 0)
+        available = None if session.seats is None else max(session.seats - booked, 0)
+        out[session.id] = {
+            "session_id": session.id,
+            "bookable": _refusal(session) is None,
+            "seats": session.seats,
+            "booked": booked,
+            "available": available,
+        }
+    return out
 
 
 def _refusal(session: TimetableSession) -> DomainError | None:

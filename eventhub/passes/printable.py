@@ -57,6 +57,12 @@ def links(pass_: Pass) -> dict[str, str]:
     }
 
 
+def page_link(pass_: Pass) -> str:
+    """The holder's pass page (QR, print layouts, bookings): the link the pass mail carries."""
+    base = current_app.config["EVENTHUB_BASE_URL"].rstrip("/")
+    return f"{base}/passes/{pass_.id}?key={pass_key(pass_.id, pass_.serial)}"
+
+
 def _days(edition: Edition) -> tuple[date, date]:
     zone = ZoneInfo(edition.timezone)
     return edition.starts_at.astimezone(zone).date(), edition.ends_at.astimezone(zone).date()
@@ -115,7 +121,7 @@ body {{ font-family: sans-serif; text-align: center; }}
 def pass_mail(pass_: Pass, edition: Edition) -> tuple[str, str]:
     """Subject and body of the mail that hands the holder the pass, Japanese then English."""
     kind_ja, kind_en = KIND_LABELS.get(pass_.kind, (pass_.kind, pass_.kind))
-    urls = links(pass_)
+    page = page_link(pass_)
     venue_ja = edition.venue_ja or "オンライン"
     venue_en = edition.venue_en or edition.venue_ja or "Online"
     ja = [
@@ -128,8 +134,8 @@ def pass_mail(pass_: Pass, edition: Edition) -> tuple[str, str]:
         f"  会期：{dates_ja(edition, pass_.valid_days)}",
         f"  会場：{venue_ja}",
         "",
-        "QRコード（印刷用ページ）：",
-        urls["print_a6"],
+        "入場パス（QRコード・印刷・体験/商談の予約）：",
+        page,
         "",
         "このリンクはあなた専用です。他の方と共有しないでください。",
     ]
@@ -143,8 +149,8 @@ def pass_mail(pass_: Pass, edition: Edition) -> tuple[str, str]:
         f"  Dates: {dates_en(edition, pass_.valid_days)}",
         f"  Venue: {venue_en}",
         "",
-        "Your QR code (printable page):",
-        urls["print_a6"],
+        "Your pass (QR code, printing, booking hands-on slots and meetings):",
+        page,
         "",
         "This link is yours alone; please do not share it.",
     ]

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import has_request_context, request
 
 from eventhub import fields
+from eventhub.messages import N_
 from eventhub.pagination import PageArgs
 from eventhub.passes import printable
 from eventhub.passes.models import AttendeeType, Pass, PassState
@@ -44,7 +45,7 @@ class RegistrationSchema(ma.Schema):
     accept_terms = ma.fields.Boolean(
         required=True,
         load_only=True,
-        validate=ma.validate.Equal(True, error="Accept the terms to register."),
+        validate=ma.validate.Equal(True, error=N_("Accept the terms to register.")),
     )
     shares_contact = ma.fields.Boolean(
         load_default=False,

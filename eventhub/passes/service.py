@@ -89,9 +89,14 @@ def _check_capacity(edition_id: int, attendee_type: str) -> None:
         raise _registration_full(attendee_type, per_type)
 
 
+def registration_open(edition: Edition) -> bool:
+    """Whether visitors may register now: published, not held or cancelled, not yet over."""
+    return edition.status in REGISTRATION_OPEN and utcnow() < edition.ends_at
+
+
 def register(edition: Edition, data: dict[str, Any]) -> Registered:
     """Register one visitor and record their pass as pending; issuing is queued for the commit."""
-    if edition.status not in REGISTRATION_OPEN or utcnow() >= edition.ends_at:
+    if not registration_open(edition):
         raise DomainError("registration_closed")
     # Under the edition's lock, counting and inserting are one step: concurrent registrations
     # queue up here, so none can take a place that another has just counted as free.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Response, request, url_for
 from flask_smorest import Blueprint
@@ -15,7 +14,7 @@ from eventhub.errors import DomainError, FieldError
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
 from eventhub.problems import PROBLEM_JSON, ProblemSchema
-from eventhub.reports import past, schemas, service
+from eventhub.reports import files, past, schemas, service
 from eventhub.reports.models import PastEditionFigures, ReportBuild
 
 blp = Blueprint(
@@ -26,8 +25,6 @@ blp = Blueprint(
 )
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
-#: Shown in the browser (and so kept from running anything); the rest download.
-_INLINE = ("text/html", "image/")
 _CSV_BODY = {
     "description": "A CSV file (UTF-8, with or without BOM), as the body or as the `file` "
     "part of a form. Headers in Japanese or English: シリーズ/series, 年度/fiscal_year, "
@@ -206,16 +203,4 @@ def get_file(build_id: int, name: str) -> Response:
     """One file of a finished build: report-ja.html, report.xlsx, chart-3-visitors-per-day.svg…"""
     build = service.get_build(build_id)
     output = service.get_output(build.id, name)
-    filename = f"eventhub-report-FY{build.fiscal_year}-{output.name}"
-    disposition = "inline" if output.content_type.startswith(_INLINE) else "attachment"
-    response = Response(output.content, content_type=output.content_type)
-    response.headers["Content-Disposition"] = (
-        f"{disposition}; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    # Report files are data: nothing in them may run scripts or load anything from elsewhere.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["ETag"] = f'"{output.sha256}"'
-    return response
+    return files.file_response(build.fiscal_year, output)

@@ -250,6 +250,28 @@ def builds_query(fiscal_year: int | None) -> sa.Select[ReportBuild]:
     return query
 
 
+def published_build(fiscal_year: int) -> ReportBuild | None:
+    """The report of a fiscal year that everyone reads: its latest finished build."""
+    return db.session.scalars(
+        sa.select(ReportBuild)
+        .where(ReportBuild.fiscal_year == fiscal_year, ReportBuild.status == BuildStatus.DONE)
+        .order_by(ReportBuild.finished_at.desc(), ReportBuild.id.desc())
+        .limit(1)
+    ).first()
+
+
+def published_years() -> list[int]:
+    """Fiscal years with a published report, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ReportBuild.fiscal_year)
+            .where(ReportBuild.status == BuildStatus.DONE)
+            .group_by(ReportBuild.fiscal_year)
+            .order_by(ReportBuild.fiscal_year.desc())
+        )
+    )
+
+
 def list_outputs(build_id: int) -> list[ReportOutput]:
     return list(
         db.session.scalars(

@@ -61,7 +61,12 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
-_PATTERNS = [(_pattern(template), text) for template, text in _MARSHMALLOW_TEXTS.items()]
+#: Longest first: "Must be greater than or equal to {min}." would otherwise also match the
+#: range message ("… {min} and less than or equal to {max}.") with min = "1 and less than…".
+_PATTERNS = [
+    (_pattern(template), text)
+    for template, text in sorted(_MARSHMALLOW_TEXTS.items(), key=lambda item: -len(item[0]))
+]
 
 
 def translate_message(message: str) -> str:

@@ -51,7 +51,10 @@ def test_registration_issues_a_pass_whose_private_link_serves_the_qr_code(
     assert claims.day_mask is None
     assert claims.serial == 1
     (mail,) = mails_to(app, "hanako@example.jp")
-    assert issued["links"]["print_a6"] in mail.body_text
+    # The mail links the holder's pass page (not the API), with the same private key.
+    key = issued["links"]["png"].split("key=", 1)[1]
+    assert f"https://eventhub.test/passes/{issued['id']}?key={key}" in mail.body_text
+    assert "/api/v1/" not in mail.body_text
     assert "入場パス" in mail.subject
     assert "Your pass" in mail.subject
     assert "佐藤 花子 様" in mail.body_text

@@ -111,8 +111,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     from eventhub import web
     from eventhub.accounts.pages import bp as accounts_pages
+    from eventhub.accounts.user_pages import bp as user_pages
+    from eventhub.applications.export_pages import bp as export_pages
+    from eventhub.booths.pages import bp as booth_pages
+    from eventhub.events.pages import bp as event_pages
+    from eventhub.tallies.pages import bp as tally_pages
 
     # After the API: the page error handlers answer HTML on pages and defer to the API's.
-    web.init_app(app, pages=[accounts_pages])
+    web.init_app(
+        app,
+        pages=[accounts_pages, booth_pages, event_pages, export_pages, tally_pages, user_pages],
+    )
     cli.register(app)
     return app

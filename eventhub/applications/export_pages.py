@@ -10,7 +10,7 @@ from flask_babel import gettext
 
 from eventhub import spreadsheets
 from eventhub.accounts.models import Role
-from eventhub.applications import exports, schemas
+from eventhub.applications import exports, schemas, service
 from eventhub.applications.models import ApplicationStatus
 from eventhub.events import service as events
 from eventhub.web.auth import page_login_required, signed_in_user
@@ -54,5 +54,5 @@ def applications(edition_id: int) -> Any:
     if not form.validate(extra={"columns": ",".join(columns)}):
         return _render(edition_id, form, 422)
     edition = events.get_edition(edition_id, signed_in_user())
-    body, content_type, name = exports.edition_export(signed_in_user(), edition, form.data)
+    body, content_type, name = service.export(signed_in_user(), edition, form.data)
     return spreadsheets.download(body, content_type, name)

@@ -10,11 +10,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from eventhub import japan, spreadsheets
-from eventhub.accounts.models import User
-from eventhub.applications import service
 from eventhub.applications.models import Application
-from eventhub.events.models import Edition
-from eventhub.extensions import db
 
 STATUS_JA = {
     "draft": "下書き",
@@ -65,7 +61,7 @@ COLUMNS: dict[str, tuple[str, Callable[[Application], Any]]] = {
     "submitted_at": ("申込日時", lambda a: _time(a.submitted_at)),
     "decided_at": ("決定日時", lambda a: _time(a.decided_at)),
 }
-DEFAULT_COLUMNS = (
+DEFAULT_COLUMNS: tuple[str, ...] = (
     "id",
     "status",
     "organisation",
@@ -101,16 +97,3 @@ def to_xlsx(applications: Iterable[Application], columns: Sequence[str]) -> byte
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def edition_export(user: User, edition: Edition, args: dict[str, Any]) -> tuple[bytes, str, str]:
-    """The submitted applications of ``edition`` that ``user`` sees, as loaded by
-    ``ExportArgs``: the file's body, content type and name."""
-    query = {"edition_id": edition.id, "sort": "submitted_at", **args}
-    rows = db.session.scalars(service.query(user, query)).all()
-    if args["format"] == "xlsx":
-        body, content_type = to_xlsx(rows, args["columns"]), spreadsheets.XLSX
-    else:
-        body, content_type = to_csv(rows, args["columns"]), spreadsheets.CSV
-    name = f"applications-{edition.series.slug}-{edition.fiscal_year}.{args['format']}"
-    return body, content_type, name

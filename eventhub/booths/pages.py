@@ -29,7 +29,7 @@ from eventhub.web.forms import Form
 bp = Blueprint("booth_pages", __name__)
 
 #: The map's geometry, in SVG user units: one booth unit (小間) is UNIT wide.
-UNIT = 56
+UNIT = 96
 HEIGHT = 64
 GAP = 8
 ROW_WIDTH = 960
@@ -55,6 +55,11 @@ class BoothBox:
     @property
     def label_x(self) -> int:
         return self.x + 6
+
+    @property
+    def fits(self) -> int:
+        """How many characters of the holder's name fit in the booth (12-unit glyphs)."""
+        return max((self.width - 12) // 12, 2)
 
 
 @dataclass

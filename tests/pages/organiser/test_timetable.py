@@ -39,7 +39,8 @@ def test_an_organiser_adds_edits_and_cancels_a_session(
     assert session["starts_at"] == "2027-10-28T11:00:00+09:00"  # typed as Tokyo time
     assert session["seats"] == 12
     listed = text_of(reader.get(_url(edition["id"])))
-    assert "木工ろくろ体験" in listed and "体験" in listed
+    assert "木工ろくろ体験" in listed
+    assert "体験" in listed
 
     edit_url = _url(edition["id"], f"/sessions/{session['id']}")
     form = text_of(reader.get(edit_url))
@@ -130,7 +131,8 @@ def test_an_organiser_creates_an_edition(make_reader: Any, organiser: Api) -> No
     assert created.status_code == 302
     editions = organiser.get("/api/v1/editions?series=takumi").json["items"]
     assert [e["title_ja"] for e in editions] == ["匠の技の祭典2028"]
-    assert editions[0]["status"] == "draft" and editions[0]["fiscal_year"] == 2028
+    assert editions[0]["status"] == "draft"
+    assert editions[0]["fiscal_year"] == 2028
     refused = reader.submit("/organiser/editions/new", {"series": "takumi", "format": "party"})
     assert refused.status_code == 422
     html = text_of(refused)

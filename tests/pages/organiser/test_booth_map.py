@@ -221,3 +221,15 @@ def test_allocating_without_the_csrf_token_is_refused(
 def test_an_unknown_edition_is_404(make_reader: Any) -> None:
     reader: Reader = make_reader(Role.ORGANISER)
     assert reader.get(_url(99999)).status_code == 404
+
+
+def test_the_map_speaks_english_to_an_english_reader(
+    make_reader: Any, floor: dict[str, Any]
+) -> None:
+    reader: Reader = make_reader(Role.ORGANISER, locale="en")
+    reader.submit("/language", {"locale": "en", "next": "/"}, form_at="/login")
+    html = text_of(reader.get(_url(floor["edition"]["id"])))
+    assert '<html lang="en">' in html
+    assert "Booth map" in html
+    assert "Allocate to" in html
+    assert "Free" in html

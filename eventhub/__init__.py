@@ -111,18 +111,30 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         tallies_blp,
     ):
         api.register_blueprint(blueprint)
+    _register_pages(app)
+    cli.register(app)
+    return app
+
+
+def _register_pages(app: Flask) -> None:
+    """The web pages of every area, after the API: their error handlers answer HTML on pages
+    and defer to the API's problem+json under /api/."""
     from eventhub import web
     from eventhub.accounts.organisation_pages import bp as organisation_pages
     from eventhub.accounts.pages import bp as accounts_pages
+    from eventhub.accounts.user_pages import bp as user_pages
+    from eventhub.applications.export_pages import bp as export_pages
     from eventhub.applications.pages import bp as exhibitor_pages
     from eventhub.bookings.pages import bp as booking_pages
+    from eventhub.booths.pages import bp as booth_pages
     from eventhub.checkin.pages import bp as gate_pages
+    from eventhub.events.pages import bp as event_pages
     from eventhub.events.public_pages import bp as public_pages
     from eventhub.gate.views import bp as gate_scanner
     from eventhub.passes.pages import bp as pass_pages
     from eventhub.reports.public_pages import bp as report_pages
+    from eventhub.tallies.pages import bp as tally_pages
 
-    # After the API: the page error handlers answer HTML on pages and defer to the API's.
     web.init_app(
         app,
         pages=[
@@ -133,10 +145,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             pass_pages,
             booking_pages,
             report_pages,
+            event_pages,
+            booth_pages,
+            export_pages,
+            tally_pages,
+            user_pages,
             gate_pages,
         ],
     )
     # The gate scanner: its own page, service worker and manifest at /gate/.
     app.register_blueprint(gate_scanner)
-    cli.register(app)
-    return app

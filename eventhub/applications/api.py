@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from eventhub import japan, spreadsheets
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
-from eventhub.applications import endorsements, exports, schemas, service, staff
+from eventhub.applications import endorsements, schemas, service, staff
 from eventhub.applications.models import Application, ApplicationTransition, StaffMember
 from eventhub.errors import invalid, validator_error
 from eventhub.events import service as events
@@ -221,11 +221,5 @@ def remove_staff(application_id: int, member_id: int) -> None:
 def export(args: dict[str, Any], edition_id: int) -> Response:
     """Submitted applications of an edition as CSV (UTF-8 with BOM) or Excel."""
     edition = events.get_edition(edition_id, current_user())
-    query = {"edition_id": edition.id, "sort": "submitted_at", **args}
-    rows = db.session.scalars(service.query(require_user(), query)).all()
-    if args["format"] == "xlsx":
-        body, content_type = exports.to_xlsx(rows, args["columns"]), spreadsheets.XLSX
-    else:
-        body, content_type = exports.to_csv(rows, args["columns"]), spreadsheets.CSV
-    name = f"applications-{edition.series.slug}-{edition.fiscal_year}.{args['format']}"
+    body, content_type, name = service.export(require_user(), edition, args)
     return spreadsheets.download(body, content_type, name)

@@ -61,7 +61,7 @@ COLUMNS: dict[str, tuple[str, Callable[[Application], Any]]] = {
     "submitted_at": ("申込日時", lambda a: _time(a.submitted_at)),
     "decided_at": ("決定日時", lambda a: _time(a.decided_at)),
 }
-DEFAULT_COLUMNS = (
+DEFAULT_COLUMNS: tuple[str, ...] = (
     "id",
     "status",
     "organisation",

@@ -111,8 +111,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     from eventhub import web
     from eventhub.accounts.pages import bp as accounts_pages
+    from eventhub.applications.prefecture_pages import bp as prefecture_pages
+    from eventhub.applications.review_pages import bp as organiser_pages
 
     # After the API: the page error handlers answer HTML on pages and defer to the API's.
-    web.init_app(app, pages=[accounts_pages])
+    web.init_app(app, pages=[accounts_pages, organiser_pages, prefecture_pages])
     cli.register(app)
     return app

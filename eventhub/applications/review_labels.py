@@ -60,6 +60,11 @@ def choices(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(value, gettext(text)) for value, text in pairs]
 
 
+def labels_of(pairs: list[tuple[Any, str]]) -> dict[str, str]:
+    """(value, text) choices as a lookup by value (as a string)."""
+    return {str(value): text for value, text in pairs}
+
+
 #: What the review and prefecture templates get.
 LABELS: dict[str, Any] = {
     "status_label": status_label,
@@ -69,4 +74,5 @@ LABELS: dict[str, Any] = {
     "industry_choices": lambda: [(k, gettext(v)) for k, v in INDUSTRIES.items()],
     "decision_choices": lambda: choices(DECISIONS),
     "sort_choices": lambda: choices(SORTS),
+    "labels_of": labels_of,
 }

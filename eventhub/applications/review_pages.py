@@ -20,7 +20,7 @@ from eventhub import japan
 from eventhub.accounts.models import Role
 from eventhub.applications import dashboard, endorsements, schemas, service
 from eventhub.applications.models import DECIDABLE_FROM, Application, ApplicationStatus
-from eventhub.applications.review_labels import LABELS, status_label
+from eventhub.applications.review_labels import LABELS, labels_of, status_label
 from eventhub.db import utcnow
 from eventhub.documents import service as documents
 from eventhub.documents.api import send_document
@@ -33,6 +33,7 @@ from eventhub.messages import MESSAGES
 from eventhub.pagination import paginate
 from eventhub.statuses import http_status
 from eventhub.web.auth import page_login_required, signed_in_user
+from eventhub.web.formatting import prefecture_choices
 from eventhub.web.forms import Form, error_text, read_posted, translate_message
 
 bp = Blueprint("organiser_pages", __name__, url_prefix="/organiser")
@@ -122,6 +123,10 @@ def _render_list(
         query=query,
         bulk=bulk or Form(schemas.DecisionSchema()),
         results=results,
+        # Each label once per page rather than once per row (the bench: bench_pages.py).
+        statuses=labels_of(LABELS["status_choices"]()),
+        industries=labels_of(LABELS["industry_choices"]()),
+        prefectures=prefecture_choices(),
     )
     return html, (status if filters.ok else 422)
 

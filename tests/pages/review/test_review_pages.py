@@ -10,6 +10,7 @@ from typing import Any
 from eventhub.accounts.models import Role
 from tests.applications.helpers import application_url, decide, patch_edition, start_review
 from tests.conftest import Api
+from tests.documents.helpers import PDF, upload
 from tests.pages.conftest import Reader, text_of
 from tests.passes.helpers import register
 
@@ -376,3 +377,40 @@ def test_the_list_costs_the_same_statements_for_3_or_25_applications(
         assert len(_listed(reviewer.get(url))) == 25
     assert many.count == few.count, f"{few}\n---\n{many}"
     assert few.count <= 8, str(few)
+
+
+def test_documents_are_listed_and_downloaded_from_the_page(
+    app: Any,
+    tmp_path: Any,
+    monkeypatch: Any,
+    reviewer: Reader,
+    apply: Callable[..., Any],
+    exhibitor: Api,
+) -> None:
+    monkeypatch.setitem(app.config, "EVENTHUB_UPLOAD_DIR", tmp_path)
+    application = apply()
+    uploaded = upload(exhibitor, application["id"], filename="会社案内.pdf")
+    assert uploaded.status_code == 201, uploaded.json
+    page = text_of(reviewer.get(_app_url(application)))
+    link = f"/organiser/applications/{application['id']}/documents/{uploaded.json['id']}"
+    assert f'href="{link}">会社案内.pdf</a>' in page
+    download = reviewer.get(link)
+    assert download.status_code == 200
+    assert download.data == PDF
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert reviewer.get(link[:-1] + "9").status_code == 404
+
+
+def test_the_pages_read_in_english_after_the_switch(
+    make_reader: Callable[..., Reader], edition: dict[str, Any], apply: Callable[..., Any]
+) -> None:
+    reader = make_reader(Role.REVIEWER, locale="en")
+    reader.submit("/language", {"locale": "en", "next": "/organiser/"}, form_at="/organiser/")
+    application = apply()
+    html = text_of(reader.get(_app_url(application)))
+    assert '<html lang="en">' in html
+    assert "Record the decision" in html
+    assert "Received, awaiting review" in html
+    listing = text_of(reader.get(_list_url(edition)))
+    assert "Tokyo" in listing
+    assert "Submitted, oldest first" in listing

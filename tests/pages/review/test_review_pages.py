@@ -132,6 +132,9 @@ def test_the_application_page_shows_history_and_records_a_decision(
     html = text_of(page)
     assert "株式会社審査1" in html
     assert "提出書類はありません" in html
+    assert '<dt>推薦都道府県</dt><dd class="prewrap">東京都</dd>' in html  # series fields
+    assert '<dt>対象とするバイヤー</dt><dd class="prewrap">百貨店</dd>' in html
+    assert "通常小間 × 2 小間" in html
     assert "受付済み（審査待ち）" in html  # the history's last step
     assert _hidden(page, "version") == str(application["version"])
 

@@ -125,6 +125,8 @@ def _register_pages(app: Flask) -> None:
     from eventhub.accounts.user_pages import bp as user_pages
     from eventhub.applications.export_pages import bp as export_pages
     from eventhub.applications.pages import bp as exhibitor_pages
+    from eventhub.applications.prefecture_pages import bp as prefecture_pages
+    from eventhub.applications.review_pages import bp as organiser_pages
     from eventhub.bookings.pages import bp as booking_pages
     from eventhub.booths.pages import bp as booth_pages
     from eventhub.checkin.pages import bp as gate_pages
@@ -145,6 +147,8 @@ def _register_pages(app: Flask) -> None:
             pass_pages,
             booking_pages,
             report_pages,
+            organiser_pages,
+            prefecture_pages,
             event_pages,
             booth_pages,
             export_pages,

@@ -151,7 +151,11 @@ def download_document(application_id: int, document_id: int) -> Response:
     """Download the file, for whoever may see the application. Send If-None-Match with the
     ETag to get 304 when it has not changed."""
     application = applications.visible(require_user(), application_id)
-    document = service.get(application, document_id)
+    return send_document(service.get(application, document_id))
+
+
+def send_document(document: Document) -> Response:
+    """The file as a download: as sniffed, never rendered inline; the API's and the pages'."""
     try:
         response = send_file(
             storage.path_of(document.storage_key),

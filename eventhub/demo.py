@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eventhub import demo_people
 from eventhub.accounts import service as accounts
 from eventhub.events import schemas
 from eventhub.events import service as events
@@ -219,7 +220,18 @@ def load(email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> str:
             events.change_edition_status(edition, {"status": status})
         created += 1
     db.session.flush()
-    return (
-        f"demo data ready: organiser {organiser.email} / password {password}; "
-        f"{created} edition(s) added"
+    past = list(
+        db.session.scalars(
+            sa.select(Edition)
+            .where(Edition.title_ja.in_([spec["edition"]["title_ja"] for spec in EDITIONS]))
+            .order_by(Edition.starts_at)
+        )
+    )
+    people = demo_people.load(password, past)
+    return "\n".join(
+        [
+            f"demo data ready: organiser {organiser.email} / password {password}; "
+            f"{created} edition(s) added",
+            *people,
+        ]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -36,10 +38,11 @@ def test_demo_loads_an_edition_of_each_series_with_timetables(app, cli, client):
 
     assert result.exit_code == 0, result.output
     assert "3 edition(s) added" in result.output
-    assert _counts(app) == (3, 12)
+    # FY2026's three, and the next of each series, ahead of today.
+    assert _counts(app) == (6, 24)
     editions = client.get("/api/v1/editions").json["items"]
-    assert sorted(e["series"]["slug"] for e in editions) == ["mokucolle", "national-zone", "takumi"]
-    assert {e["fiscal_year"] for e in editions} == {2026}
+    fy2026 = [e for e in editions if e["fiscal_year"] == 2026]
+    assert sorted(e["series"]["slug"] for e in fy2026) == ["mokucolle", "national-zone", "takumi"]
     for edition in editions:
         assert client.get(f"/api/v1/editions/{edition['id']}/sessions").json["total"] > 0
 
@@ -53,6 +56,35 @@ def test_demo_prints_credentials_that_log_in_as_an_organiser(cli, client):
     me = organiser.get("/api/v1/users/me").json
     assert [r["role"] for r in me["roles"]] == ["organiser"]
     assert me["email_verified"] is True  # demo and CLI accounts need no mailed link
+
+
+def test_demo_people_can_use_their_pages(cli, client):
+    """Each kind of user of the demo has something to click: an open edition, applications,
+    one to endorse, and a pass whose page opens from the printed link."""
+    output = cli.invoke(args=["eventhub", "demo"]).output
+    editions = client.get("/api/v1/editions?status=open").json["items"]
+    now = datetime.now(UTC)
+    open_now = [
+        e
+        for e in editions
+        if datetime.fromisoformat(e["applications_open_at"])
+        <= now
+        < datetime.fromisoformat(e["applications_close_at"])
+    ]
+    assert {e["series"]["slug"] for e in open_now} == {"mokucolle", "national-zone", "takumi"}
+
+    exhibitor = _login(client, "exhibitor@example.jp", DEMO_PASSWORD)
+    mine = exhibitor.get("/api/v1/applications").json["items"]
+    assert sorted(a["status"] for a in mine) == ["draft", "submitted", "submitted"]
+
+    contact = _login(client, "tokyo@example.jp", DEMO_PASSWORD)
+    assert contact.get("/api/v1/applications").json["total"] >= 1
+
+    pass_link = next(line for line in output.splitlines() if "pass:" in line).split()[-1]
+    path = pass_link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get(f"/{path}")
+    assert page.status_code == 200
+    assert "佐藤 花子" in page.get_data(as_text=True)
 
 
 def test_demo_twice_adds_nothing_new(app, cli):

@@ -94,6 +94,15 @@ def registration_open(edition: Edition) -> bool:
     return edition.status in REGISTRATION_OPEN and utcnow() < edition.ends_at
 
 
+def registered_pass(edition_id: int, email: str) -> Pass | None:
+    """The pass of the visitor registered for the edition with this address, if any."""
+    return db.session.scalars(
+        sa.select(Pass)
+        .join(Registration, Pass.registration_id == Registration.id)
+        .where(Registration.edition_id == edition_id, Registration.email_key == email_key(email))
+    ).first()
+
+
 def register(edition: Edition, data: dict[str, Any]) -> Registered:
     """Register one visitor and record their pass as pending; issuing is queued for the commit."""
     if not registration_open(edition):

@@ -1,4 +1,5 @@
-"""An exhibitor's journey through the pages: registers an organisation, applies to each of the
+"""An exhibitor's journey through the pages: signs up and confirms the address from the mailed
+link, registers an organisation, applies to each of the
 three series, uploads a document, submits, and opens the application from the mailed link."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 from eventhub.accounts.models import Role
 from eventhub.extensions import db
 from eventhub.notifications.models import OutgoingMail
+from tests.accounts.helpers import mailed_token, mails_to
 from tests.applications.helpers import open_edition
 from tests.conftest import PASSWORD, Api
 
@@ -74,7 +76,19 @@ def test_exhibitor_applies_to_each_series(
     page: Page, live_server: Any, axe_check: Any, screenshot: Any
 ) -> None:
     editions = _open_editions(live_server)
-    live_server.create_user(email="yamada@example.jp")
+    # Sign up, and confirm the address from the link in the mail eventhub sent.
+    page.goto(f"{live_server.url}/signup")
+    page.get_by_label("メールアドレス").fill("yamada@example.jp")
+    page.get_by_label("お名前").fill("山田 太郎")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="アカウントを作成").click()
+    expect(page.get_by_role("status")).to_contain_text("yamada@example.jp")
+    token = mailed_token(live_server.app, "yamada@example.jp", "/account/verify/")
+    link = f"{live_server.url}/account/verify/{token}"
+    assert any(link in body for _, body in mails_to(live_server.app, "yamada@example.jp"))
+    page.goto(link)
+    page.get_by_role("button", name="メールアドレスを確認する").click()
+    expect(page.get_by_role("status")).to_contain_text("確認が完了しました")
 
     page.goto(f"{live_server.url}/login")
     page.get_by_label("メールアドレス").fill("yamada@example.jp")

@@ -1,6 +1,6 @@
 """An exhibitor's journey through the pages: signs up and confirms the address from the mailed
-link, registers an organisation, applies to each of the
-three series, uploads a document, submits, and opens the application from the mailed link."""
+link, registers an organisation, applies to each of the three series, uploads a document,
+submits, and opens the application from the mailed link."""
 
 from __future__ import annotations
 

@@ -20,7 +20,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale, gettext
@@ -40,8 +39,7 @@ from eventhub.booths.allocation import allocations_of
 from eventhub.checkin import leads
 from eventhub.db import utcnow
 from eventhub.documents import service as documents
-from eventhub.documents import storage
-from eventhub.documents.api import _content_disposition, upload_size_limit
+from eventhub.documents.api import send_document, upload_size_limit
 from eventhub.documents.models import DocumentKind
 from eventhub.documents.schemas import UploadSchema
 from eventhub.errors import DomainError
@@ -502,22 +500,7 @@ def upload_document(application_id: int) -> Any:
 @page_login_required()
 def download_document(application_id: int, document_id: int) -> Response:
     application = service.visible(signed_in_user(), application_id)
-    document = documents.get(application, document_id)
-    try:
-        response = send_file(
-            storage.path_of(document.storage_key),
-            mimetype=document.content_type,
-            etag=document.sha256,
-            conditional=True,
-            max_age=0,
-        )
-    except FileNotFoundError as exc:
-        raise DomainError("document_file_missing") from exc
-    response.headers["Content-Disposition"] = _content_disposition(document)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.cache_control.private = True
-    return response
+    return send_document(documents.get(application, document_id))
 
 
 @bp.post("/applications/<int:application_id>/documents/<int:document_id>/delete")

@@ -7,6 +7,7 @@ endpoints accept. A session is never deleted (the API has no delete): it is canc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -147,6 +148,25 @@ def _render(
     )
 
 
+def _submit(
+    edition: Edition, form: Form, name: str, change: Callable[[], object], done: str
+) -> Any:
+    """One of the timetable page's forms: validate, change and commit (a lost race on the
+    edition's version is the API's 409), then back to the page, or the page with the form's
+    errors."""
+    if form.validate():
+        try:
+            change()
+            commit_versioned(edition)
+        except DomainError as error:
+            db.session.rollback()
+            form.fail(error)
+            return _render(edition, status=_status_of(error), **{name: form})
+        flash(done, "success")
+        return redirect(url_for(".timetable", edition_id=edition.id))
+    return _render(edition, status=422, **{name: form})
+
+
 @bp.get("/organiser/editions/<int:edition_id>/timetable")
 @page_login_required(Role.ORGANISER, Role.REVIEWER)
 def timetable(edition_id: int) -> Any:
@@ -159,17 +179,13 @@ def settings(edition_id: int) -> Any:
     """The edition's settings (PATCH /editions/{id})."""
     edition = _edition(edition_id)
     form = Form(schemas.EditionUpdateSchema(partial=True))
-    if form.validate():
-        try:
-            service.update_edition(edition, form.data)
-            commit_versioned(edition)
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-            return _render(edition, status=_status_of(error), settings_form=form)
-        flash(gettext("The edition's settings are saved."), "success")
-        return redirect(url_for(".timetable", edition_id=edition.id))
-    return _render(edition, status=422, settings_form=form)
+    return _submit(
+        edition,
+        form,
+        "settings_form",
+        lambda: service.update_edition(edition, form.data),
+        gettext("The edition's settings are saved."),
+    )
 
 
 @bp.post("/organiser/editions/<int:edition_id>/status")
@@ -178,17 +194,13 @@ def change_status(edition_id: int) -> Any:
     """Open, close, mark held or cancel the edition (POST /editions/{id}/status)."""
     edition = _edition(edition_id)
     form = Form(schemas.EditionStatusSchema())
-    if form.validate():
-        try:
-            service.change_edition_status(edition, form.data)
-            commit_versioned(edition)
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-            return _render(edition, status=_status_of(error), status_form=form)
-        flash(gettext("The edition's status is changed."), "success")
-        return redirect(url_for(".timetable", edition_id=edition.id))
-    return _render(edition, status=422, status_form=form)
+    return _submit(
+        edition,
+        form,
+        "status_form",
+        lambda: service.change_edition_status(edition, form.data),
+        gettext("The edition's status is changed."),
+    )
 
 
 @bp.post("/organiser/editions/<int:edition_id>/sessions")
@@ -197,17 +209,13 @@ def create_session(edition_id: int) -> Any:
     """Add a session to the timetable (POST /editions/{id}/sessions)."""
     edition = _edition(edition_id)
     form = Form(schemas.SessionSchema())
-    if form.validate():
-        try:
-            service.create_session(edition, form.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            form.fail(error)
-            return _render(edition, status=_status_of(error), session_form=form)
-        flash(gettext("The session is added to the timetable."), "success")
-        return redirect(url_for(".timetable", edition_id=edition.id))
-    return _render(edition, status=422, session_form=form)
+    return _submit(
+        edition,
+        form,
+        "session_form",
+        lambda: service.create_session(edition, form.data),
+        gettext("The session is added to the timetable."),
+    )
 
 
 def _render_session(

@@ -26,6 +26,26 @@ from tests import services
 
 os.environ.setdefault("SECRET_KEY", "eventhub-test-secret-key")
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the suite's database (the `app` fixture): the second "
+        "CI run, on PostgreSQL, skips what the first run already proved independent of it",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    keep = [item for item in items if "app" in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if "app" not in getattr(item, "fixturenames", ())]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 #: Tables that migrations seed and tests only read.
 SEEDED_TABLES = {"alembic_version", "series"}
 PASSWORD = "correct horse battery"

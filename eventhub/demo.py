@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eventhub import demo_people
+from eventhub import demo_people, demo_today
 from eventhub.accounts import service as accounts
 from eventhub.events import schemas
 from eventhub.events import service as events
@@ -228,10 +228,14 @@ def load(email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> str:
         )
     )
     people = demo_people.load(password, past)
+    # The people's rows are committed first: the gate and report steps commit as they go.
+    db.session.commit()
+    today = demo_today.load(demo_people.ATTENDEE_EMAIL)
     return "\n".join(
         [
             f"demo data ready: organiser {organiser.email} / password {password}; "
             f"{created} edition(s) added",
             *people,
+            *today,
         ]
     )

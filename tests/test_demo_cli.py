@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -38,12 +39,14 @@ def test_demo_loads_an_edition_of_each_series_with_timetables(app, cli, client):
 
     assert result.exit_code == 0, result.output
     assert "3 edition(s) added" in result.output
-    # FY2026's three, and the next of each series, ahead of today.
-    assert _counts(app) == (6, 24)
+    # FY2026's three, the next of each series ahead of today, one running today and one held
+    # last month.
+    assert _counts(app) == (8, 24)
     editions = client.get("/api/v1/editions").json["items"]
-    fy2026 = [e for e in editions if e["fiscal_year"] == 2026]
+    fy2026 = [e for e in editions if e["fiscal_year"] == 2026 and "demo" not in e["title_en"]]
     assert sorted(e["series"]["slug"] for e in fy2026) == ["mokucolle", "national-zone", "takumi"]
-    for edition in editions:
+    # The gate and report demos (titled "demo") have no timetable; every series edition has one.
+    for edition in (e for e in editions if "demo" not in e["title_en"]):
         assert client.get(f"/api/v1/editions/{edition['id']}/sessions").json["total"] > 0
 
 
@@ -131,3 +134,26 @@ def test_create_organiser_refuses_a_short_password(cli, client):
     assert "10 characters" in result.output
     response = client.post(LOGIN, json={"email": "y@example.jp", "password": "short"})
     assert response.status_code == 401
+
+
+def test_the_demo_has_an_edition_running_today_where_a_scan_is_admitted(app, cli, client):
+    result = cli.invoke(args=["eventhub", "demo"])
+    assert result.exit_code == 0, result.output
+    token = re.search(r"gate device token (\S+)", result.output).group(1)
+    pass_link = re.search(r"pass for today: \S+/passes/(\d+)\?key=(\S+)", result.output)
+    shown = client.get(f"/api/v1/passes/{pass_link[1]}", headers={"X-Pass-Key": pass_link[2]})
+    assert shown.status_code == 200, shown.json
+
+    scanned = client.post(
+        "/api/v1/device/scans",
+        json={"token": shown.json["token"], "direction": "entry", "nonce": "demo-1"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert scanned.status_code == 200, scanned.json
+    assert scanned.json["result"] == "admitted"
+
+
+def test_the_demo_has_an_edition_held_last_month_with_a_built_report(app, cli, client):
+    result = cli.invoke(args=["eventhub", "demo"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"held last month: .*24 visitors; report FY\d+ build \d+: done", result.output)

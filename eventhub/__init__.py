@@ -13,7 +13,15 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
-from eventhub import bounds, control_characters, http_headers, i18n, locking, problems
+from eventhub import (
+    bounds,
+    control_characters,
+    http_headers,
+    i18n,
+    locking,
+    openapi,
+    problems,
+)
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
 
@@ -62,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app,
         spec_kwargs={
             "marshmallow_plugin": openapi_plugin(),
+            "extra_plugins": [openapi.StandardErrorsPlugin()],
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer"},

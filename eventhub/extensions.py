@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import marshmallow as ma
@@ -26,6 +27,19 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: Any) -> Any:
         return problems.handle_http_exception(error)
+
+    def _register_responses(self) -> None:
+        """flask-smorest's response components for every status, as problem+json."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["content"] = {problems.PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {
+            "description": "Any other error",
+            "content": {problems.PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}},
+        }
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
 
 def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:

@@ -31,13 +31,29 @@ PROBLEM_JSON = "application/problem+json"
 
 
 class FieldErrorSchema(ma.Schema):
+    """One wrong field; an imported file's entries also say where (``row``, ``column``)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
     field = ma.fields.String(metadata={"description": "Dotted path of the field"})
-    location = ma.fields.String(metadata={"description": "json, query, headers or path"})
+    location = ma.fields.String(
+        metadata={"description": "json, query, headers, path, form or files"}
+    )
     message = ma.fields.String()
+    row = ma.fields.Integer(metadata={"description": "Row of an imported file, from 1"})
+    column = ma.fields.String(metadata={"description": "Column of an imported file"})
 
 
 class ProblemSchema(ma.Schema):
-    """Documents the problem+json payload; responses are built by ``problem_response``."""
+    """Documents the problem+json payload; responses are built by ``problem_response``.
+
+    Besides the RFC 9457 members, an error may carry facts that clients read, named after
+    them (``retry_after_seconds``, ``existing_id``, ``error_count``…): the schema allows them.
+    """
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     type = ma.fields.String()
     title = ma.fields.String()
@@ -45,6 +61,12 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String()
     code = ma.fields.String(metadata={"description": "Stable machine-readable error code"})
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+    retry_after_seconds = ma.fields.Integer(
+        metadata={"description": "When to try again; also sent as Retry-After"}
+    )
+    existing_id = ma.fields.Integer(
+        metadata={"description": "The row that already exists (a duplicate)"}
+    )
 
 
 def _flatten(messages: Any, location: str, prefix: str = "") -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ from eventhub.accounts.auth import login_required, require_user, token_from_requ
 from eventhub.accounts.models import ApiToken, Organisation, Role, TokenScope, User
 from eventhub.errors import DomainError
 from eventhub.extensions import db
+from eventhub.openapi import answers
 from eventhub.pagination import page_of, paginate
 
 blp = Blueprint(
@@ -20,6 +21,7 @@ blp = Blueprint(
 
 
 @blp.post("/auth/login")
+@answers(401, 429)
 @blp.arguments(schemas.LoginSchema)
 @blp.response(201, schemas.NewTokenSchema)
 def login(data: dict[str, Any]) -> ApiToken:
@@ -203,6 +205,7 @@ def change_password(data: dict[str, Any]) -> None:
 
 
 @blp.post("/users/me/email-change")
+@answers(429)
 @login_required()
 @blp.arguments(schemas.EmailChangeSchema)
 @blp.response(202, schemas.MeSchema)

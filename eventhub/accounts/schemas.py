@@ -120,7 +120,7 @@ class UserSchema(ma.Schema):
     roles = ma.fields.List(ma.fields.Nested(RoleGrantSchema))
     organisations = ma.fields.List(ma.fields.Nested(MembershipBriefSchema), attribute="memberships")
     email_verified = ma.fields.Boolean()
-    email_verified_at = fields.DateTime()
+    email_verified_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -148,7 +148,7 @@ class TokenSchema(ma.Schema):
     scopes = ma.fields.List(ma.fields.String(), attribute="scope_set")
     created_at = fields.DateTime()
     expires_at = fields.DateTime()
-    revoked_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):

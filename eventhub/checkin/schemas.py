@@ -42,7 +42,7 @@ class DeviceSchema(ma.Schema):
         metadata=_OFFLINE_POLICY,
     )
     created_at = fields.DateTime(dump_only=True)
-    revoked_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
     paired_at = fields.DateTime(dump_only=True)
     pairing_expires_at = fields.DateTime(
         dump_only=True, metadata={"description": "Until when its unused pairing code works"}

@@ -66,7 +66,7 @@ class EditionSchema(ma.Schema):
     )
     staff_per_unit = ma.fields.Integer(load_default=3, validate=ma.validate.Range(min=0, max=50))
     status = ma.fields.String(dump_only=True)
-    cancellation_reason = ma.fields.String(dump_only=True)
+    cancellation_reason = ma.fields.String(dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

@@ -1,0 +1,67 @@
+"""What the OpenAPI document says about errors, beyond what each view declares.
+
+Every operation lists the problem+json answers it can give, derived from how it is reached:
+
+- any security requirement: 401 (a missing, expired or revoked token; an optional token that
+  is sent must still be valid);
+- a bearer token: 403 (a role, a scope or another organisation's data);
+- a path parameter: 404;
+- every operation: 422 (a body, a query parameter or a path id out of bounds);
+- every write: 409 (a row changed meanwhile: optimistic locking, or a state that forbids it).
+
+Answers that depend on what the view does rather than on how it is reached (a public login
+that refuses a password with 401, a rate limit's 429) are declared on the view with
+``answers``. Tests check every answer against the document, so a missing one fails them.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from apispec import BasePlugin
+from flask_smorest import Blueprint
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def response_name(status: int) -> str:
+    """flask-smorest's name for the response component of ``status`` (``NOT_FOUND``)."""
+    return http.HTTPStatus(status).name
+
+
+def answers(*statuses: int) -> Callable[[F], F]:
+    """Document that the view answers each of ``statuses`` with a problem."""
+    responses = {str(status): response_name(status) for status in statuses}
+    return Blueprint.doc(responses=responses)
+
+
+def standard_errors(path: str, method: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation can answer, from its security, path and method."""
+    security = operation.get("security") or []
+    statuses = [422]
+    if security:
+        statuses.append(401)
+    if any("bearerAuth" in requirement for requirement in security):
+        statuses.append(403)
+    if "{" in path:
+        statuses.append(404)
+    if method in WRITES:
+        statuses.append(409)
+    return statuses
+
+
+class StandardErrorsPlugin(BasePlugin):
+    """Adds the standard error answers to every operation (see the module's docstring)."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            for status in standard_errors(path or "", method, operation):
+                if status not in responses and str(status) not in responses:
+                    responses[str(status)] = response_name(status)

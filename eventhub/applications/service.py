@@ -269,8 +269,16 @@ def start_review(application: Application, user: User, data: dict[str, Any]) -> 
     return application
 
 
+def check_impartial(application: Application, user: User) -> None:
+    """Refuse ``user`` a say on an application of an organisation they belong to: a reviewer
+    or prefecture contact who is also the applicant must leave the decision to someone else."""
+    if is_member(user, application.organisation):
+        raise DomainError("conflict_of_interest")
+
+
 def decide(application: Application, user: User, data: dict[str, Any]) -> Application:
     """Approve, reject or waitlist; the version makes two reviewers' decisions exclusive."""
+    check_impartial(application, user)
     check_version(application, data)
     if application.status not in DECIDABLE_FROM:
         raise invalid_transition("decide_refused", status=application.status)

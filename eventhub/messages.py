@@ -124,6 +124,9 @@ _REFUSALS: dict[str, str] = {
     "decide_refused": N_("An application that is %(status)s cannot be decided."),
     "endorse_refused": N_("An application that is %(status)s cannot be endorsed."),
     "application_forbidden": N_("Only the applying organisation's members may do this."),
+    "conflict_of_interest": N_(
+        "You belong to the applying organisation; someone else must decide on its application."
+    ),
     "endorse_forbidden": N_("Only the contact of the recommending prefecture may endorse it."),
     "quota_reached": N_("The prefecture has used its %(max_endorsements)s endorsements."),
     "staff_need_approval": N_("Only an approved exhibitor registers staff."),

@@ -58,7 +58,8 @@ def get_application(application_id: int) -> Application:
 @blp.response(200, schemas.ApplicationSchema)
 def update_application(data: dict[str, Any], application_id: int) -> Application:
     """Edit a draft, or amend a submitted application until its review starts."""
-    application = service.update(service.own(require_user(), application_id), data)
+    user = require_user()
+    application = service.update(service.own(user, application_id), data, user)
     commit_versioned(application)
     return application
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application, ApplicationStatus, PrefectureQuota
-from eventhub.applications.service import invalid_transition
+from eventhub.applications.service import check_impartial, invalid_transition
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, forbidden
 from eventhub.events.models import Edition
@@ -44,6 +44,7 @@ def _check_contact(user: User, application: Application) -> int:
 
 def endorse(application: Application, user: User) -> Application:
     code = _check_contact(user, application)
+    check_impartial(application, user)
     if application.status not in ENDORSABLE:
         raise invalid_transition("endorse_refused", status=application.status)
     if application.endorsed_at is not None:

@@ -298,7 +298,7 @@ def edit(application_id: int) -> Any:
     form = Form(schemas.ApplicationUpdateSchema(partial=True), initial=_initial(application))
     if form.submitted and form.validate(extra=_extra(form.schema, edition)):
         try:
-            service.update(application, dict(form.data))
+            service.update(application, dict(form.data), user)
             commit_versioned(application)
         except DomainError as error:
             db.session.rollback()

@@ -12,7 +12,7 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 
-from eventhub import spreadsheets
+from eventhub import japan, spreadsheets
 from eventhub.accounts.models import Organisation, Role, User
 from eventhub.accounts.service import is_member
 from eventhub.applications import exports, waitlist
@@ -80,9 +80,36 @@ def _clean_series_fields(
     return dict(schema.dump(cleaned))
 
 
-def _set_series_fields(application: Application, series_fields: dict[str, Any]) -> None:
+def _set_series_fields(
+    application: Application, series_fields: dict[str, Any], actor: User | None = None
+) -> None:
+    before = application.recommending_prefecture_code
     application.series_fields = series_fields
     application.recommending_prefecture_code = series_fields.get("recommending_prefecture_code")
+    if application.endorsed_at is not None and application.recommending_prefecture_code != before:
+        _drop_endorsement(application, before, actor)
+
+
+def _prefecture_names(code: int | None) -> tuple[str, str]:
+    if code is None:
+        return "none", "なし"
+    found = japan.prefecture(code)
+    return found.romaji, found.name
+
+
+def _drop_endorsement(application: Application, was: int | None, actor: User | None) -> None:
+    """An endorsement is the recommending prefecture's word: naming another prefecture takes
+    it away (the new one has given none, and the old one's quota gets its place back). The
+    history says so, with the status unchanged."""
+    application.endorsed_at = None
+    application.endorsed_by_id = None
+    old_en, old_ja = _prefecture_names(was)
+    new_en, new_ja = _prefecture_names(application.recommending_prefecture_code)
+    reason = (
+        f"Recommending prefecture changed from {old_en} to {new_en}; the endorsement was"
+        f" dropped. / 推薦都道府県が{old_ja}から{new_ja}に変わったため、推薦を取り消しました。"
+    )
+    _record(application, S(application.status), actor, reason)
 
 
 def _record(application: Application, to: S, actor: User | None, reason: str | None) -> None:
@@ -159,8 +186,11 @@ def create_draft(edition: Edition, user: User, data: dict[str, Any]) -> Applicat
     return application
 
 
-def update(application: Application, data: dict[str, Any]) -> Application:
-    """Edit a draft, or amend a submitted application until its review starts."""
+def update(
+    application: Application, data: dict[str, Any], actor: User | None = None
+) -> Application:
+    """Edit a draft, or amend a submitted application until its review starts (``actor``, who
+    does it, is named in the history if the change drops the endorsement)."""
     check_version(application, data)
     if application.status not in EDITABLE_STATUSES:
         raise DomainError(
@@ -175,6 +205,7 @@ def update(application: Application, data: dict[str, Any]) -> Application:
             _clean_series_fields(
                 application.edition, merged, complete=application.status == S.SUBMITTED
             ),
+            actor,
         )
     if data.pop("accept_terms", False) and application.terms_accepted_at is None:
         application.terms_accepted_at = utcnow()
@@ -269,8 +300,16 @@ def start_review(application: Application, user: User, data: dict[str, Any]) -> 
     return application
 
 
+def check_impartial(application: Application, user: User) -> None:
+    """Refuse ``user`` a say on an application of an organisation they belong to: a reviewer
+    or prefecture contact who is also the applicant must leave the decision to someone else."""
+    if is_member(user, application.organisation):
+        raise DomainError("conflict_of_interest")
+
+
 def decide(application: Application, user: User, data: dict[str, Any]) -> Application:
     """Approve, reject or waitlist; the version makes two reviewers' decisions exclusive."""
+    check_impartial(application, user)
     check_version(application, data)
     if application.status not in DECIDABLE_FROM:
         raise invalid_transition("decide_refused", status=application.status)

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from eventhub.accounts.models import Role
-from tests.applications.helpers import application_url
-from tests.conftest import Api
+from tests.applications.helpers import application_url, make_organisation, submitted_application
+from tests.conftest import PASSWORD, Api
 from tests.pages.conftest import Reader, text_of
 
 PAGE = "/prefecture/"
@@ -91,3 +91,32 @@ def test_roles_and_csrf(
     contact = make_reader(Role.PREFECTURE_CONTACT, prefecture_code=13)
     assert contact.client.post(_endorse_url(application)).status_code == 400
     assert organiser.get(application_url(application["id"])).json["endorsed"] is False
+
+
+def test_the_contact_cannot_endorse_their_own_organisations_application(
+    make_reader: Callable[..., Reader], organiser: Api, edition: dict[str, Any]
+) -> None:
+    contact = make_reader(Role.PREFECTURE_CONTACT, prefecture_code=13)
+    login = organiser.client.post(
+        "/api/v1/auth/login", json={"email": contact.email, "password": PASSWORD}
+    )
+    insider = Api(organiser.client, login.json["token"], contact.user_id)
+    organisation = make_organisation(insider, name="株式会社身内")
+    own = submitted_application(
+        insider,
+        edition,
+        organisation["id"],
+        series_fields={
+            "recommending_prefecture_code": 13,
+            "prefecture_contact": {
+                "name": "県 担当",
+                "email": "c@pref.example.jp",
+                "phone": "0312345678",
+            },
+            "target_buyers": ["百貨店"],
+        },
+    )
+    refused = contact.submit(_endorse_url(own), form_at=PAGE)
+    assert refused.status_code == 403
+    assert "申込団体のメンバーのため" in text_of(refused)
+    assert organiser.get(application_url(own["id"])).json["endorsed"] is False

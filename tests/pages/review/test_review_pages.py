@@ -8,11 +8,24 @@ from collections.abc import Callable
 from typing import Any
 
 from eventhub.accounts.models import Role
-from tests.applications.helpers import application_url, decide, patch_edition, start_review
-from tests.conftest import Api
+from tests.applications.helpers import (
+    application_url,
+    decide,
+    make_organisation,
+    patch_edition,
+    start_review,
+    submitted_application,
+)
+from tests.conftest import PASSWORD, Api
 from tests.documents.helpers import PDF, upload
 from tests.pages.conftest import Reader, text_of
 from tests.passes.helpers import register
+
+_NATIONAL_FIELDS = {
+    "recommending_prefecture_code": 13,
+    "prefecture_contact": {"name": "県 担当", "email": "c@pref.example.jp", "phone": "0312345678"},
+    "target_buyers": ["百貨店"],
+}
 
 
 def _app_url(application: dict[str, Any]) -> str:
@@ -417,3 +430,44 @@ def test_the_pages_read_in_english_after_the_switch(
     listing = text_of(reader.get(_list_url(edition)))
     assert "Tokyo" in listing
     assert "Submitted, oldest first" in listing
+
+
+# Conflict of interest ---------------------------------------------------------------------------
+
+
+def _api_of(reader: Reader, client: Any) -> Api:
+    """An API client for the reader's own account (to apply as exhibitors do)."""
+    response = client.post("/api/v1/auth/login", json={"email": reader.email, "password": PASSWORD})
+    assert response.status_code == 201, response.json
+    return Api(client, response.json["token"], reader.user_id)
+
+
+def test_a_reviewer_is_refused_their_own_organisations_application_on_the_pages(
+    reviewer: Reader, edition: dict[str, Any], organiser: Api
+) -> None:
+    insider = _api_of(reviewer, organiser.client)
+    organisation = make_organisation(insider, name="株式会社身内")
+    own = submitted_application(
+        insider, edition, organisation["id"], series_fields=_NATIONAL_FIELDS
+    )
+    page = reviewer.get(_app_url(own))
+    refused = reviewer.submit(
+        _app_url(own), {"decision": "approved", "reason": "", "version": _hidden(page, "version")}
+    )
+    assert refused.status_code == 403
+    assert "申込団体のメンバーのため" in text_of(refused)
+
+    listed = reviewer.get(_list_url(edition))
+    bulk = reviewer.client.post(
+        _list_url(edition),
+        data={
+            "csrf_token": _hidden(listed, "csrf_token"),
+            "items": [f"{own['id']}:{own['version']}"],
+            "decision": "approved",
+            "reason": "",
+        },
+    )
+    assert bulk.status_code == 200
+    assert '<tr class="result-refused">' in text_of(bulk)
+    assert "申込団体のメンバーのため" in text_of(bulk)
+    assert organiser.get(application_url(own["id"])).json["status"] == "submitted"

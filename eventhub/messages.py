@@ -217,6 +217,7 @@ _FIELDS: dict[str, str] = {
     "code_twice": N_("This code is given twice in the request."),
     "unknown_booth": N_("No booth has this id in the application's edition."),
     "unknown_gate": N_("No such gate in this edition."),
+    "export_field_not_in_series": N_("Not a field of this edition's series: %(fields)s."),
     "pairing_code_invalid": N_(
         "This pairing code is wrong, used or expired; ask the organiser for a new one."
     ),

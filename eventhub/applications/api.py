@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from eventhub import japan, spreadsheets
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
-from eventhub.applications import endorsements, schemas, service, staff
+from eventhub.applications import endorsements, export_service, schemas, service, staff
 from eventhub.applications.models import Application, ApplicationTransition, StaffMember
 from eventhub.errors import invalid, validator_error
 from eventhub.events import service as events
@@ -220,7 +220,11 @@ def remove_staff(application_id: int, member_id: int) -> None:
     success=True,
 )
 def export(args: dict[str, Any], edition_id: int) -> Response:
-    """Submitted applications of an edition as CSV (UTF-8 with BOM) or Excel."""
+    """Submitted applications of an edition as CSV (UTF-8 with BOM) or Excel: every field
+    (the series' own included) unless `fields` names some, headers and values in the
+    account's language unless `lang` says otherwise."""
     edition = events.get_edition(edition_id, current_user())
-    body, content_type, name = service.export(require_user(), edition, args)
+    user = require_user()
+    lang = args.pop("lang", None) or user.locale
+    body, content_type, name = export_service.export(user, edition, args, lang)
     return spreadsheets.download(body, content_type, name)

@@ -35,6 +35,7 @@ from eventhub.applications.models import (
     ApplicationStatus,
     StaffMember,
 )
+from eventhub.applications.review_labels import TIMBER_PRODUCT_LABELS
 from eventhub.booths.allocation import allocations_of
 from eventhub.checkin import leads
 from eventhub.db import utcnow
@@ -76,14 +77,6 @@ BOOTH_TYPE_LABELS: dict[str, str] = {
     "corner": N_("Corner booth"),
     "table": N_("Table"),
     "online": N_("Online exhibit"),
-}
-TIMBER_PRODUCT_LABELS: dict[str, str] = {
-    "structural": N_("Structural timber"),
-    "interior": N_("Interior materials"),
-    "exterior": N_("Exterior materials"),
-    "furniture": N_("Furniture"),
-    "daily_goods": N_("Daily goods"),
-    "other": N_("Other"),
 }
 DOCUMENT_KIND_LABELS: dict[str, str] = {
     DocumentKind.CATALOGUE: N_("Catalogue (PDF)"),

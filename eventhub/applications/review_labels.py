@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
+from eventhub.i18n import is_english
 from eventhub.messages import N_
 from eventhub.notifications.templates import STATUS_LABELS
 from eventhub.web.formatting import bilingual, prefecture
@@ -26,6 +27,14 @@ BOOTH_TYPES: dict[str, str] = {
     "corner": N_("Corner booth"),
     "table": N_("Table"),
     "online": N_("Online"),
+}
+TIMBER_PRODUCT_LABELS: dict[str, str] = {
+    "structural": N_("Structural timber"),
+    "interior": N_("Interior materials"),
+    "exterior": N_("Exterior materials"),
+    "furniture": N_("Furniture"),
+    "daily_goods": N_("Daily goods"),
+    "other": N_("Other"),
 }
 ATTENDEE_TYPES: dict[str, str] = {
     "general": N_("General visitors"),
@@ -92,14 +101,21 @@ def series_field_rows(fields: dict[str, Any]) -> list[tuple[str, str]]:
     rows = []
     for key, value in fields.items():
         label = gettext(SERIES_FIELDS[key]) if key in SERIES_FIELDS else key
-        rows.append((label, _text(key, value)))
+        rows.append((label, series_field_text(key, value)))
     return rows
 
 
-def _text(key: str, value: Any) -> str:
+def series_field_text(key: str, value: Any) -> str:
+    """One series field's value as the reader reads it: prefectures by name, products and
+    yes/no in words, a contact or a list as one line."""
+    if key == "product_categories" and isinstance(value, list):
+        return ", ".join(_label(TIMBER_PRODUCT_LABELS, str(v)) for v in value)
+    if key == "certifications" and isinstance(value, list):
+        return ", ".join(gettext("Other") if v == "other" else str(v) for v in value)
     if key in PREFECTURE_FIELDS:
         codes = value if isinstance(value, list) else [value]
-        return "、".join(prefecture(c) for c in codes if isinstance(c, int))
+        comma = ", " if is_english(get_locale()) else "、"
+        return comma.join(prefecture(c) for c in codes if isinstance(c, int))
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, dict):
@@ -107,6 +123,10 @@ def _text(key: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v.get("title", v)) if isinstance(v, dict) else str(v) for v in value)
     return "" if value is None else str(value)
+
+
+def _label(labels: dict[str, str], code: str) -> str:
+    return gettext(labels[code]) if code in labels else code
 
 
 def choices(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

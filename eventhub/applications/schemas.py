@@ -272,9 +272,29 @@ class StaffSchema(ma.Schema):
 
 class ExportArgs(ma.Schema):
     format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(["csv", "xlsx"]))
+    field_keys = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(list(exports.COLUMNS))),
+        data_key="fields",
+        metadata={
+            "description": "Comma-separated field keys, in order: the common ones and the "
+            "edition's series fields. Default: every field."
+        },
+    )
     columns = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(list(exports.COLUMNS))),
-        load_default=lambda: list(exports.DEFAULT_COLUMNS),
-        metadata={"description": "Comma-separated column keys, in order"},
+        metadata={"description": "The former name of `fields`.", "deprecated": True},
+    )
+    lang = ma.fields.String(
+        validate=ma.validate.OneOf(["ja", "en"]),
+        metadata={"description": "Language of headers and values; default: the account's."},
     )
     status = ma.fields.String(validate=fields.one_of(ApplicationStatus))
+
+    @ma.post_load
+    def _one_name(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        # ``fields`` wins over ``columns``; neither means every field of the edition.
+        chosen = data.pop("field_keys", None) or data.pop("columns", None)
+        data.pop("columns", None)
+        if chosen:
+            data["fields"] = chosen
+        return data

@@ -12,10 +12,10 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 
-from eventhub import japan, spreadsheets
+from eventhub import japan
 from eventhub.accounts.models import Organisation, Role, User
 from eventhub.accounts.service import is_member
-from eventhub.applications import exports, waitlist
+from eventhub.applications import waitlist
 from eventhub.applications.models import (
     ACTIVE_STATUSES,
     DECIDABLE_FROM,
@@ -418,16 +418,3 @@ def decide_many(user: User, items: list[dict[str, Any]]) -> list[dict[str, Any]]
             continue
         results.append({"id": application_id, "status": 200, "application": application})
     return results
-
-
-def export(user: User, edition: Edition, args: dict[str, Any]) -> tuple[bytes, str, str]:
-    """The submitted applications of ``edition`` that ``user`` sees, as loaded by
-    ``ExportArgs``: the file's body, content type and name."""
-    filters = {"edition_id": edition.id, "sort": "submitted_at", **args}
-    rows = db.session.scalars(query(user, filters)).all()
-    if args["format"] == "xlsx":
-        body, content_type = exports.to_xlsx(rows, args["columns"]), spreadsheets.XLSX
-    else:
-        body, content_type = exports.to_csv(rows, args["columns"]), spreadsheets.CSV
-    name = f"applications-{edition.series.slug}-{edition.fiscal_year}.{args['format']}"
-    return body, content_type, name

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 from icalendar import Calendar, Event, vDDDTypes, vDuration
 
 PRODID = "-//eventhub//eventhub calendar feeds//JA"
@@ -73,7 +74,15 @@ def _utc(moment: datetime) -> vDDDTypes:
     return vDDDTypes(moment.astimezone(UTC).replace(microsecond=0))
 
 
+def cancelled_mark() -> str:
+    """【中止】 or [Cancelled], in the current locale: the words a SUMMARY starts with when the
+    event is cancelled."""
+    return gettext("[%(label)s] ", label=gettext("Cancelled"))
+
+
 def add_event(calendar: Calendar, data: EventData) -> None:
+    """Add one VEVENT; call it in the feed's locale (``force_locale``), which the mark of a
+    cancelled event is written in."""
     event = Event()
     event.add("uid", data.uid)
     event.add("dtstamp", _utc(data.modified))
@@ -83,7 +92,12 @@ def add_event(calendar: Calendar, data: EventData) -> None:
     event.add("dtstart", data.start.astimezone(data.zone).replace(microsecond=0))
     if data.end is not None:
         event.add("dtend", data.end.astimezone(data.zone).replace(microsecond=0))
-    event.add("summary", data.summary)
+    # Some clients (calcurse, for one) ignore STATUS and would show a cancelled event as live:
+    # the summary says it too.
+    summary = data.summary
+    if data.status == CANCELLED:
+        summary = cancelled_mark() + summary
+    event.add("summary", summary)
     event.add("status", data.status)
     # A deadline is a reminder, not a meeting: it must not mark the day busy.
     event.add("transp", "OPAQUE" if data.end is not None else "TRANSPARENT")

@@ -27,5 +27,5 @@ def session_calendar(edition: Edition, session_id: int, lang: str) -> tuple[byte
         name = f"{ctx.title}: {label(KIND_LABELS, row.kind)}"
         calendar = ical.new_calendar(name, pick(row.title_ja, name, lang), edition.timezone)
         event = session_event(ctx, row)
-    ical.add_event(calendar, event)
+        ical.add_event(calendar, event)
     return ical.finish(calendar), max(event.modified, edition.updated_at)

@@ -168,8 +168,8 @@ def test_export_csv_has_japanese_headers_and_prefecture_names(organiser, exhibit
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == ["出展者名", "都道府県", "状態"]
-    assert rows[1][1:] == ["沖縄県", "申込済"]
+    assert rows[0] == ["出展者名", "都道府県", "状況"]
+    assert rows[1][1:] == ["沖縄県", "受付済み（審査待ち）"]
 
 
 def test_export_xlsx_opens_with_openpyxl(organiser, exhibitor, edition):
@@ -181,7 +181,7 @@ def test_export_xlsx_opens_with_openpyxl(organiser, exhibitor, edition):
 
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert response.status_code == 200
-    assert sheet.title == "出展申込"
+    assert sheet.title == "出展申込一覧"
     assert sheet["A1"].value == "申込ID"
     assert sheet.max_row == 2
 

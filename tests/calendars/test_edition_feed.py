@@ -102,6 +102,30 @@ def test_a_cancelled_session_stays_in_the_feed_as_cancelled(organiser, anonymous
     assert by_uid(calendar, f"session-{kept['id']}@")["STATUS"] == "CONFIRMED"
 
 
+def test_a_cancelled_session_says_so_in_its_summary_in_the_feeds_language(organiser, anonymous):
+    # Clients that ignore STATUS (calcurse) show only the summary.
+    ed = edition(organiser)
+    kept = add_session(organiser, ed["id"], title_ja="続く実演", title_en="Going on")
+    dropped = add_session(organiser, ed["id"], title_ja="中止の実演", title_en="Called off")
+    patch_session(organiser, ed["id"], dropped["id"], status="cancelled")
+
+    ja = parse(get_feed(anonymous, feed_url(ed["id"])).data)
+    en = parse(get_feed(anonymous, feed_url(ed["id"], "lang=en")).data)
+
+    assert str(by_uid(ja, f"session-{dropped['id']}@")["SUMMARY"]) == "【中止】【実演】中止の実演"
+    assert str(by_uid(ja, f"session-{kept['id']}@")["SUMMARY"]) == "【実演】続く実演"
+    assert str(by_uid(en, f"session-{dropped['id']}@")["SUMMARY"]) == (
+        "[Cancelled] [Demonstration] Called off"
+    )
+    assert str(by_uid(en, f"session-{kept['id']}@")["SUMMARY"]) == "[Demonstration] Going on"
+    one = f"{EDITIONS}/{ed['id']}/sessions/{dropped['id']}/event.ics"
+    (single_ja,) = events(parse(get_feed(anonymous, one).data))
+    (single_en,) = events(parse(get_feed(anonymous, one + "?lang=en").data))
+    assert str(single_ja["SUMMARY"]) == "【中止】【実演】中止の実演"
+    assert str(single_en["SUMMARY"]) == "[Cancelled] [Demonstration] Called off"
+    assert single_ja["STATUS"] == "CANCELLED"
+
+
 def test_a_cancelled_edition_cancels_every_event(organiser, anonymous):
     ed = edition(organiser)
     add_session(organiser, ed["id"])
@@ -114,6 +138,7 @@ def test_a_cancelled_edition_cancels_every_event(organiser, anonymous):
     calendar = parse(get_feed(anonymous, feed_url(ed["id"])).data)
 
     assert {str(e["STATUS"]) for e in events(calendar)} == {"CANCELLED"}
+    assert all(str(e["SUMMARY"]).startswith("【中止】") for e in events(calendar))
 
 
 def test_filter_by_kind_and_english(organiser, anonymous):

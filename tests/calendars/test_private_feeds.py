@@ -156,6 +156,8 @@ def test_attendee_feed_shows_bookings_and_their_cancellation(app, organiser, ano
     assert "予約 1名" in str(booked["DESCRIPTION"])
     assert cancelled["UID"] == booked["UID"]
     assert cancelled["STATUS"] == "CANCELLED"
+    assert str(cancelled["SUMMARY"]) == "【中止】" + str(booked["SUMMARY"])
+    assert not str(booked["SUMMARY"]).startswith("【中止】")
     assert cancelled["SEQUENCE"] > booked["SEQUENCE"]
     problem(
         anonymous.post(f"/api/v1/passes/{pass_id}/calendar-link?key=wrong", json={}),

@@ -28,7 +28,7 @@ def test_applications_download_as_csv_and_xlsx_with_chosen_columns(
     url = _exports(edition["id"]) + "/applications"
     csv = reader.submit(
         url,
-        {"format": "csv", "columns": ["organisation", "prefecture"]},
+        {"format": "csv", "fields": ["organisation", "prefecture"]},
         form_at=_exports(edition["id"]),
     )
     assert csv.status_code == 200
@@ -36,11 +36,11 @@ def test_applications_download_as_csv_and_xlsx_with_chosen_columns(
     lines = csv.get_data().decode("utf-8-sig").splitlines()
     assert lines == ["出展者名,都道府県", "株式会社木工13,東京都"]
     xlsx = reader.submit(
-        url, {"format": "xlsx", "columns": ["id", "status"]}, form_at=_exports(edition["id"])
+        url, {"format": "xlsx", "fields": ["id", "status"]}, form_at=_exports(edition["id"])
     )
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     assert sheet is not None
-    assert [c.value for c in sheet[1]] == ["申込ID", "状態"]
+    assert [c.value for c in sheet[1]] == ["申込ID", "状況"]
 
 
 def test_export_options_are_checked_per_field(make_reader: Any, edition: dict[str, Any]) -> None:
@@ -50,7 +50,7 @@ def test_export_options_are_checked_per_field(make_reader: Any, edition: dict[st
     assert refused.status_code == 422
     html = text_of(refused)
     assert 'id="f-format-error"' in html
-    assert 'id="f-columns-error"' in html
+    assert 'id="f-fields-error"' in html
     assert "列を1つ以上選んでください" in html
     exhibitor: Reader = make_reader()
     assert exhibitor.get(_exports(edition["id"])).status_code == 403
@@ -172,3 +172,26 @@ def test_the_last_organiser_keeps_the_role_and_others_are_refused(
     assert reviewer.get(url).status_code == 403
     csrf = reader.client.post(url + "/roles", data={"role": "reviewer"})
     assert csrf.status_code == 400
+
+
+def test_the_field_chooser_offers_the_series_fields_in_the_pages_language(
+    make_reader: Any, exhibitor: Api, edition: dict[str, Any]
+) -> None:
+    submitted_application(exhibitor, edition, prefecture_code=13)
+    reader: Reader = make_reader(Role.ORGANISER)
+    page = text_of(reader.get(_exports(edition["id"])))
+    assert 'value="timber_species" checked' in page
+    assert "樹種" in page
+    assert 'value="craft"' not in page  # a takumi field
+    reader.submit("/language", {"locale": "en"}, form_at="/")
+    url = _exports(edition["id"]) + "/applications"
+    chosen = {"format": "csv", "fields": ["timber_species", "industry_category"]}
+    english = reader.submit(url, chosen, form_at=_exports(edition["id"]))
+    assert english.status_code == 200
+    lines = english.get_data().decode("utf-8-sig").splitlines()
+    assert lines == ["Timber species,Industry", "スギ,Timber"]
+    foreign = reader.submit(
+        url, {"format": "csv", "fields": ["craft"]}, form_at=_exports(edition["id"])
+    )
+    assert foreign.status_code == 422
+    assert 'id="f-fields-error"' in text_of(foreign)

@@ -13,7 +13,15 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
-from eventhub import bounds, control_characters, http_headers, i18n, locking, problems
+from eventhub import (
+    bounds,
+    control_characters,
+    http_headers,
+    i18n,
+    locking,
+    problems,
+    rate_limits,
+)
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
 
@@ -112,6 +120,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     _register_pages(app)
+    # Last: it limits endpoints of the API and the pages alike, all registered by now.
+    rate_limits.init_app(app)
     cli.register(app)
     return app
 

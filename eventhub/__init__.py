@@ -21,6 +21,7 @@ from eventhub import (
     locking,
     openapi,
     problems,
+    rate_limits,
 )
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
@@ -121,6 +122,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     _register_pages(app)
+    # Last: it limits endpoints of the API and the pages alike, all registered by now.
+    rate_limits.init_app(app)
     cli.register(app)
     return app
 

@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse_many
+
 log = logging.getLogger(__name__)
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
@@ -209,6 +211,55 @@ def _wait_settings(env: Mapping[str, str]) -> dict[str, float]:
     }
 
 
+def _proxy_count(value: str | None) -> int:
+    """How many reverse proxies stand in front of the app (EVENTHUB_TRUSTED_PROXIES)."""
+    if value is None or value.strip() == "":
+        return 0
+    try:
+        count = int(value)
+    except ValueError as exc:
+        raise ConfigError(
+            f"EVENTHUB_TRUSTED_PROXIES must be the number of proxies (0 for none), got {value!r}"
+        ) from exc
+    if not 0 <= count <= 10:
+        raise ConfigError(f"EVENTHUB_TRUSTED_PROXIES must be from 0 to 10, got {count}")
+    return count
+
+
+#: Each rate limit's setting and its default, in the notation of the ``limits`` package
+#: ("10 per minute", several separated by ";"). Counted per client address.
+RATE_LIMIT_DEFAULTS: dict[str, str] = {
+    "EVENTHUB_RATE_LIMIT_LOGIN": "30 per minute; 300 per hour",
+    "EVENTHUB_RATE_LIMIT_SIGN_UP": "20 per hour",
+    "EVENTHUB_RATE_LIMIT_REGISTRATION": "60 per hour",
+    "EVENTHUB_RATE_LIMIT_PASSWORD_RESET": "10 per hour",
+    "EVENTHUB_RATE_LIMIT_LINKS": "60 per minute; 600 per hour",
+    "EVENTHUB_RATE_LIMIT_PAIRING": "10 per minute; 60 per hour",
+}
+
+
+def _rate_limit(name: str, value: str | None) -> str:
+    value = (value or "").strip() or RATE_LIMIT_DEFAULTS[name]
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{name} must read like '10 per minute' or '5/minute; 100/day', got {value!r}"
+        ) from exc
+    return value
+
+
+def _rate_limit_settings(env: Mapping[str, str], redis_url: str | None) -> dict[str, Any]:
+    """Rate limits of the anonymous entry points (eventhub.rate_limits); app.config keys are
+    the variable names. Counted in Redis when there is one, so every process shares the
+    count, and in the process's memory on the embedded default."""
+    return {
+        **{name: _rate_limit(name, env.get(name)) for name in RATE_LIMIT_DEFAULTS},
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": "eventhub",
+    }
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         # Eager tasks open a second connection while a request still holds one; wait, don't fail.
@@ -262,6 +313,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         },
         **_smtp_settings(env),
         **_wait_settings(env),
+        **_rate_limit_settings(env, redis_url),
+        # Behind reverse proxies, their X-Forwarded-* headers give the client's address.
+        "EVENTHUB_TRUSTED_PROXIES": _proxy_count(env.get("EVENTHUB_TRUSTED_PROXIES")),
         # flask-smorest: the API description lives beside the API it describes.
         "API_TITLE": "eventhub",
         "API_VERSION": "v1",

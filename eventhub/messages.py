@@ -71,6 +71,7 @@ _REFUSALS: dict[str, str] = {
     "too_many_mails": N_(
         "Too many mails were asked for; try again in %(retry_after_seconds)s seconds."
     ),
+    "retry_after": N_("Try again in %(retry_after_seconds)s seconds."),
     "last_organiser": N_("The last organiser cannot lose the role."),
     "last_member": N_("An organisation keeps at least one member."),
     "corporate_number_taken": N_(

@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from eventhub import create_app
+from eventhub import create_app, rate_limits
 from eventhub.accounts import service as accounts
 from eventhub.accounts.models import Role
+from eventhub.config import RATE_LIMIT_DEFAULTS
 from eventhub.extensions import db
 from tests import services
 
@@ -59,6 +60,9 @@ def _make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
             "EVENTHUB_BASE_URL": "https://eventhub.test",
             # Nothing listens there: mails queued by eager tests are refused, never delivered.
             "SMTP_PORT": 9,
+            # Limits stay on, but wide: a test makes many logins and sign-ups from one address.
+            # tests/test_rate_limits.py narrows each one it checks.
+            **dict.fromkeys(RATE_LIMIT_DEFAULTS, "1000 per minute"),
             **extra,
         }
     )
@@ -86,6 +90,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: Flask = request.getfixturevalue("app")
     with app.app_context():
+        rate_limits.limiter_of(app).reset()  # each test starts with every budget whole
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
         if db.engine.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
@@ -237,6 +242,7 @@ def service_app(service_stack: services.Stack) -> Flask:
         service_stack.instance,
         CELERY={"broker_url": service_stack.redis_url, "task_always_eager": False},
         REDIS_URL=service_stack.redis_url,
+        RATELIMIT_STORAGE_URI=service_stack.redis_url,
         **services.FAST_WAITS,  # as the worker has them
     )
 

@@ -67,6 +67,10 @@ def test_waits_default_to_production_times_and_take_fractions(tmp_path):
         ("TALLY_SETTLE_SECONDS", "-1"),
         ("CALENDAR_DEBOUNCE_SECONDS", "nan"),
         ("CALENDAR_MAX_DELAY_SECONDS", "inf"),
+        ("EVENTHUB_TRUSTED_PROXIES", "yes"),
+        ("EVENTHUB_TRUSTED_PROXIES", "-1"),
+        ("EVENTHUB_RATE_LIMIT_LOGIN", "lots"),
+        ("EVENTHUB_RATE_LIMIT_PAIRING", "10 per fortnight"),
     ],
 )
 def test_malformed_setting_names_the_variable(tmp_path, variable, value):
@@ -81,3 +85,15 @@ def test_app_refuses_to_start_with_a_malformed_setting(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "oracle://scott@tiger/db")
     with pytest.raises(ConfigError, match="DATABASE_URL"):
         create_app()
+
+
+def test_rate_limits_count_in_redis_when_there_is_one(tmp_path):
+    embedded = load_config(tmp_path, {})
+    service = load_config(tmp_path, {"REDIS_URL": "redis://cache:6379/2"})
+
+    assert embedded["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert service["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/2"
+    assert embedded["EVENTHUB_TRUSTED_PROXIES"] == 0
+    assert load_config(tmp_path, {"EVENTHUB_TRUSTED_PROXIES": "2"})["EVENTHUB_TRUSTED_PROXIES"] == 2
+    custom = load_config(tmp_path, {"EVENTHUB_RATE_LIMIT_LOGIN": "5/minute"})
+    assert custom["EVENTHUB_RATE_LIMIT_LOGIN"] == "5/minute"

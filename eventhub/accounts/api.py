@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from eventhub.accounts import links, schemas, service
@@ -28,10 +28,11 @@ def login(data: dict[str, Any]) -> ApiToken:
     """Exchange email and password for a bearer token (read and write).
 
     401 ``invalid_credentials`` for a wrong email or password. After 5 failures in a row for
-    one email, 429 ``login_locked`` with ``Retry-After``: 30 s, doubling with each further
-    failure, at most 15 minutes.
+    one email from one client address, 429 ``login_locked`` with ``Retry-After`` for that
+    client: 30 s, doubling with each further failure, at most 15 minutes. Other clients can
+    still log in, until the email has failed 50 times from all clients together.
     """
-    user = service.authenticate(data["email"], data["password"])
+    user = service.authenticate(data["email"], data["password"], request.remote_addr or "")
     if user is None:
         db.session.commit()  # the failure counts towards a lock
         raise DomainError("invalid_credentials")

@@ -201,14 +201,22 @@ class ApiToken(Model):
         return frozenset(self.scopes.split())
 
 
+#: The ``client`` of the row that counts an email's failures from every client together.
+EVERY_CLIENT = "*"
+
+
 class LoginThrottle(Model):
-    """Recent failed logins for one email, known or not: a lock then says nothing about
-    which accounts exist. Deleted by a successful login; stale after an hour."""
+    """Recent failed logins for one email, known or not (a lock then says nothing about which
+    accounts exist), from one client address, or from every client together
+    (``client`` = EVERY_CLIENT). A client's row is deleted by its successful login; every row
+    is stale after an hour."""
 
     __tablename__ = "login_throttles"
     __table_args__ = (sa.CheckConstraint("failures > 0", name="failures_positive"),)
 
     email_key: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    #: The client's address as the app sees it (``request.remote_addr``), or EVERY_CLIENT.
+    client: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     failures: Mapped[int]
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: No login for this email, right or wrong, before this time.

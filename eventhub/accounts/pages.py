@@ -50,7 +50,9 @@ def login() -> Any:
     form = Form(schemas.LoginSchema())
     if form.submitted and form.validate():
         try:
-            user = service.authenticate(form.data["email"], form.data["password"])
+            user = service.authenticate(
+                form.data["email"], form.data["password"], request.remote_addr or ""
+            )
         except DomainError as error:  # locked after repeated failures, as on the API
             form.fail(error)
         else:

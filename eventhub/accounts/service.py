@@ -6,7 +6,7 @@ import logging
 import math
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from eventhub import japan
 from eventhub.accounts.auth import hash_token, is_organiser
 from eventhub.accounts.models import (
+    EVERY_CLIENT,
     AccountLink,
     ApiToken,
     LinkPurpose,
@@ -40,6 +41,10 @@ TOKEN_PREFIX = "eh_"  # noqa: S105  (a visible prefix, not a secret)
 LOGIN_FAILURES_ALLOWED = 5
 LOGIN_LOCK_BASE = timedelta(seconds=30)
 LOGIN_LOCK_MAX = timedelta(minutes=15)
+#: Failed logins from every client together before the email is locked for every client: high,
+#: so that a stranger's guesses do not keep the owner out, yet bounded against guessing spread
+#: over many addresses.
+LOGIN_EMAIL_FAILURES_ALLOWED = 50
 #: A streak of failures this old is forgotten: the next failure counts as the first.
 LOGIN_FAILURES_FORGOTTEN = timedelta(hours=1)
 FORGET_LOGIN_FAILURES_TASK = "eventhub.accounts.forget_login_failures"
@@ -91,33 +96,55 @@ class LoginLockedError(DomainError):
         super().__init__("login_locked", retry_after_seconds=seconds)
 
 
-def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
+def authenticate(
+    email: str,
+    password: str,
+    client: str,
+    now: datetime | None = None,
+    on_lock: Callable[[User], None] | None = None,
+) -> User | None:
     """The user with this email and password, or None (the failure is recorded, for the
-    caller to commit). A locked email is refused without looking at the password."""
+    caller to commit). A locked email is refused without looking at the password.
+
+    Failures are counted per ``client`` address: a client that keeps guessing locks the email
+    for itself alone, so a stranger cannot keep its owner out. Failures from every client
+    together lock the email for all only at a much higher ceiling, against guessing spread
+    over many addresses. ``on_lock`` is called with the account when a lock begins for it.
+    """
     now = now or utcnow()
     key = email_key(email)
-    _refuse_if_locked(key, now)
+    client = client[:64] or "unknown"
+    _refuse_if_locked(key, client, now)
     user = _by_email(email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
     elif check_password_hash(user.password_hash, password) and user.is_active:
-        db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email_key == key))
+        # Only this client's streak: another client's guesses still count against it.
+        db.session.execute(
+            sa.delete(LoginThrottle).where(
+                LoginThrottle.email_key == key, LoginThrottle.client == client
+            )
+        )
         return user
-    _record_failed_login(key, now)
+    locked = _record_failed_login(key, client, LOGIN_FAILURES_ALLOWED, now)
+    locked |= _record_failed_login(key, EVERY_CLIENT, LOGIN_EMAIL_FAILURES_ALLOWED, now)
+    if locked and user is not None and on_lock is not None:
+        on_lock(user)
     return None
 
 
 def clear_login_failures(user: User) -> None:
-    """Forget the failed logins (and any lock) of the user's address: a new password was set."""
+    """Forget the failed logins (and any lock) of the user's address, from every client: a new
+    password was set, or the user opened the unlock link."""
     db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email_key == user.email_key))
 
 
-def lock_for(failures: int) -> timedelta:
+def lock_for(failures: int, allowed: int = LOGIN_FAILURES_ALLOWED) -> timedelta:
     """How long a login is refused after ``failures`` failures in a row: nothing for the first
     few (typos), then 30 s doubling with each further failure, capped at 15 minutes."""
-    if failures < LOGIN_FAILURES_ALLOWED:
+    if failures < allowed:
         return timedelta(0)
-    return min(LOGIN_LOCK_MAX, LOGIN_LOCK_BASE * 2 ** (failures - LOGIN_FAILURES_ALLOWED))
+    return min(LOGIN_LOCK_MAX, LOGIN_LOCK_BASE * 2 ** min(failures - allowed, 32))
 
 
 def forget_login_failures(now: datetime | None = None) -> int:
@@ -133,36 +160,46 @@ def forget_login_failures(now: datetime | None = None) -> int:
     return rowcount(gone)
 
 
-def _refuse_if_locked(key: str, now: datetime) -> None:
+def _refuse_if_locked(key: str, client: str, now: datetime) -> None:
     locked_until = db.session.scalar(
-        sa.select(LoginThrottle.locked_until).where(LoginThrottle.email_key == key)
+        sa.select(sa.func.max(LoginThrottle.locked_until)).where(
+            LoginThrottle.email_key == key,
+            LoginThrottle.client.in_([client, EVERY_CLIENT]),
+        )
     )
     if locked_until is not None and locked_until > now:
         raise LoginLockedError(math.ceil((locked_until - now).total_seconds()))
 
 
-def _record_failed_login(key: str, now: datetime) -> None:
+def _record_failed_login(key: str, client: str, allowed: int, now: datetime) -> bool:
+    """Count a failure; whether it began a lock (the first failure past ``allowed``)."""
     table = LoginThrottle.__table__
     # One atomic upsert: concurrent failures each count (the row lock orders them), where a
     # read-then-write would lose some. A streak older than LOGIN_FAILURES_FORGOTTEN starts over.
     insert = conflict_insert(table, db.session)
-    insert = insert.values(email_key=key, failures=1, last_failed_at=now)
+    insert = insert.values(email_key=key, client=client, failures=1, last_failed_at=now)
     stale = table.c.last_failed_at < now - LOGIN_FAILURES_FORGOTTEN
     failures = db.session.execute(
         insert.on_conflict_do_update(
-            index_elements=[table.c.email_key],
+            index_elements=[table.c.email_key, table.c.client],
             set_={
                 "failures": sa.case((stale, 1), else_=table.c.failures + 1),
                 "last_failed_at": now,
             },
         ).returning(table.c.failures)
     ).scalar_one()
-    lock = lock_for(failures)
+    lock = lock_for(failures, allowed)
     if lock:
         db.session.execute(
-            sa.update(table).where(table.c.email_key == key).values(locked_until=now + lock)
+            sa.update(table)
+            .where(table.c.email_key == key, table.c.client == client)
+            .values(locked_until=now + lock)
         )
-        log.warning("login locked after failures", extra={"failures": failures})
+        log.warning(
+            "login locked after failures",
+            extra={"failures": failures, "every_client": client == EVERY_CLIENT},
+        )
+    return failures == allowed
 
 
 def check_password(user: User, password: str, field: str) -> None:

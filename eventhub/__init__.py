@@ -13,7 +13,15 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
-from eventhub import bounds, control_characters, http_headers, i18n, locking, problems
+from eventhub import (
+    bounds,
+    control_characters,
+    http_headers,
+    i18n,
+    locking,
+    problems,
+    secret_keys,
+)
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
 
@@ -37,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
                 app.config["SQLALCHEMY_DATABASE_URI"]
             )
+    secret_keys.init_app(app)
     # Before any route is added: every <int:…> path id is bounded (see eventhub.bounds).
     app.url_map.converters["int"] = bounds.BoundedIntConverter
     assert isinstance(app.json, DefaultJSONProvider)  # Flask's own: these are its options

@@ -19,7 +19,7 @@ from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.health import service as health
 from eventhub.notifications import service as notifications
-from eventhub.passes import issuing
+from eventhub.passes import issuing, signing
 from eventhub.problems import field_entry, title_in
 from eventhub.reports import past as past_figures
 from eventhub.reports import service as reports
@@ -131,6 +131,23 @@ def import_past_figures(csv_file: BinaryIO) -> None:
         raise _fail(exc) from exc
     db.session.commit()
     click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}")
+
+
+@group.command("reencrypt-keys")
+def reencrypt_keys() -> None:
+    """Re-encrypt every edition's signing keys under the current SECRET_KEY (after changing it,
+    with the old one in SECRET_KEY_FALLBACKS). Safe to run again."""
+    result = signing.reencrypt_all()
+    db.session.commit()
+    click.echo(
+        f"signing keys re-encrypted: {result.reencrypted}; "
+        f"already under SECRET_KEY: {result.current}; unreadable: {len(result.unreadable)}"
+    )
+    if result.unreadable:
+        raise click.ClickException(
+            "these keys decrypt under no secret; put the secret that made them back into "
+            f"SECRET_KEY_FALLBACKS and run again: {', '.join(result.unreadable)}"
+        )
 
 
 def register(app: Flask) -> None:

@@ -7,6 +7,7 @@ message naming the variable, rather than failing on the first request.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -132,6 +133,34 @@ def _secret_key(value: str | None, instance_path: Path) -> str:
     return key
 
 
+def _secret_key_fallbacks(value: str | None, current: str) -> list[str]:
+    """Old secret keys that still read what they signed or encrypted; SECRET_KEY writes.
+
+    A JSON array (``["old-1", "old-2"]``) or a comma-separated list, oldest first as in
+    Flask's own setting. The current key among them is dropped: it is read anyway.
+    """
+    if value is None or value.strip() == "":
+        return []
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise ConfigError(f"SECRET_KEY_FALLBACKS is not a valid JSON array: {exc}") from exc
+        if not isinstance(parsed, list) or not all(isinstance(k, str) for k in parsed):
+            raise ConfigError("SECRET_KEY_FALLBACKS must be a JSON array of strings")
+        keys = [k.strip() for k in parsed]
+    else:
+        keys = [k.strip() for k in text.split(",")]
+    for key in keys:
+        if len(key) < 16:
+            raise ConfigError(
+                "SECRET_KEY_FALLBACKS holds a key shorter than 16 characters (or an empty entry)"
+            )
+    unique = list(dict.fromkeys(k for k in keys if k != current))
+    return unique
+
+
 DEFAULT_SMTP_FROM = "eventhub <noreply@eventhub.invalid>"
 
 
@@ -231,8 +260,12 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
     upload_max = _positive_int(
         "EVENTHUB_UPLOAD_MAX_BYTES", env.get("EVENTHUB_UPLOAD_MAX_BYTES"), 10 * 1024 * 1024
     )
+    secret_key = _secret_key(env.get("SECRET_KEY"), instance_path)
     return {
-        "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance_path),
+        "SECRET_KEY": secret_key,
+        # Flask reads sessions with these; eventhub.secret_keys extends them to everything
+        # else derived from the secret (signing-key encryption, pass links, CSRF tokens).
+        "SECRET_KEY_FALLBACKS": _secret_key_fallbacks(env.get("SECRET_KEY_FALLBACKS"), secret_key),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "EVENTHUB_BASE_URL": _base_url(env.get("EVENTHUB_BASE_URL")),

@@ -102,6 +102,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.events.api import blp as events_blp
     from eventhub.health.api import blp as health_blp
     from eventhub.passes.api import blp as passes_blp
+    from eventhub.privacy.api import blp as privacy_blp
     from eventhub.reports.api import blp as reports_blp
     from eventhub.tallies.api import blp as tallies_blp
 
@@ -118,6 +119,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         calendars_blp,
         reports_blp,
         tallies_blp,
+        privacy_blp,
     ):
         api.register_blueprint(blueprint)
     _register_pages(app)
@@ -143,6 +145,7 @@ def _register_pages(app: Flask) -> None:
     from eventhub.events.public_pages import bp as public_pages
     from eventhub.gate.views import bp as gate_scanner
     from eventhub.passes.pages import bp as pass_pages
+    from eventhub.privacy.pages import bp as privacy_pages
     from eventhub.reports.public_pages import bp as report_pages
     from eventhub.tallies.pages import bp as tally_pages
 
@@ -163,6 +166,7 @@ def _register_pages(app: Flask) -> None:
             export_pages,
             tally_pages,
             user_pages,
+            privacy_pages,
             gate_pages,
         ],
     )

@@ -161,6 +161,13 @@ def _secret_key_fallbacks(value: str | None, current: str) -> list[str]:
     return unique
 
 
+def _retention_days(value: str | None) -> int | None:
+    """Days after an edition's end that its attendees' personal data is kept; None: no purge."""
+    if value is None or value.strip() == "" or value.strip().lower() == "off":
+        return None
+    return _positive_int("EVENTHUB_ATTENDEE_RETENTION_DAYS", value.strip(), 0)
+
+
 DEFAULT_SMTP_FROM = "eventhub <noreply@eventhub.invalid>"
 
 
@@ -272,6 +279,11 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "EVENTHUB_TIMEZONE": _timezone(env.get("EVENTHUB_TIMEZONE")),
         "EVENTHUB_TOKEN_DAYS": _positive_int(
             "EVENTHUB_TOKEN_DAYS", env.get("EVENTHUB_TOKEN_DAYS"), 30
+        ),
+        # Attendees' personal data is erased this many days after their edition ends (None:
+        # kept until an organiser erases it); eventhub.privacy.service.purge_expired.
+        "EVENTHUB_ATTENDEE_RETENTION_DAYS": _retention_days(
+            env.get("EVENTHUB_ATTENDEE_RETENTION_DAYS")
         ),
         "EVENTHUB_UPLOAD_DIR": _upload_dir(env.get("EVENTHUB_UPLOAD_DIR"), instance_path),
         # One uploaded file's limit, counted while it is stored (documents/storage.py).

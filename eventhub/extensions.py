@@ -70,6 +70,7 @@ TASK_MODULES = (
     "workers.calendars",
     "workers.reports",
     "workers.tallies",
+    "workers.privacy",
 )
 
 

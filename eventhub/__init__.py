@@ -22,6 +22,7 @@ from eventhub import (
     openapi,
     problems,
     rate_limits,
+    secret_keys,
 )
 from eventhub.config import engine_options, load_config
 from eventhub.errors import DomainError
@@ -46,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
                 app.config["SQLALCHEMY_DATABASE_URI"]
             )
+    secret_keys.init_app(app)
     # Before any route is added: every <int:…> path id is bounded (see eventhub.bounds).
     app.url_map.converters["int"] = bounds.BoundedIntConverter
     assert isinstance(app.json, DefaultJSONProvider)  # Flask's own: these are its options
@@ -103,6 +105,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from eventhub.events.api import blp as events_blp
     from eventhub.health.api import blp as health_blp
     from eventhub.passes.api import blp as passes_blp
+    from eventhub.privacy.api import blp as privacy_blp
     from eventhub.reports.api import blp as reports_blp
     from eventhub.tallies.api import blp as tallies_blp
 
@@ -119,6 +122,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         calendars_blp,
         reports_blp,
         tallies_blp,
+        privacy_blp,
     ):
         api.register_blueprint(blueprint)
     _register_pages(app)
@@ -146,6 +150,7 @@ def _register_pages(app: Flask) -> None:
     from eventhub.events.public_pages import bp as public_pages
     from eventhub.gate.views import bp as gate_scanner
     from eventhub.passes.pages import bp as pass_pages
+    from eventhub.privacy.pages import bp as privacy_pages
     from eventhub.reports.public_pages import bp as report_pages
     from eventhub.tallies.pages import bp as tally_pages
 
@@ -166,6 +171,7 @@ def _register_pages(app: Flask) -> None:
             export_pages,
             tally_pages,
             user_pages,
+            privacy_pages,
             gate_pages,
         ],
     )

@@ -19,7 +19,8 @@ from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.health import service as health
 from eventhub.notifications import service as notifications
-from eventhub.passes import issuing
+from eventhub.passes import issuing, signing
+from eventhub.privacy import service as privacy
 from eventhub.problems import field_entry, title_in
 from eventhub.reports import past as past_figures
 from eventhub.reports import service as reports
@@ -131,6 +132,38 @@ def import_past_figures(csv_file: BinaryIO) -> None:
         raise _fail(exc) from exc
     db.session.commit()
     click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}")
+
+
+@group.command("reencrypt-keys")
+def reencrypt_keys() -> None:
+    """Re-encrypt every edition's signing keys under the current SECRET_KEY (after changing it,
+    with the old one in SECRET_KEY_FALLBACKS). Safe to run again."""
+    result = signing.reencrypt_all()
+    db.session.commit()
+    click.echo(
+        f"signing keys re-encrypted: {result.reencrypted}; "
+        f"already under SECRET_KEY: {result.current}; unreadable: {len(result.unreadable)}"
+    )
+    if result.unreadable:
+        raise click.ClickException(
+            "these keys decrypt under no secret; put the secret that made them back into "
+            f"SECRET_KEY_FALLBACKS and run again: {', '.join(result.unreadable)}"
+        )
+
+
+@group.command("purge-attendee-data")
+def purge_attendee_data() -> None:
+    """Erase the personal data of attendees whose edition ended more than
+    EVENTHUB_ATTENDEE_RETENTION_DAYS ago (beat runs this hourly). Safe to run again."""
+    days = privacy.retention_days()
+    if days is None:
+        click.echo("EVENTHUB_ATTENDEE_RETENTION_DAYS is not set: nothing is purged")
+        return
+    total = 0
+    while erased := privacy.purge_expired():
+        db.session.commit()
+        total += erased
+    click.echo(f"attendees erased: {total} (editions ended more than {days} days ago)")
 
 
 def register(app: Flask) -> None:

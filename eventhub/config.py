@@ -7,6 +7,7 @@ message naming the variable, rather than failing on the first request.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -132,6 +133,41 @@ def _secret_key(value: str | None, instance_path: Path) -> str:
         handle.write(key)
     log.info("generated a new secret key", extra={"path": str(key_file)})
     return key
+
+
+def _secret_key_fallbacks(value: str | None, current: str) -> list[str]:
+    """Old secret keys that still read what they signed or encrypted; SECRET_KEY writes.
+
+    A JSON array (``["old-1", "old-2"]``) or a comma-separated list, oldest first as in
+    Flask's own setting. The current key among them is dropped: it is read anyway.
+    """
+    if value is None or value.strip() == "":
+        return []
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise ConfigError(f"SECRET_KEY_FALLBACKS is not a valid JSON array: {exc}") from exc
+        if not isinstance(parsed, list) or not all(isinstance(k, str) for k in parsed):
+            raise ConfigError("SECRET_KEY_FALLBACKS must be a JSON array of strings")
+        keys = [k.strip() for k in parsed]
+    else:
+        keys = [k.strip() for k in text.split(",")]
+    for key in keys:
+        if len(key) < 16:
+            raise ConfigError(
+                "SECRET_KEY_FALLBACKS holds a key shorter than 16 characters (or an empty entry)"
+            )
+    unique = list(dict.fromkeys(k for k in keys if k != current))
+    return unique
+
+
+def _retention_days(value: str | None) -> int | None:
+    """Days after an edition's end that its attendees' personal data is kept; None: no purge."""
+    if value is None or value.strip() == "" or value.strip().lower() == "off":
+        return None
+    return _positive_int("EVENTHUB_ATTENDEE_RETENTION_DAYS", value.strip(), 0)
 
 
 DEFAULT_SMTP_FROM = "eventhub <noreply@eventhub.invalid>"
@@ -282,14 +318,23 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
     upload_max = _positive_int(
         "EVENTHUB_UPLOAD_MAX_BYTES", env.get("EVENTHUB_UPLOAD_MAX_BYTES"), 10 * 1024 * 1024
     )
+    secret_key = _secret_key(env.get("SECRET_KEY"), instance_path)
     return {
-        "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance_path),
+        "SECRET_KEY": secret_key,
+        # Flask reads sessions with these; eventhub.secret_keys extends them to everything
+        # else derived from the secret (signing-key encryption, pass links, CSRF tokens).
+        "SECRET_KEY_FALLBACKS": _secret_key_fallbacks(env.get("SECRET_KEY_FALLBACKS"), secret_key),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "EVENTHUB_BASE_URL": _base_url(env.get("EVENTHUB_BASE_URL")),
         "EVENTHUB_TIMEZONE": _timezone(env.get("EVENTHUB_TIMEZONE")),
         "EVENTHUB_TOKEN_DAYS": _positive_int(
             "EVENTHUB_TOKEN_DAYS", env.get("EVENTHUB_TOKEN_DAYS"), 30
+        ),
+        # Attendees' personal data is erased this many days after their edition ends (None:
+        # kept until an organiser erases it); eventhub.privacy.service.purge_expired.
+        "EVENTHUB_ATTENDEE_RETENTION_DAYS": _retention_days(
+            env.get("EVENTHUB_ATTENDEE_RETENTION_DAYS")
         ),
         "EVENTHUB_UPLOAD_DIR": _upload_dir(env.get("EVENTHUB_UPLOAD_DIR"), instance_path),
         # One uploaded file's limit, counted while it is stored (documents/storage.py).

@@ -84,6 +84,7 @@ TASK_MODULES = (
     "workers.calendars",
     "workers.reports",
     "workers.tallies",
+    "workers.privacy",
 )
 
 

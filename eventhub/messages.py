@@ -47,6 +47,7 @@ _NOT_FOUND: dict[str, str] = {
     "organisation_not_found": N_("Organisation not found."),
     "pass_not_found": N_("Pass not found."),
     "past_figures_not_found": N_("Past figures not found."),
+    "registration_not_found": N_("Registration not found."),
     "report_build_not_found": N_("Report build not found."),
     "report_file_not_found": N_("Report file not found."),
     "role_grant_not_found": N_("Role grant not found."),

@@ -53,6 +53,21 @@ def test_waits_default_to_production_times_and_take_fractions(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "value",
+    [
+        "old-secret-key-number-1, old-secret-key-number-2",
+        '["old-secret-key-number-1", "old-secret-key-number-2", "the-current-secret-key"]',
+    ],
+)
+def test_secret_key_fallbacks_as_a_list_or_json(tmp_path, value):
+    config = load_config(
+        tmp_path, {"SECRET_KEY": "the-current-secret-key", "SECRET_KEY_FALLBACKS": value}
+    )
+    assert config["SECRET_KEY_FALLBACKS"] == ["old-secret-key-number-1", "old-secret-key-number-2"]
+    assert load_config(tmp_path, {})["SECRET_KEY_FALLBACKS"] == []
+
+
+@pytest.mark.parametrize(
     ("variable", "value"),
     [
         ("DATABASE_URL", "mysql://u@h/db"),
@@ -63,6 +78,10 @@ def test_waits_default_to_production_times_and_take_fractions(tmp_path):
         ("EVENTHUB_TOKEN_DAYS", "thirty"),
         ("EVENTHUB_TOKEN_DAYS", "0"),
         ("SECRET_KEY", "short"),
+        ("SECRET_KEY_FALLBACKS", "an-old-secret-key-long-enough,short"),
+        ("SECRET_KEY_FALLBACKS", "an-old-secret-key-long-enough,,"),
+        ("SECRET_KEY_FALLBACKS", '["an-old-secret-key-long-enough", 7]'),
+        ("SECRET_KEY_FALLBACKS", '["unclosed'),
         ("TALLY_SETTLE_SECONDS", "ten"),
         ("TALLY_SETTLE_SECONDS", "-1"),
         ("CALENDAR_DEBOUNCE_SECONDS", "nan"),

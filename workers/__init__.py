@@ -37,4 +37,7 @@ celery_app.conf.beat_schedule = {
     # Tallies of editions under way follow the scans; ended editions get a final full count,
     # and full recomputes asked for but lost are queued again.
     "tallies-due": {"task": "eventhub.tallies.due", "schedule": 30.0},
+    # Attendees' personal data goes once EVENTHUB_ATTENDEE_RETENTION_DAYS have passed since
+    # their edition ended (nothing when unset); 500 a run, so a backlog takes a few hours.
+    "purge-attendee-data": {"task": "eventhub.privacy.purge_expired", "schedule": 3600.0},
 }

@@ -282,6 +282,19 @@ def revoke_other_tokens(user: User, keep: ApiToken | None) -> None:
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
+def anonymise(user: User, placeholder_email: str, placeholder_name: str) -> None:
+    """The account keeps its id (what it did stays attributed to a row) and nothing that
+    names its person: it cannot log in again, and every token and mailed link ends now."""
+    user.email = placeholder_email
+    user.email_key = email_key(placeholder_email)
+    user.display_name = placeholder_name
+    user.password_hash = "!"  # noqa: S105  (matches no password: no hash starts so)
+    user.is_active = False
+    user.email_verified_at = None
+    revoke_other_tokens(user, None)
+    void_links(user, *LinkPurpose)
+
+
 def tokens_of(user: User) -> list[ApiToken]:
     return list(
         db.session.scalars(

@@ -26,7 +26,7 @@ from eventhub import reconcile
 from eventhub.accounts import service as accounts
 from eventhub.accounts.models import normalise_email
 from eventhub.applications.models import Application
-from eventhub.db import conflict_insert, utcnow
+from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.extensions import db
 from eventhub.notifications import templates
 from eventhub.notifications.models import MailStatus, OutgoingMail
@@ -390,3 +390,30 @@ def _notify(
     if not recipients:
         log.warning("application has no one to notify", extra={"application_id": application.id})
     return queued
+
+
+# Erasure --------------------------------------------------------------------------------------
+
+
+def forget_address(address: str, placeholder: str) -> int:
+    """Mails to ``address`` keep no trace of it (eventhub.privacy erases a person): the address
+    becomes ``placeholder`` and the body goes; one still waiting is never sent. A mail that a
+    worker is sending right now is left to finish. The number of mails changed."""
+    result = db.session.execute(
+        sa.update(OutgoingMail)
+        .where(
+            sa.func.lower(OutgoingMail.to_address) == address.lower(),
+            OutgoingMail.status != MailStatus.SENDING,
+        )
+        .values(
+            to_address=placeholder,
+            body_text="",
+            last_error=None,
+            status=sa.case(
+                (OutgoingMail.status == MailStatus.PENDING, MailStatus.FAILED.value),
+                else_=OutgoingMail.status,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result)

@@ -58,6 +58,8 @@ class Registration(Model):
     shares_contact: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str] = mapped_column(sa.String(2), default="ja")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the person's data was erased (eventhub.privacy); what is counted stays.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Pass(Model):

@@ -1,7 +1,8 @@
 """What the holder sees: the private links, the printable page and the pass mail.
 
 The private link's key is an HMAC of the pass id and serial under SECRET_KEY: nothing is
-stored, and re-issuing (a new serial) retires every old link at once.
+stored, and re-issuing (a new serial) retires every old link at once. Links made under a
+secret in SECRET_KEY_FALLBACKS keep working until it leaves the list.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from eventhub import secret_keys
 from eventhub.events.models import Edition
 from eventhub.notifications.templates import RULE, SIGNATURE
 from eventhub.passes.models import AttendeeType, Pass
@@ -35,15 +37,24 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 SIZES = {"a6": ("A6", "60mm"), "a4": ("A4", "90mm")}
 
 
-def pass_key(pass_id: int, serial: int) -> str:
-    secret = current_app.config["SECRET_KEY"].encode("utf-8")
-    digest = hmac.new(secret, f"pass:{pass_id}:{serial}".encode(), hashlib.sha256).digest()
+def _key_under(secret: str, pass_id: int, serial: int) -> str:
+    digest = hmac.new(
+        secret.encode("utf-8"), f"pass:{pass_id}:{serial}".encode(), hashlib.sha256
+    ).digest()
     return base64.urlsafe_b64encode(digest[:KEY_BYTES]).rstrip(b"=").decode("ascii")
+
+
+def pass_key(pass_id: int, serial: int) -> str:
+    return _key_under(secret_keys.current(), pass_id, serial)
 
 
 def key_matches(pass_: Pass, key: str) -> bool:
     # Constant time: the key is the only thing guarding an anonymous link.
-    return hmac.compare_digest(pass_key(pass_.id, pass_.serial).encode(), key.encode())
+    given = key.encode()
+    return any(
+        hmac.compare_digest(_key_under(secret, pass_.id, pass_.serial).encode(), given)
+        for secret in secret_keys.readable()
+    )
 
 
 def links(pass_: Pass) -> dict[str, str]:

@@ -9,13 +9,14 @@ an unknown key of the edition's own makes the ring rebuild.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app
 
+from eventhub import secret_keys
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, not_found
 from eventhub.events.models import Edition
@@ -24,14 +25,30 @@ from eventhub.locking import lock_rows
 from eventhub.passes import keys
 from eventhub.passes.models import SigningKey
 
+log = logging.getLogger(__name__)
+
 RING_TTL = 30.0
 _cache: dict[int, tuple[float, keys.KeyRing]] = {}
 _cache_lock = threading.Lock()
 
 
 def _secret() -> str:
-    secret: str = current_app.config["SECRET_KEY"]
-    return secret
+    return secret_keys.current()
+
+
+def _decrypt(row: SigningKey) -> tuple[bytes, bool]:
+    """The row's raw private key, and whether the current secret encrypted it (else one of
+    the fallbacks did); ``KeyDecryptionError`` when none of the secrets does."""
+    for index, secret in enumerate(secret_keys.readable()):
+        try:
+            raw = keys.decrypt_private_key(row.private_key_encrypted, secret, row.edition_id)
+        except keys.KeyDecryptionError:
+            continue
+        return raw, index == 0
+    raise keys.KeyDecryptionError(
+        f"signing key {row.key_id} of edition {row.edition_id} does not decrypt under "
+        "SECRET_KEY nor any of SECRET_KEY_FALLBACKS"
+    )
 
 
 def _live_keys(edition_id: int) -> list[SigningKey]:
@@ -96,8 +113,45 @@ def _build_ring(edition_id: int) -> keys.KeyRing:
     live = _live_keys(edition_id)
     if not live:
         return keys.KeyRing(edition_id)
-    signer = keys.decrypt_private_key(live[-1].private_key_encrypted, _secret(), edition_id)
+    signer, _ = _decrypt(live[-1])
     return keys.KeyRing(edition_id, signer=signer, verifiers=[row.public_key for row in live[:-1]])
+
+
+class Reencrypted(NamedTuple):
+    #: Keys moved from a fallback secret to SECRET_KEY.
+    reencrypted: int
+    #: Keys already under SECRET_KEY, left as they were.
+    current: int
+    #: Keys that no secret decrypts (their key ids): a secret was dropped too early.
+    unreadable: list[str]
+
+
+def reencrypt_all() -> Reencrypted:
+    """Store every signing key, retired ones too, encrypted under the current SECRET_KEY.
+
+    Idempotent: a second run finds every key current. The public keys, key ids and so every
+    issued pass stay as they are. The caller commits.
+    """
+    moved = current = 0
+    unreadable: list[str] = []
+    rows = db.session.scalars(sa.select(SigningKey).order_by(SigningKey.id).with_for_update())
+    for row in rows:
+        try:
+            raw, is_current = _decrypt(row)
+        except keys.KeyDecryptionError:
+            log.warning(
+                "signing key does not decrypt",
+                extra={"edition_id": row.edition_id, "key_id": row.key_id},
+            )
+            unreadable.append(row.key_id)
+            continue
+        if is_current:
+            current += 1
+            continue
+        row.private_key_encrypted = keys.encrypt_private_key(raw, _secret(), row.edition_id)
+        moved += 1
+    db.session.flush()
+    return Reencrypted(moved, current, unreadable)
 
 
 def keyring(edition_id: int) -> keys.KeyRing:

@@ -35,6 +35,8 @@ from eventhub.applications.models import (
     ApplicationStatus,
     StaffMember,
 )
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.booths.allocation import allocations_of
 from eventhub.checkin import leads
 from eventhub.db import utcnow
@@ -563,4 +565,9 @@ def leads_csv(application_id: int) -> Response:
     """The leads as CSV (UTF-8 with BOM, Japanese headers), as the API gives them."""
     application = service.own(signed_in_user(), application_id)
     body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
+    audit.record_now(
+        Action.LEADS_EXPORTED,
+        target=("application", application.id),
+        edition_id=application.edition_id,
+    )
     return spreadsheets.download(body, spreadsheets.CSV, f"leads-{application.id}.csv")

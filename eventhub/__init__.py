@@ -97,6 +97,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from eventhub.accounts.api import blp as accounts_blp
     from eventhub.applications.api import blp as applications_blp
+    from eventhub.audit.api import blp as audit_blp
     from eventhub.bookings.api import blp as bookings_blp
     from eventhub.booths.api import blp as booths_blp
     from eventhub.calendars.api import blp as calendars_blp
@@ -123,6 +124,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reports_blp,
         tallies_blp,
         privacy_blp,
+        audit_blp,
     ):
         api.register_blueprint(blueprint)
     _register_pages(app)

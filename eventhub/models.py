@@ -2,6 +2,7 @@
 
 from eventhub.accounts import models as accounts
 from eventhub.applications import models as applications
+from eventhub.audit import models as audit
 from eventhub.bookings import models as bookings
 from eventhub.booths import models as booths
 from eventhub.calendars import models as calendars
@@ -17,6 +18,7 @@ from eventhub.tallies import models as tallies
 __all__ = [
     "accounts",
     "applications",
+    "audit",
     "bookings",
     "booths",
     "calendars",

@@ -30,6 +30,8 @@ from eventhub.accounts.models import (
     normalise_email,
 )
 from eventhub.accounts.passwords import check_password_hash, generate_password_hash
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.errors import DomainError, field_error, forbidden, not_found
 from eventhub.extensions import db
@@ -324,6 +326,11 @@ def grant_role(
     )
     db.session.add(grant)
     db.session.flush()
+    audit.record(
+        Action.ROLE_GRANTED,
+        target=("user", user.id),
+        details={"role": str(role), "prefecture_code": prefecture_code, "grant_id": grant.id},
+    )
     log.info("role granted", extra={"user_id": user.id, "role": role})
     return grant
 
@@ -340,6 +347,15 @@ def revoke_role(user: User, grant_id: int) -> None:
         )
         if not remaining:
             raise DomainError("last_organiser")
+    audit.record(
+        Action.ROLE_REVOKED,
+        target=("user", user.id),
+        details={
+            "role": grant.role,
+            "prefecture_code": grant.prefecture_code,
+            "grant_id": grant.id,
+        },
+    )
     user.roles.remove(grant)
 
 

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from eventhub.accounts.models import User
 from eventhub.applications.models import Application, ApplicationStatus, PrefectureQuota
 from eventhub.applications.service import check_impartial, invalid_transition
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, forbidden
 from eventhub.events.models import Edition
@@ -67,11 +69,24 @@ def endorse(application: Application, user: User) -> Application:
             )
     application.endorsed_at = utcnow()
     application.endorsed_by_id = user.id
+    audit.record(
+        Action.APPLICATION_ENDORSED,
+        target=("application", application.id),
+        edition_id=application.edition_id,
+        details={"prefecture_code": code},
+    )
     return application
 
 
 def withdraw_endorsement(application: Application, user: User) -> Application:
-    _check_contact(user, application)
+    code = _check_contact(user, application)
+    if application.endorsed_at is not None:
+        audit.record(
+            Action.ENDORSEMENT_WITHDRAWN,
+            target=("application", application.id),
+            edition_id=application.edition_id,
+            details={"prefecture_code": code},
+        )
     application.endorsed_at = None
     application.endorsed_by_id = None
     return application

@@ -11,6 +11,8 @@ from eventhub.accounts.models import User
 from eventhub.applications import exports
 from eventhub.applications.schemas import SERIES_FIELDS
 from eventhub.applications.service import query
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.errors import field_error
 from eventhub.events.models import Edition
 from eventhub.extensions import db
@@ -39,4 +41,10 @@ def export(user: User, edition: Edition, args: dict[str, Any], lang: str) -> tup
         else:
             body, content_type = exports.to_csv(rows, chosen), spreadsheets.CSV
     name = f"applications-{edition.series.slug}-{edition.fiscal_year}.{args['format']}"
+    audit.record_now(
+        Action.APPLICATIONS_EXPORTED,
+        target=("edition", edition.id),
+        edition_id=edition.id,
+        details={"format": args["format"], "rows": len(rows), "columns": list(chosen)},
+    )
     return body, content_type, name

@@ -36,6 +36,8 @@ from eventhub.applications.models import (
     StaffMember,
 )
 from eventhub.applications.review_labels import TIMBER_PRODUCT_LABELS
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.booths.allocation import allocations_of
 from eventhub.checkin import leads
 from eventhub.db import utcnow
@@ -556,4 +558,9 @@ def leads_csv(application_id: int) -> Response:
     """The leads as CSV (UTF-8 with BOM, Japanese headers), as the API gives them."""
     application = service.own(signed_in_user(), application_id)
     body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
+    audit.record_now(
+        Action.LEADS_EXPORTED,
+        target=("application", application.id),
+        edition_id=application.edition_id,
+    )
     return spreadsheets.download(body, spreadsheets.CSV, f"leads-{application.id}.csv")

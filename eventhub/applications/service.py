@@ -26,6 +26,8 @@ from eventhub.applications.models import (
     ApplicationTransition,
 )
 from eventhub.applications.schemas import REQUIRED_TO_SUBMIT, SERIES_FIELDS
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.db import utcnow
 from eventhub.errors import (
     DomainError,
@@ -315,6 +317,12 @@ def decide(application: Application, user: User, data: dict[str, Any]) -> Applic
         raise invalid_transition("decide_refused", status=application.status)
     if data["decision"] == S.APPROVED:
         waitlist.check_room(application)
+    audit.record(
+        Action.APPLICATION_DECIDED,
+        target=("application", application.id),
+        edition_id=application.edition_id,
+        details={"from": str(application.status), "to": data["decision"]},
+    )
     application.decided_at = utcnow()
     application.decision_reason = data.get("reason")
     _record(application, S(data["decision"]), user, data.get("reason"))

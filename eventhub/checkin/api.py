@@ -13,6 +13,8 @@ from eventhub import spreadsheets
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import service as applications
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.checkin import figures, leads, pairing, scanning, schemas
 from eventhub.checkin import service as gates
 from eventhub.checkin.device_auth import current_device, device_required
@@ -284,4 +286,9 @@ def leads_csv(application_id: int) -> Response:
     """The leads as CSV (UTF-8 with BOM, Japanese headers) for Excel."""
     application = applications.own(require_user(), application_id)
     body = leads.to_csv(leads.leads_of(application), application.edition.timezone)
+    audit.record_now(
+        Action.LEADS_EXPORTED,
+        target=("application", application.id),
+        edition_id=application.edition_id,
+    )
     return spreadsheets.download(body, spreadsheets.CSV, f"leads-{application.id}.csv")

@@ -25,6 +25,8 @@ from urllib.parse import quote
 import sqlalchemy as sa
 
 from eventhub.accounts.auth import hash_token
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.checkin import device_auth
 from eventhub.checkin.models import GateDevice
 from eventhub.errors import DomainError, field_error, not_found
@@ -68,6 +70,12 @@ def issue_code(device: GateDevice, now: datetime) -> str:
     old = device.token_hash
     device.token_hash = _unused_token_hash()
     device_auth.forget(old)
+    audit.record(
+        Action.DEVICE_PAIRING_CODE_ISSUED,
+        target=("device", device.id),
+        edition_id=device.edition_id,
+        details={"name": device.name},
+    )
     return set_code(device, now)
 
 
@@ -119,6 +127,12 @@ def pair(code: str, now: datetime) -> tuple[GateDevice, str]:
     device.pairing_code_hash = None
     device.pairing_expires_at = None
     device.paired_at = now
+    audit.record(
+        Action.DEVICE_PAIRED,
+        target=("device", device.id),
+        edition_id=device.edition_id,
+        details={"name": device.name},
+    )
     db.session.flush()
     return device, token
 

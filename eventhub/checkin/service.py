@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from eventhub import japan
 from eventhub.accounts.auth import hash_token
 from eventhub.accounts.models import User
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.checkin import admission, device_auth, pairing, scan_batches, scanning
 from eventhub.checkin.device_auth import Device
 from eventhub.checkin.models import (
@@ -82,6 +84,12 @@ def create_device(edition: Edition, data: dict[str, Any]) -> tuple[GateDevice, s
     )
     db.session.add(device)
     db.session.flush()
+    audit.record(
+        Action.DEVICE_CREATED,
+        target=("device", device.id),
+        edition_id=edition.id,
+        details={"name": device.name, "gate_id": gate_id},
+    )
     return device, token, pairing.set_code(device, utcnow())
 
 
@@ -117,6 +125,12 @@ def revoke_device(device_id: int) -> GateDevice:
         raise not_found("device")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
+        audit.record(
+            Action.DEVICE_REVOKED,
+            target=("device", device.id),
+            edition_id=device.edition_id,
+            details={"name": device.name},
+        )
     device.pairing_code_hash = device.pairing_expires_at = None
     # At once in this process; other processes drop their copy within DEVICE_TTL seconds.
     device_auth.forget(device.token_hash)
@@ -192,6 +206,16 @@ def undo(scan_id: int, user: User | None, device: Device | None = None) -> Scan:
     if reversal is None:
         db.session.rollback()
         raise _conflict("presence_changed")
+    audit.record(
+        Action.SCAN_UNDONE,
+        target=("scan", scan.id),
+        edition_id=scan.edition_id,
+        details={
+            "pass_id": scan.pass_id,
+            "result": scan.result,
+            "device_id": None if device is None else device.id,
+        },
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -258,7 +282,20 @@ def manual_checkin(edition: Edition, data: dict[str, Any], user: User) -> Outcom
         db.session.rollback()
         raise not_found("pass")
     scanner = Scanner(edition.id, None, gate_id, actor_id=user.id, method="manual")
-    return admission.admit(scanner, outcome, change, direction, now, None)
+    outcome = admission.admit(scanner, outcome, change, direction, now, None)
+    if outcome.result in _UNDOABLE:  # admitted or let out; a refusal changed nothing
+        audit.record_now(
+            Action.MANUAL_CHECKIN,
+            target=("pass", data["pass_id"]),
+            edition_id=edition.id,
+            details={
+                "direction": direction,
+                "gate_id": gate_id,
+                "result": outcome.result.value,
+                "scan_id": outcome.scan_id,
+            },
+        )
+    return outcome
 
 
 # Scans ---------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from eventhub import secret_keys
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, not_found
 from eventhub.events.models import Edition
@@ -88,6 +90,12 @@ def rotate(edition_id: int) -> SigningKey:
     """A new key signs from now on; the old ones keep verifying until retired."""
     lock_rows(Edition, [edition_id])
     key = _new_key(edition_id)
+    audit.record(
+        Action.SIGNING_KEY_ROTATED,
+        target=("signing_key", key.id),
+        edition_id=edition_id,
+        details={"key_id": key.key_id},
+    )
     forget(edition_id)
     return key
 
@@ -105,6 +113,12 @@ def retire(edition_id: int, key_id: str) -> SigningKey:
         raise DomainError("active_key")
     if row.retired_at is None:
         row.retired_at = utcnow()
+        audit.record(
+            Action.SIGNING_KEY_RETIRED,
+            target=("signing_key", row.id),
+            edition_id=edition_id,
+            details={"key_id": row.key_id},
+        )
     forget(edition_id)
     return row
 

@@ -142,7 +142,10 @@ def _http_body(error: HTTPException) -> tuple[int, dict[str, Any], dict[str, str
         body["errors"] = errors
     elif status < 500 and error.description and error.description != type(error).description:
         body["detail"] = error.description
-    return status, body, dict(data.get("headers") or {})
+    # The exception's own headers (a 405's Allow), less the HTML content type it would send.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
+    return status, body, headers
 
 
 def problem_response(error: HTTPException | DomainError) -> Response:

@@ -24,6 +24,7 @@ from eventhub.accounts.models import Role
 from eventhub.config import RATE_LIMIT_DEFAULTS
 from eventhub.extensions import db
 from tests import services
+from tests.contract import ContractClient
 
 os.environ.setdefault("SECRET_KEY", "eventhub-test-secret-key")
 
@@ -53,7 +54,7 @@ PASSWORD = "correct horse battery"
 
 
 def _make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
@@ -66,6 +67,9 @@ def _make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
             **extra,
         }
     )
+    # Every answer of the API that a test receives is checked against the OpenAPI document.
+    app.test_client_class = ContractClient
+    return app
 
 
 @pytest.fixture(scope="session")

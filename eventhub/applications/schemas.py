@@ -170,7 +170,7 @@ class ApplicationSchema(ma.Schema):
     accept_terms = ma.fields.Boolean(
         load_only=True, metadata={"description": "true to consent to the edition's terms"}
     )
-    terms_accepted_at = fields.DateTime(dump_only=True)
+    terms_accepted_at = fields.DateTime(dump_only=True, allow_none=True)
     series_fields = ma.fields.Dict(
         keys=ma.fields.String(),
         metadata={"description": "The series' own fields: see NationalZone/Takumi/Mokucolle"},
@@ -218,10 +218,10 @@ class ActorSchema(ma.Schema):
 
 
 class TransitionSchema(ma.Schema):
-    from_status = ma.fields.String()
+    from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String()
     actor = ma.fields.Nested(ActorSchema, allow_none=True)
-    reason = ma.fields.String()
+    reason = ma.fields.String(allow_none=True)
     at = fields.DateTime()
 
 

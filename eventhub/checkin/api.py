@@ -262,7 +262,7 @@ def live_figures(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.post("/applications/<int:application_id>/leads")
 @login_required()
 @blp.arguments(schemas.LeadSchema)
-@blp.response(201, schemas.LeadSchema)
+@blp.response(201, schemas.LeadOutSchema)
 def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
     """Scan a visitor's pass at the booth; only visitors who consented can be scanned, and a
     second scan of the same visitor updates the lead."""
@@ -274,7 +274,7 @@ def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
 
 @blp.get("/applications/<int:application_id>/leads")
 @login_required()
-@blp.response(200, schemas.LeadSchema(many=True))
+@blp.response(200, schemas.LeadOutSchema(many=True))
 def list_leads(application_id: int) -> list[leads.ScannedLead]:
     return leads.leads_of(applications.own(require_user(), application_id))
 

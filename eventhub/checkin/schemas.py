@@ -43,7 +43,7 @@ class DeviceSchema(ma.Schema):
     )
     created_at = fields.DateTime(dump_only=True)
     revoked_at = fields.DateTime(dump_only=True, allow_none=True)
-    paired_at = fields.DateTime(dump_only=True)
+    paired_at = fields.DateTime(dump_only=True, allow_none=True)
     pairing_expires_at = fields.DateTime(
         dump_only=True, metadata={"description": "Until when its unused pairing code works"}
     )
@@ -320,6 +320,14 @@ class LeadSchema(ma.Schema):
         out = {name: getattr(obj.lead, name) for name in _LEAD_COLUMNS}
         out.update({name: getattr(obj.registration, name) for name in _VISITOR_COLUMNS})
         return out
+
+
+class LeadOutSchema(LeadSchema):
+    """A lead as answered: the scanned token is only ever sent, so the answer's document does
+    not require it."""
+
+    class Meta:
+        exclude = ("token",)
 
 
 _LEAD_COLUMNS = ("id", "registration_id", "notes", "rating", "tags", "scanned_at", "updated_at")

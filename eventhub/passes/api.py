@@ -24,7 +24,7 @@ blp = Blueprint("passes", __name__, url_prefix="/api/v1", description="Passes")
 @blp.post("/editions/<int:edition_id>/registrations")
 @optional_login
 @blp.arguments(schemas.RegistrationSchema)
-@blp.response(201, schemas.RegistrationSchema)
+@blp.response(201, schemas.RegistrationOutSchema)
 def register(data: dict[str, Any], edition_id: int) -> service.Registered:
     """来場事前登録: anyone registers; the pass follows by mail once it is issued."""
     edition = events.get_edition(edition_id, current_user())
@@ -36,7 +36,7 @@ def register(data: dict[str, Any], edition_id: int) -> service.Registered:
 @blp.get("/editions/<int:edition_id>/registrations")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.RegistrationListArgs, location="query")
-@blp.response(200, page_of(schemas.RegistrationSchema))
+@blp.response(200, page_of(schemas.RegistrationOutSchema))
 def list_registrations(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
     edition = events.get_edition(edition_id, current_user())
     page = paginate(service.registrations_query(edition, args), args)

@@ -64,6 +64,14 @@ class RegistrationSchema(ma.Schema):
         }
 
 
+class RegistrationOutSchema(RegistrationSchema):
+    """A registration as answered: without what only the attendee sends (the terms' consent),
+    which the document would otherwise list as a required property of the answer."""
+
+    class Meta:
+        exclude = ("accept_terms",)
+
+
 _REGISTRATION_COLUMNS = (
     "id",
     "edition_id",

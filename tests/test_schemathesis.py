@@ -1,0 +1,104 @@
+"""A bounded, property-based run of schemathesis over the whole OpenAPI document.
+
+schemathesis generates requests from the document (valid and invalid ones), sends them to the
+app through WSGI (no network) as an organiser and anonymously, and applies all of its default
+checks to each answer. No request may cause a server error, and every answer must be what the
+document says: status, content type, headers and body.
+
+The run is bounded (few examples per operation, a fixed seed, no shrinking) so that it takes a
+couple of minutes and fails the same way twice. ``positive_data_acceptance`` failures are
+counted and printed but do not fail the test: they are schema-valid requests that a rule the
+schema cannot state refuses with 422 (an end before its start, a token that is not one of ours,
+a past deadline), which is the answer the document gives for them.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+import pytest
+import schemathesis
+from flask import Flask
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events
+
+from tests.conftest import Api
+
+#: Checks whose failures are reported but allowed (see the module's docstring).
+REPORTED_ONLY = {"positive_data_acceptance"}
+SEED = 20261206
+MAX_EXAMPLES = 3
+
+
+@dataclass
+class Figures:
+    requests: int = 0
+    checks: collections.Counter[str] = field(default_factory=collections.Counter)
+    failures: collections.Counter[str] = field(default_factory=collections.Counter)
+    examples: dict[tuple[str, str], str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.requests} requests; checks run: {dict(self.checks)}",
+            f"failures by check: {dict(self.failures)}",
+            *(f"{check} {label}: {text}" for (check, label), text in sorted(self.examples.items())),
+            *self.errors,
+        ]
+        return "\n".join(lines)
+
+
+def run(app: Flask, headers: dict[str, str]) -> Figures:
+    config = SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "headers": headers,
+            "generation": {"max-examples": MAX_EXAMPLES, "no-shrink": True},
+            # Sequences of calls (links between operations) are not described in the document.
+            "phases": {"stateful": {"enabled": False}},
+        }
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
+    figures = Figures()
+    for event in schemathesis.engine.from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            recorder = event.recorder
+            figures.requests += len(recorder.interactions)
+            for case_id, checks in recorder.checks.items():
+                for check in checks:
+                    figures.checks[check.name] += 1
+                    if check.failure_info is None:
+                        continue
+                    figures.failures[check.name] += 1
+                    key = (check.name, recorder.label)
+                    if key not in figures.examples:
+                        failure = check.failure_info.failure
+                        interaction = recorder.interactions.get(case_id)
+                        request = interaction.request if interaction else None
+                        figures.examples[key] = (
+                            f"{failure.title}: {failure.message[:300]}"
+                            + (f" [{request.method} {request.uri}]" if request else "")
+                        )
+        elif isinstance(event, events.NonFatalError | events.FatalError):
+            figures.errors.append(f"{type(event).__name__}: {getattr(event, 'info', event)}")
+    return figures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["organiser", "anonymous"])
+def test_no_generated_request_breaks_the_server_or_the_document(
+    app: Flask, who: str, request: pytest.FixtureRequest
+) -> None:
+    headers: dict[str, str] = {"Accept-Language": "en"}
+    if who == "organiser":
+        organiser: Api = request.getfixturevalue("organiser")
+        headers["Authorization"] = f"Bearer {organiser.token}"
+    figures = run(app, headers)
+    print(figures)  # the figures of the run, in the test's output  # noqa: T201
+    assert figures.requests > 1000, figures
+    assert "not_a_server_error" in figures.checks, figures
+    assert "response_schema_conformance" in figures.checks, figures
+    breaking = {name: n for name, n in figures.failures.items() if name not in REPORTED_ONLY}
+    assert not breaking, figures
+    assert not figures.errors, figures
+

@@ -83,14 +83,14 @@ def check_response(app: Flask, response: TestResponse) -> None:
         return
     validator = validator_of(app)
     try:
-        validator.validate_response(
-            AnsweredRequest(request), WerkzeugOpenAPIResponse(response)
-        )
+        validator.validate_response(AnsweredRequest(request), WerkzeugOpenAPIResponse(response))
     except (PathNotFound, OperationNotFound):
         check_unknown_url(app, response)
     except Exception as error:
         cause = error.__cause__ or error
-        reasons = [f"{e.json_path}: {e.message}" for e in getattr(cause, "schema_errors", ())] or [str(error)[:500]]
+        reasons = [f"{e.json_path}: {e.message}" for e in getattr(cause, "schema_errors", ())] or [
+            str(error)[:500]
+        ]
         body = response.get_data(as_text=True)[:2000] if response.is_json else "…"
         raise AssertionError(
             f"{request.method} {request.full_path.rstrip('?')} answered {response.status_code} "

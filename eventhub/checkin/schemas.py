@@ -45,7 +45,9 @@ class DeviceSchema(ma.Schema):
     revoked_at = fields.DateTime(dump_only=True, allow_none=True)
     paired_at = fields.DateTime(dump_only=True, allow_none=True)
     pairing_expires_at = fields.DateTime(
-        dump_only=True, metadata={"description": "Until when its unused pairing code works"}
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Until when its unused pairing code works"},
     )
 
 

@@ -39,6 +39,22 @@ def answers(*statuses: int) -> Callable[[F], F]:
     return Blueprint.doc(responses=responses)
 
 
+ONE_OR_MANY = "x-one-or-many"
+
+
+def one_or_many() -> Callable[[F], F]:
+    """Document that the view takes one object or a JSON array of them, and answers alike:
+    its body and its success answer become ``oneOf`` the schema and an array of it."""
+    return Blueprint.doc(**{ONE_OR_MANY: True})
+
+
+def _one_or_many(content: dict[str, Any]) -> None:
+    for media in content.values():
+        schema = media.get("schema")
+        if schema is not None:
+            media["schema"] = {"oneOf": [schema, {"type": "array", "items": schema}]}
+
+
 def standard_errors(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses an operation can answer, from its security, path and method."""
     security = operation.get("security") or []
@@ -61,6 +77,11 @@ class StandardErrorsPlugin(BasePlugin):
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
         for method, operation in (operations or {}).items():
+            if operation.pop(ONE_OR_MANY, False):
+                _one_or_many(operation.get("requestBody", {}).get("content", {}))
+                for status, response in operation.get("responses", {}).items():
+                    if str(status).startswith("2") and isinstance(response, dict):
+                        _one_or_many(response.get("content", {}))
             responses = operation.setdefault("responses", {})
             for status in standard_errors(path or "", method, operation):
                 if status not in responses and str(status) not in responses:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from eventhub import openapi
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import service as applications
@@ -27,6 +28,7 @@ blp = Blueprint("booths", __name__, url_prefix="/api/v1", description="Booths an
     description="One booth, or a JSON array of booths (created all together, or none)",
 )
 @blp.response(201, schemas.BoothCreateSchema)
+@openapi.one_or_many()
 def create_booths(data: dict[str, Any] | list[dict[str, Any]], edition_id: int) -> Any:
     """Create one booth, or send a list to create many at once (all or none).
 

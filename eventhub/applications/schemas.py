@@ -238,7 +238,9 @@ class ApplicationListArgs(PageArgs):
 
 
 class BulkDecisionItemSchema(DecisionSchema):
-    id = ma.fields.Integer(required=True)
+    # Strict: "7" or 7.0 is not an id (the document says integer, and a client sending one
+    # means something else went wrong).
+    id = ma.fields.Integer(required=True, strict=True)
 
 
 class BulkDecisionSchema(ma.Schema):

@@ -27,6 +27,7 @@ from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.i18n import pick
 from eventhub.locking import commit_versioned
+from eventhub.openapi import answers
 from eventhub.pagination import page_of, paginate
 from eventhub.passes.schemas import PASS_KEY_SECURITY, KeyArgs
 
@@ -76,6 +77,7 @@ def _serve(
 @optional_login
 @blp.arguments(schemas.EditionFeedArgs(), location="query")
 @blp.response(200, **_ICS)
+@answers(304)
 def edition_feed(args: dict[str, Any], edition_id: int) -> Response:
     """The edition's timetable and opening hours; cancelled sessions stay, as CANCELLED."""
     spec = service.edition_spec(edition_id, args["lang"], args.get("kind"))
@@ -86,6 +88,7 @@ def edition_feed(args: dict[str, Any], edition_id: int) -> Response:
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, **_ICS)
+@answers(304)
 def series_feed(args: dict[str, Any], slug: str) -> Response:
     """Every published edition of the series, past and upcoming, with application windows."""
     series = events.series_by_slug(slug)
@@ -97,6 +100,7 @@ def series_feed(args: dict[str, Any], slug: str) -> Response:
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, **_ICS)
+@answers(304)
 def programme_feed(args: dict[str, Any], fiscal_year: int) -> Response:
     """All editions of a fiscal year (年度), with application windows and deadlines."""
     if not 1989 <= fiscal_year <= 2200:
@@ -109,6 +113,7 @@ def programme_feed(args: dict[str, Any], fiscal_year: int) -> Response:
 @optional_login
 @blp.arguments(schemas.PrivateFeedArgs(), location="query")
 @blp.response(200, **_ICS)
+@answers(304)
 def private_feed(args: dict[str, Any], token: str) -> Response:
     """An exhibitor's or an attendee's private feed, opened by the token in its link."""
     spec = tokens.spec_for(token, args.get("lang"))
@@ -119,6 +124,7 @@ def private_feed(args: dict[str, Any], token: str) -> Response:
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, content_type=CALENDAR, description="One event to add to a calendar")
+@answers(304)
 def session_ics(args: dict[str, Any], edition_id: int, session_id: int) -> Response:
     """One session as an .ics download ("add to calendar")."""
     edition = events.get_edition(edition_id, None)

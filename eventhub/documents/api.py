@@ -23,6 +23,7 @@ from eventhub.config import MULTIPART_OVERHEAD_BYTES
 from eventhub.documents import schemas, service, storage
 from eventhub.documents.models import Document
 from eventhub.errors import DomainError
+from eventhub.openapi import answers
 from eventhub.pagination import page_of, paginate
 from eventhub.problems import PROBLEM_JSON, ProblemSchema
 
@@ -64,7 +65,8 @@ blp = UploadBlueprint(
 DOWNLOAD_DOC = {
     "description": "The file, with the type found from its content; ETag is its SHA-256",
     "content": {
-        content_type: {"schema": {"type": "string", "format": "binary"}}
+        # No schema: the body is the file's bytes, not a JSON string (OpenAPI 3.1).
+        content_type: {}
         for content_type in service.TYPE_NAMES
     },
 }
@@ -147,6 +149,7 @@ def _content_disposition(document: Document) -> str:
 @blp.get("/applications/<int:application_id>/documents/<int:document_id>")
 @login_required()
 @blp.doc(responses={"200": DOWNLOAD_DOC})
+@answers(304)
 def download_document(application_id: int, document_id: int) -> Response:
     """Download the file, for whoever may see the application. Send If-None-Match with the
     ETag to get 304 when it has not changed."""

@@ -46,7 +46,8 @@ _CSV_BODY = {
 _FILE_DOC = {
     "description": "The file: HTML, Markdown, CSV, Excel, PNG or SVG",
     "content": {
-        t: {"schema": {"type": "string", "format": "binary"}}
+        # No schema: the body is the file's bytes, not a JSON string (OpenAPI 3.1).
+        t: {}
         for t in ("text/html", "text/markdown", "text/csv", "image/png", "image/svg+xml")
     },
 }

@@ -203,7 +203,9 @@ class DecisionSchema(ma.Schema):
     )
     reason = fields.MultilineText(allow_none=True, max_length=2000)
     version = ma.fields.Integer(
-        required=True, metadata={"description": "The version the reviewer decided on"}
+        required=True,
+        strict=True,
+        metadata={"description": "The version the reviewer decided on"},
     )
 
     @ma.validates_schema

@@ -41,8 +41,12 @@ class FieldErrorSchema(ma.Schema):
         metadata={"description": "json, query, headers, path, form or files"}
     )
     message = ma.fields.String()
-    row = ma.fields.Integer(metadata={"description": "Row of an imported file, from 1"})
-    column = ma.fields.String(metadata={"description": "Column of an imported file"})
+    row = ma.fields.Integer(
+        allow_none=True, metadata={"description": "Row of an imported file, from 1"}
+    )
+    column = ma.fields.String(
+        allow_none=True, metadata={"description": "Column of an imported file"}
+    )
 
 
 class ProblemSchema(ma.Schema):

@@ -48,7 +48,14 @@ _FILE_DOC = {
     "content": {
         # No schema: the body is the file's bytes, not a JSON string (OpenAPI 3.1).
         t: {}
-        for t in ("text/html", "text/markdown", "text/csv", "image/png", "image/svg+xml")
+        for t in (
+            "text/html",
+            "text/markdown",
+            "text/csv",
+            "image/png",
+            "image/svg+xml",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     },
 }
 

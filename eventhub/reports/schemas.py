@@ -129,7 +129,7 @@ class PastFiguresSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "The prefectures one by one (codes or names)"},
     )
-    prefecture_codes = ma.fields.List(ma.fields.Integer(), dump_only=True)
+    prefecture_codes = ma.fields.List(ma.fields.Integer(), dump_only=True, allow_none=True)
     prefectures_printed = PrintedPrefectures(
         allow_none=True,
         metadata={"description": "Only the printed figure, e.g. 33都道府県, when no list exists"},

@@ -78,6 +78,7 @@ GROUPS: dict[str, Group] = {
             "passes.qr_png",
             "passes.qr_svg",
             "passes.print_pass",
+            "passes.pass_pdf",
             "pass_pages.pass_page",
             "pass_pages.print_pass",
             "pass_pages.calendar_link",

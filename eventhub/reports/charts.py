@@ -9,7 +9,6 @@ words stay readable to screen readers, search and tests in the SVG's <title> and
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import threading
 from collections.abc import Mapping
@@ -25,13 +24,13 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from eventhub import japan
+from eventhub import fonts, japan
 from eventhub.tallies.figures import EditionFigures
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-FONT_FAMILY = "IPAexGothic"
+FONT_FAMILY = fonts.JAPANESE_FAMILY
 _font_lock = threading.Lock()
 _font_ready = False
 _WEEKDAYS = "月火水木金土日"
@@ -49,10 +48,7 @@ class Chart:
 
 
 def font_path() -> Path:
-    spec = importlib.util.find_spec("matplotlib_fontja")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib-fontja is not installed: pip install matplotlib-fontja")
-    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
+    return fonts.japanese_font()
 
 
 def _ensure_font() -> None:

@@ -8,7 +8,13 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
 from eventhub import japan
-from eventhub.accounts.auth import login_required, require_user
+from eventhub.accounts.auth import (
+    current_user,
+    is_organiser,
+    login_required,
+    optional_login,
+    require_user,
+)
 from eventhub.accounts.models import Role
 from eventhub.errors import DomainError, FieldError
 from eventhub.extensions import db
@@ -44,10 +50,17 @@ _CSV_BODY = {
     },
 }
 _FILE_DOC = {
-    "description": "The file: HTML, Markdown, CSV, Excel, PNG or SVG",
+    "description": "The file: HTML, PDF, Markdown, CSV, Excel, PNG or SVG",
     "content": {
         t: {"schema": {"type": "string", "format": "binary"}}
-        for t in ("text/html", "text/markdown", "text/csv", "image/png", "image/svg+xml")
+        for t in (
+            "text/html",
+            "application/pdf",
+            "text/markdown",
+            "text/csv",
+            "image/png",
+            "image/svg+xml",
+        )
     },
 }
 
@@ -161,6 +174,14 @@ def _build_view(build: ReportBuild) -> dict[str, Any]:
         "started_at": build.started_at,
         "finished_at": build.finished_at,
         "files": files,
+        "published": build.published_at is not None,
+        "published_at": build.published_at,
+        "public_url": (
+            url_for("report_pages.report", fiscal_year=build.fiscal_year)
+            if build.published_at is not None
+            else None
+        ),
+        "omitted": build.omitted or [],
     }
 
 
@@ -195,12 +216,40 @@ def get_build(build_id: int) -> dict[str, Any]:
     return _build_view(service.get_build(build_id))
 
 
-@blp.get("/builds/<int:build_id>/files/<name>")
+@blp.post("/builds/<int:build_id>/publish")
 @login_required(Role.ORGANISER)
+@blp.response(200, schemas.BuildSchema)
+@blp.alt_response(
+    409, schema=ProblemSchema, content_type=PROBLEM_JSON, description="report_not_ready"
+)
+def publish_build(build_id: int) -> dict[str, Any]:
+    """Publish a finished build: its report and files become public, and it becomes the
+    fiscal year's public report (at /reports/{fiscal_year}) until another is published."""
+    build = service.publish(service.get_build(build_id), require_user().id)
+    db.session.commit()
+    return _build_view(build)
+
+
+@blp.delete("/builds/<int:build_id>/publish")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.BuildSchema)
+def unpublish_build(build_id: int) -> dict[str, Any]:
+    """Take a build back: private again; the year's public report is the one published before."""
+    build = service.unpublish(service.get_build(build_id))
+    db.session.commit()
+    return _build_view(build)
+
+
+@blp.get("/builds/<int:build_id>/files/<name>")
+@optional_login
 @blp.response(200, content_type="text/html")
 @blp.doc(responses={"200": _FILE_DOC})
 def get_file(build_id: int, name: str) -> Response:
-    """One file of a finished build: report-ja.html, report.xlsx, chart-3-visitors-per-day.svg…"""
-    build = service.get_build(build_id)
-    output = service.get_output(build.id, name)
-    return files.file_response(build.fiscal_year, output)
+    """One file of a finished build: report-ja.html, report-ja.pdf, report.xlsx, charts…
+
+    Anyone reads the files of a published build; those of other builds are the organisers'
+    (404 to anyone else, so that unpublished builds cannot be found by trying ids).
+    """
+    organiser = is_organiser(current_user())
+    build = service.readable_build(build_id, organiser)
+    return files.file_response(build.fiscal_year, service.public_output(build, name, organiser))

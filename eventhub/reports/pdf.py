@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from eventhub.reports.charts import font_path
@@ -31,7 +32,10 @@ class _OnlyOurs(URLFetcher):  # WeasyPrint ships no types
 
 def to_pdf(html: bytes) -> bytes:
     fetcher = _OnlyOurs()
+    # The @font-face is registered in this configuration, which the layout must then use.
+    fonts = FontConfiguration()
+    font_face = CSS(string=_font_css(), url_fetcher=fetcher, font_config=fonts)
     document = HTML(string=html.decode("utf-8"), url_fetcher=fetcher)
-    pdf = document.write_pdf(stylesheets=[CSS(string=_font_css(), url_fetcher=fetcher)])
+    pdf = document.write_pdf(stylesheets=[font_face], font_config=fonts)
     assert pdf is not None  # no target given: the bytes are returned
     return pdf

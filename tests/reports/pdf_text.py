@@ -36,7 +36,7 @@ class _Sentences(HTMLParser):
     """The text of each sentence-bearing element of a report HTML: title, headings, lines,
     notes and footnotes, table cells."""
 
-    TAGS = {"h1", "h2", "h3", "li", "p", "th", "td"}
+    TAGS = frozenset({"h1", "h2", "h3", "li", "p", "th", "td"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -57,14 +57,9 @@ def test_two_editions_of_a_year_are_told_apart_and_venues_named_in_english_once(
     build = _build(organiser, 2019)
 
     ja = _file(organiser, build, "report-ja.html")
-    assert (
-        '<li data-source="entered">令和元年度は、12道府県から30企業・団体が出展（10月、東京ビッグサイト）</li>'
-        in ja
-    )
-    assert (
-        '<li data-source="entered">令和元年度は、12道府県から30企業・団体が出展（2月、東京国際フォーラム）</li>'
-        in ja
-    )
+    line = '<li data-source="entered">令和元年度は、12道府県から30企業・団体が出展（{}）</li>'
+    assert line.format("10月、東京ビッグサイト") in ja
+    assert line.format("2月、東京国際フォーラム") in ja
     # Held without exhibitors or prefectures: when and where, and no 「、」 left hanging.
     assert '<li data-source="entered">令和元年12月、東京ビッグサイトで開催</li>' in ja
     en = _file(organiser, build, "report-en.html")

@@ -34,11 +34,13 @@ MAX_CSV_BYTES = 2 * 1024 * 1024
 _CSV_BODY = {
     "description": "A CSV file (UTF-8, with or without BOM), as the body or as the `file` "
     "part of a form. Headers in Japanese or English: シリーズ/series, 年度/fiscal_year, "
-    "回/edition_no, 開催月/held, 会場/venue, 会場（英語）/venue_en, 開催形式/format, "
-    "状況/status, 中止理由/reason, 中止理由（英語）/reason_en, 出展者数/exhibitors, "
-    "都道府県/prefectures, 市町村/municipalities, 来場者数/visitors, "
-    "オンライン参加者数/online_participants, 商談数/business_meetings, 備考/note, "
-    "備考（英語）/note_en (the English report prints the Japanese note when it is empty).",
+    "回/edition_no, 開催月/held, 終了月/held_until, 会場/venue, 会場（英語）/venue_en, "
+    "開催形式/format, 状況/status, 中止理由/reason, 中止理由（英語）/reason_en, "
+    "出展者数/exhibitors, 都道府県/prefectures, 市町村/municipalities, 来場者数/visitors, "
+    "来場者数概数/visitors_approximate, オンライン参加者数/online_participants, "
+    "参加者数概数/online_participants_approximate, 商談数/business_meetings, 備考/note, "
+    "備考（英語）/note_en (the English report prints the Japanese note when it is empty). "
+    "README's results report section describes each column.",
     "content": {
         "text/csv": {"schema": {"type": "string"}},
         "multipart/form-data": {

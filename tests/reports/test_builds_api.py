@@ -162,7 +162,7 @@ def test_a_dead_workers_build_is_taken_over_and_it_cannot_store_later(app, organ
         # The presumed-dead worker wakes up: its progress and its files are refused.
         with pytest.raises(service._TakenOver):
             service._progress(build_id, dead_attempt, 1, 2)
-        assert service._finish(build_id, dead_attempt, []) is False
+        assert service._finish(build_id, dead_attempt, outputs.Produced([], [])) is False
         build = db.session.get(ReportBuild, build_id)
         assert (build.status, build.attempt) == ("done", 2)
         assert len(service.list_outputs(build_id)) == 10

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
+from eventhub.reports import charts, render
+from eventhub.reports.document import document
+from eventhub.reports.facts import from_figures, merge
+from eventhub.reports.pdf import to_pdf
 from tests.reports import reference
+from tests.reports.figures_helpers import figures
 from tests.reports.helpers import BUILDS, import_csv
 from tests.reports.pdf_text import pdf_fonts, pdf_text, sentences, squeeze
 from tests.reports.test_builds_api import held_edition
@@ -44,3 +51,28 @@ def test_every_font_of_the_pdf_is_embedded(organiser, build, language, tmp_path)
     assert fonts
     assert all(emb == "yes" for _, emb in fonts), fonts
     assert any("IPAexGothic" in name for name, _ in fonts), fonts
+
+
+def test_the_pdf_prints_the_figures_tables_and_charts_on_a4(tmp_path):
+    f = figures(exhibitors_by_prefecture={"01": 3, "27": 5, "47": 24})
+    images = {}
+    for chart in charts.charts_of(f):
+        _, png = charts.render(chart)
+        images[render.chart_name(f.edition_id, chart.kind, "png")] = png
+    series = [merge("national-zone", [from_figures(f)], [])]
+    doc = document("ja", 2027, series, {"national-zone": "全国ゾーン"})
+
+    pdf = to_pdf(render.to_html(doc, images))
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True)
+    # One image per chart (each with its alpha mask, listed as smask), after the header.
+    images_listed = [line for line in listed.stdout.splitlines()[2:] if line.split()[2] == "image"]
+    assert len(images_listed) == len(images) == 3
+    text = squeeze(pdf_text(pdf, tmp_path))
+    # The figures table: its labels and values (pdftotext reads a table column by column).
+    for cell in ("出展者数", "来場者数", "4,243", "延べ入場数", "4,600", "小間数"):
+        assert cell in text

@@ -50,6 +50,7 @@ _NOT_FOUND: dict[str, str] = {
     "registration_not_found": N_("Registration not found."),
     "report_build_not_found": N_("Report build not found."),
     "report_file_not_found": N_("Report file not found."),
+    "report_not_ready": N_("Only a finished report can be published; this build is %(status)s."),
     "role_grant_not_found": N_("Role grant not found."),
     "scan_not_found": N_("Scan not found."),
     "schedule_item_not_found": N_("Schedule item not found."),
@@ -91,6 +92,10 @@ _REFUSALS: dict[str, str] = {
     "version_conflict": N_("Someone else changed this meanwhile; reload it and try again."),
     "edition_transition": N_(
         "An edition cannot go from %(current)s to %(target)s (allowed: %(allowed)s)."
+    ),
+    "edition_not_over": N_(
+        "An edition can be marked held only after it ends (%(ends_at)s); until then the report"
+        " would print figures that are not final."
     ),
     "edition_final": N_("The edition of a %(status)s edition can no longer be changed."),
     "timetable_final": N_("The timetable of a %(status)s edition can no longer be changed."),

@@ -78,6 +78,8 @@ STATUS: dict[str, int] = {
     "presence_changed": 409,
     "quota_reached": 409,
     "registration_closed": 409,
+    "report_not_ready": 409,
+    "edition_not_over": 409,
     "registration_full": 409,
     "session_cancelled": 409,
     "session_started": 409,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from openpyxl import load_workbook
@@ -86,6 +87,29 @@ def test_figures_recount_and_a_report_build_to_its_files(
     file = reader.get(prefix + link)
     assert file.status_code == 200
     assert "default-src 'none'" in file.headers["Content-Security-Policy"]
+
+
+def test_an_organiser_publishes_a_build_with_its_button(
+    make_reader: Any, edition: dict[str, Any]
+) -> None:
+    reader: Reader = make_reader(Role.ORGANISER)
+    figures = _figures(edition["id"])
+    built = reader.submit(figures + "/builds", {"fiscal_year": "2027"}, form_at=figures)
+    assert built.status_code == 302
+    html = text_of(reader.get(figures))
+    assert "この実績報告を公開する" in html
+    assert reader.client.get("/reports/2027").status_code == 404  # not published yet
+    found = re.search(r'<form method="post" action="([^"]*/publish)"', html)
+    assert found is not None
+    action = found[1]
+
+    published = reader.submit(action, form_at=figures)
+
+    assert published.status_code == 302
+    html = text_of(reader.get(figures))
+    assert "公開しました" in html or "公開中" in html
+    assert 'href="/reports/2027"' in html
+    assert reader.client.get("/reports/2027").status_code == 200
 
 
 def test_a_bad_fiscal_year_is_named_and_reviewers_are_refused(

@@ -152,6 +152,9 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
         db.engine.dispose()
 
     env = {
+        # A mail server that refuses (unless a test names one): mails stay in the outbox.
+        "SMTP_HOST": "127.0.0.1",
+        "EVENTHUB_BASE_URL": "https://eventhub.test",
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

@@ -120,7 +120,9 @@ class Worker:
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "EVENTHUB_INSTANCE_PATH": str(workdir),
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": "9",  # nothing listens: pass mails are queued, never delivered
+            "EVENTHUB_BASE_URL": "https://eventhub.test",
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0

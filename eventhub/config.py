@@ -309,6 +309,13 @@ def _rate_limit_settings(env: Mapping[str, str], redis_url: str | None) -> dict[
     }
 
 
+#: Threads per web process (eventhub.gunicorn_conf). Scans that arrive together at one process
+#: are written as one batch (group commit), so more threads mean bigger batches, as long as
+#: each has a pooled connection: the pool keeps twice as many, for the threads and headroom.
+WEB_THREADS = 8
+POOL_SIZE = 2 * WEB_THREADS
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         # Eager tasks open a second connection while a request still holds one; wait, don't fail.
@@ -316,10 +323,10 @@ def engine_options(database_url: str) -> dict[str, Any]:
     # No pre-ping: it costs a round trip on every request, the scan path's included. After a
     # database restart the first request on a dead connection invalidates the whole pool and
     # answers 503 ``database_unavailable`` (eventhub.errors), which clients retry.
-    # A pool at least as large as a process's threads (gunicorn -k gthread --threads 8, plus
-    # Celery's): with SQLAlchemy's default of 5 every busy moment opened and closed overflow
-    # connections, a new PostgreSQL backend each, which cost the gate a third of its scans.
-    return {"pool_recycle": 3600, "pool_size": 16, "max_overflow": 16}
+    # A pool at least as large as a process's threads (WEB_THREADS, plus Celery's): with
+    # SQLAlchemy's default of 5 every busy moment opened and closed overflow connections, a
+    # new PostgreSQL backend each, which cost the gate a third of its scans.
+    return {"pool_recycle": 3600, "pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
 
 
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:

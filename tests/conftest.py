@@ -82,6 +82,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
+    if url.startswith("postgres"):
+        services.drop_postgres_database(url)
 
 
 @pytest.fixture(autouse=True)

@@ -173,6 +173,7 @@ def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "EVENTHUB_BASE_URL": "https://eventhub.test",
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": 9,
             "CELERY": {"broker_url": broker.url, "task_always_eager": False},
             "REDIS_URL": broker.url,
@@ -187,6 +188,7 @@ def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
         broker.kill()
         with app.app_context():
             db.engine.dispose()
+        services.drop_postgres_database(database_url)
 
 
 def _organiser(app: Flask) -> Api:

@@ -63,7 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(
         app,
         db,
-        directory=str(Path(__file__).parent.parent / "migrations"),
+        directory=str(migrations_directory()),
         # SQLite alters tables by copying them; batch mode does that for every migration.
         render_as_batch=True,
         compare_type=True,
@@ -132,6 +132,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rate_limits.init_app(app)
     cli.register(app)
     return app
+
+
+def migrations_directory() -> Path:
+    """The Alembic migrations: ``migrations/`` at the top of a source checkout (an editable
+    install too), else the copy that the wheel carries inside the package (setup.py)."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "migrations"
+    return checkout if (checkout / "env.py").is_file() else package / "migrations"
 
 
 def _register_pages(app: Flask) -> None:

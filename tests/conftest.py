@@ -59,6 +59,7 @@ def _make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "EVENTHUB_BASE_URL": "https://eventhub.test",
             # Nothing listens there: mails queued by eager tests are refused, never delivered.
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": 9,
             # Limits stay on, but wide: a test makes many logins and sign-ups from one address.
             # tests/test_rate_limits.py narrows each one it checks.
@@ -81,6 +82,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
+    if url.startswith("postgres"):
+        services.drop_postgres_database(url)
 
 
 @pytest.fixture(autouse=True)

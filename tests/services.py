@@ -83,6 +83,20 @@ def migrate_to_head() -> None:
     upgrade(directory=str(ROOT / "migrations"), revision="heads")
 
 
+def _admin_url(url: str) -> tuple[str, str]:
+    """(the server's maintenance database, to connect to; the name of the database in url)."""
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    return admin.replace("postgresql+psycopg://", "postgresql://"), str(parsed.database)
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop a database the tests made, once they are done with it (at the session's end)."""
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def fresh_postgres_database(url: str) -> str:
     """Drop and create the database named in ``url``; fail clearly if the server is down."""
     parsed = make_url(url).set(drivername="postgresql+psycopg")
@@ -152,6 +166,9 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
         db.engine.dispose()
 
     env = {
+        # A mail server that refuses (unless a test names one): mails stay in the outbox.
+        "SMTP_HOST": "127.0.0.1",
+        "EVENTHUB_BASE_URL": "https://eventhub.test",
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
@@ -188,6 +205,7 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        drop_postgres_database(database_url)
 
 
 def _task_name(raw: bytes) -> str:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from celery import Celery
 
-from eventhub import create_app
+from eventhub.startup import create_app_or_exit
 
-flask_app = create_app()
+# A bad setting ends `celery -A workers …` with one line naming it (eventhub.startup).
+flask_app = create_app_or_exit()
 celery_app: Celery = flask_app.extensions["celery"]
 
 celery_app.conf.beat_schedule = {

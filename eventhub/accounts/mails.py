@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 
+from eventhub import links
 from eventhub.accounts.models import AccountLink, LinkPurpose, User
 from eventhub.i18n import is_english
 from eventhub.notifications.service import queue_mail
@@ -30,8 +30,7 @@ ACCOUNT_PAGE = "/account"
 
 
 def _url(path: str) -> str:
-    base: str = current_app.config["EVENTHUB_BASE_URL"]
-    return base.rstrip("/") + path
+    return links.base_url() + path
 
 
 def link_url(purpose: LinkPurpose, token: str) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 
-from eventhub import spreadsheets
+from eventhub import links, spreadsheets
 from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import service as applications
@@ -69,7 +69,7 @@ def create_device(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
 
 
 def _with_code(device: GateDevice, code: str) -> dict[str, Any]:
-    base = current_app.config["EVENTHUB_BASE_URL"]
+    base = links.base_url()
     fields = {name: getattr(device, name) for name in schemas.DeviceSchema().fields}
     return {**fields, "pairing_code": code, "pairing_url": pairing.pairing_url(base, code)}
 

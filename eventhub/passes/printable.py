@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template
+from flask import render_template
 from markupsafe import Markup
 
 from eventhub import fonts, secret_keys
 from eventhub.events.models import Edition
+from eventhub.links import base_url
 from eventhub.notifications.templates import RULE, SIGNATURE
 from eventhub.passes.models import AttendeeType, Pass
 
@@ -76,7 +77,7 @@ def key_matches(pass_: Pass, key: str) -> bool:
 
 
 def links(pass_: Pass) -> dict[str, str]:
-    base = f"{current_app.config['EVENTHUB_BASE_URL'].rstrip('/')}/api/v1/passes/{pass_.id}"
+    base = f"{base_url()}/api/v1/passes/{pass_.id}"
     key = pass_key(pass_.id, pass_.serial)
     return {
         "png": f"{base}/qr.png?key={key}",
@@ -90,7 +91,7 @@ def links(pass_: Pass) -> dict[str, str]:
 
 def page_link(pass_: Pass) -> str:
     """The holder's pass page (QR, print layouts, bookings): the link the pass mail carries."""
-    base = current_app.config["EVENTHUB_BASE_URL"].rstrip("/")
+    base = base_url()
     return f"{base}/passes/{pass_.id}?key={pass_key(pass_.id, pass_.serial)}"
 
 

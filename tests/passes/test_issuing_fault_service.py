@@ -120,7 +120,9 @@ class Worker:
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "EVENTHUB_INSTANCE_PATH": str(workdir),
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": "9",  # nothing listens: pass mails are queued, never delivered
+            "EVENTHUB_BASE_URL": "https://eventhub.test",
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -171,6 +173,7 @@ def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "EVENTHUB_BASE_URL": "https://eventhub.test",
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": 9,
             "CELERY": {"broker_url": broker.url, "task_always_eager": False},
             "REDIS_URL": broker.url,
@@ -185,6 +188,7 @@ def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
         broker.kill()
         with app.app_context():
             db.engine.dispose()
+        services.drop_postgres_database(database_url)
 
 
 def _organiser(app: Flask) -> Api:

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
+from eventhub import queues
+
 log = logging.getLogger(__name__)
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
@@ -349,10 +351,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             "task_always_eager": redis_url is None,
             "task_eager_propagates": True,
             "task_ignore_result": True,
-            # A task is acknowledged after it ran, so a killed worker's task is delivered again.
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
+            # Queues, routes, acknowledgement, prefetch and visibility timeout, and why.
+            **queues.celery_settings(),
             "broker_connection_retry_on_startup": True,
             "timezone": "UTC",
         },

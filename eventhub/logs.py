@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from celery import current_task
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 
 HEADER = "X-Request-ID"
 #: What an incoming id may hold: no spaces or control characters (it goes into every log
@@ -28,6 +28,9 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 #: As Celery's own worker format, with the task's id.
 WORKER_TEXT_FORMAT = "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
 NO_ID = "-"
+#: Kept in the request's WSGI environ rather than in ``g``: a task run in-process pushes an app
+#: context of its own (a new ``g``) inside the request, and its log lines belong to the request.
+ENVIRON_KEY = "eventhub.request_id"
 
 
 def init_app(app: Flask) -> None:
@@ -44,7 +47,7 @@ def init_app(app: Flask) -> None:
 def request_id() -> str:
     """The id of the request, or of the Celery task, being handled; ``-`` outside both."""
     if has_request_context():
-        return str(g.get("request_id", NO_ID))
+        return str(request.environ.get(ENVIRON_KEY, NO_ID))
     if current_task:
         return str(current_task.request.id or NO_ID)
     return NO_ID
@@ -52,11 +55,11 @@ def request_id() -> str:
 
 def _take_request_id() -> None:
     sent = request.headers.get(HEADER, "")
-    g.request_id = sent if VALID_ID.fullmatch(sent) else uuid.uuid4().hex
+    request.environ[ENVIRON_KEY] = sent if VALID_ID.fullmatch(sent) else uuid.uuid4().hex
 
 
 def _send_request_id(response: Response) -> Response:
-    response.headers[HEADER] = g.get("request_id") or uuid.uuid4().hex
+    response.headers[HEADER] = request.environ.get(ENVIRON_KEY) or uuid.uuid4().hex
     return response
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ from eventhub import logs
 from eventhub.extensions import db
 from eventhub.notifications.models import MailStatus, OutgoingMail
 from eventhub.notifications.service import queue_mail
+from tests import services
 from tests.checkin.gate_helpers import (
     edition,
     fresh_caches,  # noqa: F401  (autouse fixture)
@@ -115,7 +117,7 @@ def test_queue_depths_are_read_from_redis_and_the_heartbeat_age_from_the_databas
 ):
     import redis
 
-    redis_url = "redis://127.0.0.1:6379/7"
+    redis_url = _idle_redis()
     monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     broker = redis.Redis.from_url(redis_url)
     broker.delete("passes")
@@ -129,6 +131,16 @@ def test_queue_depths_are_read_from_redis_and_the_heartbeat_age_from_the_databas
     assert samples['eventhub_queue_depth{queue="passes"}'] == 2
     assert samples['eventhub_queue_depth{queue="mail"}'] == 0
     assert 0 <= samples["eventhub_worker_heartbeat_age_seconds{}"] < 60
+
+
+def _idle_redis() -> str:
+    """A Redis database no worker consumes: the one below this xdist worker's service stack,
+    used only by module-scoped sibling stacks of other modules (torn down before this runs)."""
+    url = services.per_worker_redis(
+        os.environ.get("EVENTHUB_SERVICE_REDIS_URL", services.DEFAULT_REDIS)
+    )
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number) - 1 if int(number) else 1}"
 
 
 def test_with_a_metrics_token_only_its_bearer_reads_metrics(app, client, monkeypatch):
@@ -162,7 +174,7 @@ def test_ready_when_the_database_answers_and_no_redis_is_used(client):
 
 
 def test_ready_checks_redis_when_one_is_set(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/7")
+    monkeypatch.setitem(app.config, "REDIS_URL", _idle_redis())
 
     response = client.get(READY)
 

@@ -19,6 +19,8 @@ from eventhub import (
     http_headers,
     i18n,
     locking,
+    logs,
+    metrics,
     openapi,
     problems,
     rate_limits,
@@ -89,7 +91,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(DBAPIError, problems.handle_database_error)
     app.register_error_handler(StaleDataError, locking.handle_stale_data)
     app.register_error_handler(DomainError, problems.handle_domain_error)
-    app.before_request(bounds.check_json_depth)  # first: the next hook parses the body
+    # First: the request id is in every log line, and the clock runs from the first hook.
+    logs.init_app(app)
+    metrics.init_app(app)
+    app.before_request(bounds.check_json_depth)  # then: the next hook parses the body
     app.before_request(control_characters.check_request)
     app.after_request(http_headers.private_by_default)
     i18n.init_app(app)

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
+from eventhub import queues
+
 log = logging.getLogger(__name__)
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
@@ -329,6 +331,24 @@ def engine_options(database_url: str) -> dict[str, Any]:
     return {"pool_recycle": 3600, "pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
 
 
+def _log_format(value: str | None) -> str | None:
+    """``text`` or ``json``; None when unset (eventhub.logs then keeps a handler already set)."""
+    if value is None or value.strip() == "":
+        return None
+    word = value.strip().lower()
+    if word not in {"text", "json"}:
+        raise ConfigError(f"EVENTHUB_LOG_FORMAT must be text or json, got {value!r}")
+    return word
+
+
+def _metrics_token(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if len(value) < 16 or not value.isprintable() or " " in value:
+        raise ConfigError("EVENTHUB_METRICS_TOKEN must be at least 16 characters, without spaces")
+    return value
+
+
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read the settings from the environment (or ``environ``) into Flask config keys."""
     env = os.environ if environ is None else environ
@@ -377,10 +397,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             "task_always_eager": redis_url is None,
             "task_eager_propagates": True,
             "task_ignore_result": True,
-            # A task is acknowledged after it ran, so a killed worker's task is delivered again.
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
+            # Queues, routes, acknowledgement, prefetch and visibility timeout, and why.
+            **queues.celery_settings(),
             "broker_connection_retry_on_startup": True,
             # beat's record of when each entry last ran, with the app's other data rather than
             # in whatever folder beat was started from.
@@ -390,6 +408,10 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         **_smtp_settings(env, instance_path),
         **_wait_settings(env),
         **_rate_limit_settings(env, redis_url),
+        # Log lines as text or JSON (eventhub.logs), for the web and the workers.
+        "EVENTHUB_LOG_FORMAT": _log_format(env.get("EVENTHUB_LOG_FORMAT")),
+        # Who may read /metrics: anyone when unset, else only this bearer token.
+        "EVENTHUB_METRICS_TOKEN": _metrics_token(env.get("EVENTHUB_METRICS_TOKEN")),
         # Behind reverse proxies, their X-Forwarded-* headers give the client's address.
         "EVENTHUB_TRUSTED_PROXIES": _proxy_count(env.get("EVENTHUB_TRUSTED_PROXIES")),
         # flask-smorest: the API description lives beside the API it describes.

@@ -28,3 +28,6 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 # writes the path without it (%(U)s, not %(r)s or %(q)s), and no Referer, which carries it too.
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)s "%(a)s"'
+
+# With PROMETHEUS_MULTIPROC_DIR set, a dead worker's live gauges stop counting in /metrics.
+from eventhub.metrics import child_exit  # noqa: E402,F401  (gunicorn looks the hook up by name)

@@ -179,6 +179,7 @@ _REFUSALS: dict[str, str] = {
     "device_header": N_("Use the header 'Authorization: Bearer ehd_…' of a gate device."),
     "device_token_unknown": N_("The device token is unknown or has been revoked."),
     "database_unavailable": N_("The database connection was lost; send the request again."),
+    "not_ready": N_("Not ready: %(failed)s cannot be reached."),
     # bookings
     "pass_key_missing": N_("Give the key from your pass mail."),
     "not_an_attendee": N_("Exhibitor staff passes cannot book sessions."),

@@ -33,6 +33,7 @@ STATUS: dict[str, int] = {
     "document_file_missing": 500,
     "unavailable": 503,
     "database_unavailable": 503,
+    "not_ready": 503,
     # refusals by the current state of things
     "active_key": 409,
     "already_booked": 409,

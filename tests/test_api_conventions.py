@@ -19,6 +19,7 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/v1/auth/email-change/confirm"),
     ("get", "/api/v1/health"),
     ("get", "/api/v1/health/ping"),
+    ("get", "/api/v1/health/ready"),
     ("post", "/api/v1/device/pair"),
 }
 

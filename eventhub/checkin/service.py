@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from eventhub import japan
+from eventhub import counters, japan
 from eventhub.accounts.auth import hash_token
 from eventhub.accounts.models import User
 from eventhub.audit import service as audit
@@ -303,6 +303,12 @@ def manual_checkin(edition: Edition, data: dict[str, Any], user: User) -> Outcom
 
 def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
     """Scan a pass: verify, decide, write; a nonce seen before answers as the first time."""
+    outcome = _scan(scanner, token, direction, at, nonce)
+    counters.SCANS.labels(outcome.result).inc()
+    return outcome
+
+
+def _scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
     if db.engine.dialect.name == "postgresql":
         return scan_batches.scan(scanner, token, direction, at, nonce)
     verdict = scanning.read_token(token, scanner.edition_id)
@@ -374,5 +380,8 @@ def _mark_offline(device_id: int, items: list[dict[str, Any]]) -> None:
 def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:
     """``scan`` each of (token, direction, time, nonce) in turn; on PostgreSQL in batches."""
     if db.engine.dialect.name == "postgresql":
-        return scan_batches.scan_all(scanner, scans)
+        outcomes = scan_batches.scan_all(scanner, scans)
+        for outcome in outcomes:
+            counters.SCANS.labels(outcome.result).inc()
+        return outcomes
     return [scan(scanner, *item) for item in scans]

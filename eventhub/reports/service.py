@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from eventhub import reconcile
+from eventhub import counters, reconcile
 from eventhub.db import rowcount, utcnow
 from eventhub.errors import DomainError, not_found
 from eventhub.extensions import db
@@ -204,8 +204,12 @@ def run_build(
         # a build that stays running; the traceback goes to the log.
         log.exception("report build failed", extra={"build": build_id})
         _fail(build_id, attempt, f"{type(exc).__name__}: {exc}")
+        counters.REPORT_BUILDS.labels("failed").inc()
         return False
-    return _finish(build_id, attempt, produced)
+    finished = _finish(build_id, attempt, produced)
+    if finished:
+        counters.REPORT_BUILDS.labels("done").inc()
+    return finished
 
 
 def redrive_stale(now: datetime | None = None) -> list[int]:

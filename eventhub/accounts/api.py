@@ -30,9 +30,15 @@ def login(data: dict[str, Any]) -> ApiToken:
     401 ``invalid_credentials`` for a wrong email or password. After 5 failures in a row for
     one email from one client address, 429 ``login_locked`` with ``Retry-After`` for that
     client: 30 s, doubling with each further failure, at most 15 minutes. Other clients can
-    still log in, until the email has failed 50 times from all clients together.
+    still log in, until the email has failed 50 times from all clients together. When a lock
+    begins, the account's owner is mailed a link that lifts it (``/auth/unlock``).
     """
-    user = service.authenticate(data["email"], data["password"], request.remote_addr or "")
+    user = service.authenticate(
+        data["email"],
+        data["password"],
+        request.remote_addr or "",
+        on_lock=links.mail_unlock_link,
+    )
     if user is None:
         db.session.commit()  # the failure counts towards a lock
         raise DomainError("invalid_credentials")
@@ -154,6 +160,19 @@ def reset_password(data: dict[str, Any]) -> None:
     422 naming ``token`` when the link is unknown, used or expired.
     """
     links.reset_password(data["token"], data["password"])
+    db.session.commit()
+
+
+@blp.post("/auth/unlock")
+@blp.arguments(schemas.LinkTokenSchema)
+@blp.response(204)
+def unlock_login(data: dict[str, Any]) -> None:
+    """Lift a login lock with the token of the link mailed when it began (1 hour, once).
+
+    The failed logins of the address are forgotten, from every client. 422 naming ``token``
+    when the link is unknown, used or expired.
+    """
+    links.unlock_login(data["token"])
     db.session.commit()
 
 

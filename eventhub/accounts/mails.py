@@ -25,6 +25,7 @@ PAGES: dict[LinkPurpose, str] = {
     LinkPurpose.VERIFY_EMAIL: "/account/verify/",
     LinkPurpose.RESET_PASSWORD: "/account/password/reset/",
     LinkPurpose.CHANGE_EMAIL: "/account/email/",
+    LinkPurpose.UNLOCK_LOGIN: "/account/unlock/",
 }
 ACCOUNT_PAGE = "/account"
 
@@ -161,3 +162,28 @@ def email_changed(user: User, old_email: str, link: AccountLink) -> None:
             gettext("If this was not you, contact the organiser at once."),
         )
     _queue(f"account-link:{link.id}:changed", old_email, subject, body)
+
+
+def unlock_login(user: User, link: AccountLink, token: str) -> None:
+    """To the owner, when failed logins lock the address: the link lifts the lock."""
+    with force_locale(user.locale):
+        subject = gettext("[eventhub] Logging in to your account is locked for a while")
+        body = _body(
+            user,
+            gettext(
+                "Several wrong passwords were given for your eventhub account, so logging in "
+                "with it is refused for a while. If that was you, open the link below to log "
+                "in again at once."
+            ),
+            link_url(LinkPurpose.UNLOCK_LOGIN, token),
+            gettext(
+                "The link works once, until %(expires)s.",
+                expires=when(link.expires_at, user.locale),
+            ),
+            gettext(
+                "If it was not you, someone may be guessing your password: choose a long one "
+                "that you use nowhere else. Your account page:"
+            ),
+            _url(ACCOUNT_PAGE),
+        )
+    _queue(f"account-link:{link.id}:unlock", user.email, subject, body)

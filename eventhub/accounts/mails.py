@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale, gettext
 
-from eventhub.accounts.models import AccountLink, LinkPurpose, User
+from eventhub.accounts.models import AccountLink, LinkPurpose, MembershipInvitation, User
 from eventhub.i18n import is_english
 from eventhub.notifications.service import queue_mail
 
@@ -28,6 +28,7 @@ PAGES: dict[LinkPurpose, str] = {
     LinkPurpose.UNLOCK_LOGIN: "/account/unlock/",
 }
 ACCOUNT_PAGE = "/account"
+INVITATIONS_PAGE = "/account/invitations"
 
 
 def _url(path: str) -> str:
@@ -187,3 +188,32 @@ def unlock_login(user: User, link: AccountLink, token: str) -> None:
             _url(ACCOUNT_PAGE),
         )
     _queue(f"account-link:{link.id}:unlock", user.email, subject, body)
+
+
+def invited(invitation: MembershipInvitation) -> None:
+    """To the invitee: who invited them to which organisation, and where to answer. The link
+    needs no token: only the invitee, logged in, can accept."""
+    user = invitation.user
+    inviter = invitation.invited_by
+    with force_locale(user.locale):
+        subject = gettext(
+            "[eventhub] You are invited to join %(organisation)s",
+            organisation=invitation.organisation.name,
+        )
+        body = _body(
+            user,
+            gettext(
+                "%(inviter)s invited you to join %(organisation)s on eventhub. As a member you "
+                "will see and manage its applications, booths and staff.",
+                inviter=inviter.display_name if inviter else "eventhub",
+                organisation=invitation.organisation.name,
+            ),
+            gettext("Log in and accept or decline the invitation on this page:"),
+            _url(INVITATIONS_PAGE),
+            gettext(
+                "The invitation is open until %(expires)s. If you do not know this "
+                "organisation, decline it or ignore this mail: nothing changes until you accept.",
+                expires=when(invitation.expires_at, user.locale),
+            ),
+        )
+    _queue(f"membership-invitation:{invitation.id}", user.email, subject, body)

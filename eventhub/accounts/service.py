@@ -435,6 +435,11 @@ def _check_corporate_number_free(number: str | None, organisation_id: int | None
 
 
 def create_organisation(creator: User, data: dict[str, Any]) -> Organisation:
+    """A new organisation with its creator as first member. Others join by invitation
+    (eventhub.accounts.invitations). An organiser cannot: they decide on organisations, and a
+    membership would let them act as the exhibitor."""
+    if is_organiser(creator):
+        raise DomainError("organiser_not_member")
     _check_corporate_number_free(data.get("corporate_number"), None)
     organisation = Organisation(**data)
     organisation.memberships.append(Membership(user=creator))
@@ -489,19 +494,6 @@ def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[Organisat
             )
         )
     return query
-
-
-def add_member(organisation: Organisation, email: str) -> Membership:
-    user = _by_email(email)
-    if user is None:
-        raise field_error("email", "unknown_email")
-    for membership in organisation.memberships:
-        if membership.user_id == user.id:
-            return membership
-    membership = Membership(user=user, organisation=organisation)
-    db.session.add(membership)
-    db.session.flush()
-    return membership
 
 
 def remove_member(organisation: Organisation, user_id: int) -> None:

@@ -207,11 +207,16 @@ class OrganisationBriefSchema(ma.Schema):
     name = ma.fields.String()
 
 
+class InviterSchema(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+
+
 class InvitationSchema(ma.Schema):
     id = ma.fields.Integer()
     organisation = ma.fields.Nested(OrganisationBriefSchema)
     user = ma.fields.Nested(UserBriefSchema, metadata={"description": "The invitee"})
-    invited_by = ma.fields.Nested(UserBriefSchema(only=("id", "display_name")), allow_none=True)
+    invited_by = ma.fields.Nested(InviterSchema, allow_none=True)
     status = ma.fields.String(metadata={"description": "pending, accepted, declined or cancelled"})
     created_at = fields.DateTime()
     expires_at = fields.DateTime()

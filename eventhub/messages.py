@@ -40,6 +40,7 @@ _NOT_FOUND: dict[str, str] = {
     "device_not_found": N_("Device not found."),
     "document_not_found": N_("Document not found."),
     "edition_not_found": N_("Edition not found."),
+    "invitation_not_found": N_("Invitation not found."),
     "fiscal_year_not_found": N_("Fiscal year not found."),
     "heartbeat_not_found": N_("Heartbeat not found."),
     "key_not_found": N_("Key not found."),
@@ -88,6 +89,12 @@ _REFUSALS: dict[str, str] = {
     "scope_missing": N_("The token lacks the '%(scope)s' scope."),
     "role_missing": N_("This needs one of the roles: %(roles)s."),
     "organisation_forbidden": N_("Only the organisation's members and organisers may change it."),
+    "invite_members_only": N_("Only the organisation's members may invite others to join it."),
+    "organiser_not_member": N_(
+        "Organisers see every organisation without joining one: an organiser cannot be a member."
+    ),
+    "invitation_not_open": N_("This invitation has already been answered or withdrawn."),
+    "invitation_expired": N_("This invitation has expired; ask the organisation for a new one."),
     # events, booths, calendars
     "version_conflict": N_("Someone else changed this meanwhile; reload it and try again."),
     "edition_transition": N_(
@@ -242,6 +249,7 @@ _FIELDS: dict[str, str] = {
     "email_unchanged": N_("This is already your email address."),
     "password_length": N_("Use 10 to 256 characters."),
     "unknown_email": N_("No account uses this email; the person must sign up first."),
+    "already_member": N_("This person is already a member of the organisation."),
     "schedule_outside_days": N_("A %(kind)s item must take place on the edition's days."),
     "schedule_outside_window": N_(
         "A %(kind)s item must take place within %(days)s days of the edition."

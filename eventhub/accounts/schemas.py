@@ -200,3 +200,24 @@ class MemberAddSchema(ma.Schema):
 class MemberSchema(ma.Schema):
     user = ma.fields.Nested(UserBriefSchema)
     joined_at = fields.DateTime()
+
+
+class OrganisationBriefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class InviterSchema(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+
+
+class InvitationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    organisation = ma.fields.Nested(OrganisationBriefSchema)
+    user = ma.fields.Nested(UserBriefSchema, metadata={"description": "The invitee"})
+    invited_by = ma.fields.Nested(InviterSchema, allow_none=True)
+    status = ma.fields.String(metadata={"description": "pending, accepted, declined or cancelled"})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)

@@ -35,6 +35,7 @@ from eventhub.audit.actions import Action
 from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.errors import DomainError, field_error, forbidden, not_found
 from eventhub.extensions import db
+from eventhub.locking import lock_rows
 
 log = logging.getLogger(__name__)
 
@@ -340,6 +341,13 @@ def revoke_role(user: User, grant_id: int) -> None:
     if grant is None:
         raise not_found("role_grant")
     if grant.role == Role.ORGANISER:
+        # Two organisers revoking each other at once would each count the other and leave
+        # none: every organiser grant is locked first, so the second count waits for the first
+        # revocation and sees what it left.
+        organisers = db.session.scalars(
+            sa.select(RoleGrant.id).where(RoleGrant.role == Role.ORGANISER)
+        ).all()
+        lock_rows(RoleGrant, organisers)
         remaining = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(RoleGrant)
@@ -427,6 +435,11 @@ def _check_corporate_number_free(number: str | None, organisation_id: int | None
 
 
 def create_organisation(creator: User, data: dict[str, Any]) -> Organisation:
+    """A new organisation with its creator as first member. Others join by invitation
+    (eventhub.accounts.invitations). An organiser cannot: they decide on organisations, and a
+    membership would let them act as the exhibitor."""
+    if is_organiser(creator):
+        raise DomainError("organiser_not_member")
     _check_corporate_number_free(data.get("corporate_number"), None)
     organisation = Organisation(**data)
     organisation.memberships.append(Membership(user=creator))
@@ -483,23 +496,18 @@ def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[Organisat
     return query
 
 
-def add_member(organisation: Organisation, email: str) -> Membership:
-    user = _by_email(email)
-    if user is None:
-        raise field_error("email", "unknown_email")
-    for membership in organisation.memberships:
-        if membership.user_id == user.id:
-            return membership
-    membership = Membership(user=user, organisation=organisation)
-    db.session.add(membership)
-    db.session.flush()
-    return membership
-
-
 def remove_member(organisation: Organisation, user_id: int) -> None:
     membership = next((m for m in organisation.memberships if m.user_id == user_id), None)
     if membership is None:
         raise not_found("member")
-    if len(organisation.memberships) == 1:
+    # Two members removing each other at once would each see the other and leave none: the
+    # organisation's row is locked, and the members counted afresh, not from what was loaded.
+    lock_rows(Organisation, [organisation.id])
+    members = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Membership)
+        .where(Membership.organisation_id == organisation.id)
+    )
+    if (members or 0) <= 1:
         raise DomainError("last_member")
     organisation.memberships.remove(membership)

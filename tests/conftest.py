@@ -63,6 +63,10 @@ def _make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
             # Limits stay on, but wide: a test makes many logins and sign-ups from one address.
             # tests/test_rate_limits.py narrows each one it checks.
             **dict.fromkeys(RATE_LIMIT_DEFAULTS, "1000 per minute"),
+            # The suite's editions are held in 2027 and its scans dated on their days: devices'
+            # clocks may run ahead, but not that far (tests/checkin/test_scan_time.py narrows
+            # it to the default and sets the server's clock).
+            "EVENTHUB_SCAN_CLOCK_SKEW_SECONDS": 10 * 366 * 24 * 3600.0,
             **extra,
         }
     )

@@ -305,6 +305,7 @@ def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str)
     """Scan a pass: verify, decide, write; a nonce seen before answers as the first time."""
     if db.engine.dialect.name == "postgresql":
         return scan_batches.scan(scanner, token, direction, at, nonce)
+    when = scanning.timing_now(at)
     verdict = scanning.read_token(token, scanner.edition_id)
     if isinstance(verdict, ScanResult):
         outcome, change = Outcome(verdict), None
@@ -316,6 +317,7 @@ def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str)
             verdict.serial,
             direction,
             at,
+            when,
         )
     return admission.admit(scanner, outcome, change, direction, at, nonce)
 

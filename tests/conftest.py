@@ -191,7 +191,7 @@ class Api:
 @pytest.fixture
 def make_user(app: Flask, client: FlaskClient) -> Callable[..., Api]:
     """A user with the given roles, logged in through the API; its email is verified unless
-    ``verified=False``."""
+    ``verified=False``. Gate staff work at ``edition_id``."""
     counter = iter(range(1, 10_000))
 
     def make(
@@ -199,12 +199,17 @@ def make_user(app: Flask, client: FlaskClient) -> Callable[..., Api]:
         prefecture_code: int | None = None,
         email: str | None = None,
         verified: bool = True,
+        edition_id: int | None = None,
     ) -> Api:
         email = email or f"user{next(counter)}@example.jp"
         with app.app_context():
             user = accounts.create_user(email, PASSWORD, "テスト ユーザー", verified=verified)
             for role in roles:
                 code = prefecture_code if role == Role.PREFECTURE_CONTACT else None
+                if role == Role.GATE_STAFF:  # gate staff work at one edition
+                    assert edition_id is not None, "gate staff need edition_id"
+                    accounts.grant_role(user, role, None, None, edition_id)
+                    continue
                 accounts.grant_role(user, role, code, None)
             db.session.commit()
             user_id = user.id

@@ -60,6 +60,7 @@ EDITION_TABS: list[tuple[str, str]] = [
     ("event_pages.timetable", N_("Edition and timetable")),
     ("gate_pages.devices", N_("Gates and devices")),
     ("export_pages.index", N_("Exports")),
+    ("privacy_pages.registrations", N_("Registrations")),
     ("tally_pages.index", N_("Figures and report")),
 ]
 

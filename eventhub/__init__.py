@@ -158,6 +158,7 @@ def _register_pages(app: Flask) -> None:
     from eventhub.applications.pages import bp as exhibitor_pages
     from eventhub.applications.prefecture_pages import bp as prefecture_pages
     from eventhub.applications.review_pages import bp as organiser_pages
+    from eventhub.audit.pages import bp as audit_pages
     from eventhub.bookings.pages import bp as booking_pages
     from eventhub.booths.pages import bp as booth_pages
     from eventhub.checkin.pages import bp as gate_pages
@@ -186,6 +187,7 @@ def _register_pages(app: Flask) -> None:
             export_pages,
             tally_pages,
             user_pages,
+            audit_pages,
             privacy_pages,
             gate_pages,
         ],

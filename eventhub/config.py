@@ -384,6 +384,11 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "EVENTHUB_ATTENDEE_RETENTION_DAYS": _retention_days(
             env.get("EVENTHUB_ATTENDEE_RETENTION_DAYS")
         ),
+        # A gate device's clock may run this far ahead of the server's; a scan dated further
+        # ahead is refused (result ``time_out_of_range``, eventhub.checkin.scanning.timing).
+        "EVENTHUB_SCAN_CLOCK_SKEW_SECONDS": _seconds(
+            "EVENTHUB_SCAN_CLOCK_SKEW_SECONDS", env.get("EVENTHUB_SCAN_CLOCK_SKEW_SECONDS"), 300.0
+        ),
         "EVENTHUB_UPLOAD_DIR": _upload_dir(env.get("EVENTHUB_UPLOAD_DIR"), instance_path),
         # One uploaded file's limit, counted while it is stored (documents/storage.py).
         "EVENTHUB_UPLOAD_MAX_BYTES": upload_max,

@@ -201,6 +201,9 @@ _REFUSALS: dict[str, str] = {
     "booking_cancelled": N_("The booking was cancelled."),
     "session_not_started": N_("The session has not started yet."),
     "bookings_forbidden": N_("Only organisers and the session's exhibitor may see its bookings."),
+    "gate_staff_elsewhere": N_(
+        "You are gate staff of other editions; an organiser grants you this one."
+    ),
     # reports and tallies
     "past_figures_exist": N_(
         "Figures for this series, fiscal year and edition exist; delete them or re-import."
@@ -232,6 +235,7 @@ _FIELDS: dict[str, str] = {
     "code_twice": N_("This code is given twice in the request."),
     "unknown_booth": N_("No booth has this id in the application's edition."),
     "unknown_gate": N_("No such gate in this edition."),
+    "unknown_edition": N_("No edition has this id."),
     "export_field_not_in_series": N_("Not a field of this edition's series: %(fields)s."),
     "pairing_code_invalid": N_(
         "This pairing code is wrong, used or expired; ask the organiser for a new one."

@@ -272,8 +272,14 @@ def get_user(user_id: int) -> User:
 @blp.arguments(schemas.RoleGrantSchema)
 @blp.response(201, schemas.RoleGrantSchema)
 def grant_role(data: dict[str, Any], user_id: int) -> Any:
+    """Grant a role. A prefecture contact names a prefecture (``prefecture_code``); gate
+    staff an edition (``edition_id``), whose visitors only they then see, with masked emails."""
     grant = service.grant_role(
-        service.get_user(user_id), data["role"], data["prefecture_code"], require_user()
+        service.get_user(user_id),
+        data["role"],
+        data["prefecture_code"],
+        require_user(),
+        data["edition_id"],
     )
     db.session.commit()
     return grant

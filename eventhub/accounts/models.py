@@ -86,6 +86,14 @@ class User(TimestampMixin, Model):
     def has_role(self, *roles: Role) -> bool:
         return any(grant.role in roles for grant in self.roles)
 
+    def gate_editions(self) -> set[int]:
+        """The editions this user works at as gate staff."""
+        return {
+            grant.edition_id
+            for grant in self.roles
+            if grant.role == Role.GATE_STAFF and grant.edition_id is not None
+        }
+
     def contact_prefectures(self) -> set[int]:
         return {
             grant.prefecture_code
@@ -107,11 +115,17 @@ class RoleGrant(Model):
             "prefecture_code IS NULL OR prefecture_code BETWEEN 1 AND 47",
             name="prefecture_code_range",
         ),
+        # Gate staff work at one edition each grant, and see only its visitors.
+        sa.CheckConstraint(
+            "(role = 'gate_staff') = (edition_id IS NOT NULL)",
+            name="edition_only_for_gate_staff",
+        ),
         sa.Index(
-            "uq_role_grants_user_role_prefecture",
+            "uq_role_grants_user_role_scope",
             "user_id",
             "role",
             sa.func.coalesce(sa.text("prefecture_code"), 0),
+            sa.func.coalesce(sa.text("edition_id"), 0),
             unique=True,
         ),
     )
@@ -121,6 +135,10 @@ class RoleGrant(Model):
     role: Mapped[str] = mapped_column(sa.String(32))
     #: JIS X 0401 code, for prefecture contacts only.
     prefecture_code: Mapped[int | None]
+    #: The edition a gate staff grant is for (gate staff only, always set for them).
+    edition_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     granted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

@@ -34,6 +34,7 @@ from eventhub.audit import service as audit
 from eventhub.audit.actions import Action
 from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.errors import DomainError, field_error, forbidden, not_found
+from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.locking import lock_rows
 
@@ -313,16 +314,38 @@ def own_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
+def _grant_details(grant: RoleGrant) -> dict[str, Any]:
+    """A grant as the audit log records it; the edition only for gate staff."""
+    details: dict[str, Any] = {"role": str(grant.role), "prefecture_code": grant.prefecture_code}
+    if grant.edition_id is not None:
+        details["edition_id"] = grant.edition_id
+    return {**details, "grant_id": grant.id}
+
+
 def grant_role(
-    user: User, role: str, prefecture_code: int | None, granted_by: User | None
+    user: User,
+    role: str,
+    prefecture_code: int | None,
+    granted_by: User | None,
+    edition_id: int | None = None,
 ) -> RoleGrant:
+    """Grant ``role``; a prefecture contact names a prefecture, gate staff an edition (422
+    ``unknown_edition`` on ``edition_id`` for one that does not exist). Granting a role held
+    already answers the grant there is."""
     for grant in user.roles:
-        if grant.role == role and grant.prefecture_code == prefecture_code:
+        if (grant.role, grant.prefecture_code, grant.edition_id) == (
+            role,
+            prefecture_code,
+            edition_id,
+        ):
             return grant
+    if edition_id is not None and db.session.get(Edition, edition_id) is None:
+        raise field_error("edition_id", "unknown_edition")
     grant = RoleGrant(
         user=user,
         role=role,
         prefecture_code=prefecture_code,
+        edition_id=edition_id,
         granted_by_id=granted_by and granted_by.id,
     )
     db.session.add(grant)
@@ -330,7 +353,8 @@ def grant_role(
     audit.record(
         Action.ROLE_GRANTED,
         target=("user", user.id),
-        details={"role": str(role), "prefecture_code": prefecture_code, "grant_id": grant.id},
+        edition_id=edition_id,
+        details=_grant_details(grant),
     )
     log.info("role granted", extra={"user_id": user.id, "role": role})
     return grant
@@ -358,11 +382,8 @@ def revoke_role(user: User, grant_id: int) -> None:
     audit.record(
         Action.ROLE_REVOKED,
         target=("user", user.id),
-        details={
-            "role": grant.role,
-            "prefecture_code": grant.prefecture_code,
-            "grant_id": grant.id,
-        },
+        edition_id=grant.edition_id,
+        details=_grant_details(grant),
     )
     user.roles.remove(grant)
 

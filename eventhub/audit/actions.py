@@ -23,3 +23,4 @@ class Action(enum.StrEnum):
     SIGNING_KEY_RETIRED = "signing_key.retired"
     MANUAL_CHECKIN = "checkin.manual"
     SCAN_UNDONE = "scan.undone"
+    REGISTRATION_ERASED = "registration.erased"

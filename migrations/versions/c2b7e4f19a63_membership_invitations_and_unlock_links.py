@@ -9,7 +9,7 @@ an address.
 Downgrading drops the invitations (memberships already accepted stay) and the unlock links.
 
 Revision ID: c2b7e4f19a63
-Revises: 9cdd705e580b
+Revises: 5e2b8c41d7a9
 Create Date: 2026-12-06 21:00:00.000000
 """
 from alembic import op
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c2b7e4f19a63'
-down_revision = '9cdd705e580b'
+down_revision = '5e2b8c41d7a9'
 branch_labels = None
 depends_on = None
 

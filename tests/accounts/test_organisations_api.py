@@ -17,6 +17,7 @@ from tests.accounts.helpers import (
     mails_to,
     organisation_payload,
 )
+from tests.applications.helpers import open_edition
 from tests.conftest import Api
 
 ORGS = "/api/v1/organisations"
@@ -179,8 +180,8 @@ def test_organisers_and_reviewers_see_any_organisation(make_user, org, role):
 
 
 @pytest.mark.parametrize("role", [Role.PREFECTURE_CONTACT, Role.GATE_STAFF])
-def test_other_roles_do_not_see_others_organisations(make_user, org, role):
-    staff = make_user(role, prefecture_code=13)
+def test_other_roles_do_not_see_others_organisations(make_user, org, role, organiser):
+    staff = make_user(role, prefecture_code=13, edition_id=open_edition(organiser)["id"])
 
     assert_problem(staff.get(f"{ORGS}/{org['id']}"), 404, "not_found")
 

@@ -178,6 +178,29 @@ def test_roles_are_granted_with_a_prefecture_and_revoked(make_reader: Any, organ
     assert organiser.get(f"/api/v1/users/{someone.user_id}").json["roles"] == []
 
 
+def test_gate_staff_are_granted_for_an_edition_chosen_on_the_page(
+    make_reader: Any, organiser: Api, edition: dict[str, Any]
+) -> None:
+    reader: Reader = make_reader(Role.ORGANISER)
+    someone: Reader = make_reader()
+    url = f"/organiser/users/{someone.user_id}"
+    page = text_of(reader.get(url))
+    assert f'<option value="{edition["id"]}">' in page
+    assert "この会期の来場者だけ" in page
+
+    refused = reader.submit(url + "/roles", {"role": "gate_staff"}, form_at=url)
+    assert refused.status_code == 422
+    assert 'id="f-edition_id-error"' in text_of(refused)
+    granted = reader.submit(
+        url + "/roles", {"role": "gate_staff", "edition_id": str(edition["id"])}, form_at=url
+    )
+    assert granted.status_code == 302
+    roles = organiser.get(f"/api/v1/users/{someone.user_id}").json["roles"]
+    assert [(r["role"], r["edition_id"]) for r in roles] == [("gate_staff", edition["id"])]
+    shown = text_of(reader.get(url))
+    assert f"入場口スタッフ ({edition['title_ja']})" in shown
+
+
 def test_the_last_organiser_keeps_the_role_and_others_are_refused(
     app: Any, make_reader: Any
 ) -> None:

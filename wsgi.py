@@ -1,5 +1,6 @@
-"""WSGI entry point: ``gunicorn wsgi:app``."""
+"""WSGI entry point of a source checkout: ``gunicorn wsgi:app``, ``flask --app wsgi``.
+Installed, the same app is ``eventhub.wsgi:app``."""
 
-from eventhub import create_app
+from eventhub.startup import create_app_or_exit
 
-app = create_app()
+app = create_app_or_exit()

@@ -65,6 +65,7 @@ def start_gunicorn(
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
         "EVENTHUB_INSTANCE_PATH": str(instance),
+        "EVENTHUB_BASE_URL": f"http://127.0.0.1:{port}",
     }
     env.pop("REDIS_URL", None)  # the measured paths queue nothing; keep off shared services
     command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gthread"]

@@ -19,6 +19,8 @@ from eventhub import (
     http_headers,
     i18n,
     locking,
+    logs,
+    metrics,
     openapi,
     problems,
     rate_limits,
@@ -63,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(
         app,
         db,
-        directory=str(Path(__file__).parent.parent / "migrations"),
+        directory=str(migrations_directory()),
         # SQLite alters tables by copying them; batch mode does that for every migration.
         render_as_batch=True,
         compare_type=True,
@@ -89,7 +91,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(DBAPIError, problems.handle_database_error)
     app.register_error_handler(StaleDataError, locking.handle_stale_data)
     app.register_error_handler(DomainError, problems.handle_domain_error)
-    app.before_request(bounds.check_json_depth)  # first: the next hook parses the body
+    # First: the request id is in every log line, and the clock runs from the first hook.
+    logs.init_app(app)
+    metrics.init_app(app)
+    app.before_request(bounds.check_json_depth)  # then: the next hook parses the body
     app.before_request(control_characters.check_request)
     app.after_request(http_headers.private_by_default)
     i18n.init_app(app)
@@ -134,6 +139,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def migrations_directory() -> Path:
+    """The Alembic migrations: ``migrations/`` at the top of a source checkout (an editable
+    install too), else the copy that the wheel carries inside the package (setup.py)."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "migrations"
+    return checkout if (checkout / "env.py").is_file() else package / "migrations"
+
+
 def _register_pages(app: Flask) -> None:
     """The web pages of every area, after the API: their error handlers answer HTML on pages
     and defer to the API's problem+json under /api/."""
@@ -145,6 +158,7 @@ def _register_pages(app: Flask) -> None:
     from eventhub.applications.pages import bp as exhibitor_pages
     from eventhub.applications.prefecture_pages import bp as prefecture_pages
     from eventhub.applications.review_pages import bp as organiser_pages
+    from eventhub.audit.pages import bp as audit_pages
     from eventhub.bookings.pages import bp as booking_pages
     from eventhub.booths.pages import bp as booth_pages
     from eventhub.checkin.pages import bp as gate_pages
@@ -173,6 +187,7 @@ def _register_pages(app: Flask) -> None:
             export_pages,
             tally_pages,
             user_pages,
+            audit_pages,
             privacy_pages,
             gate_pages,
         ],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 import click
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from eventhub import demo
@@ -18,6 +20,7 @@ from eventhub.checkin import figures
 from eventhub.errors import DomainError
 from eventhub.extensions import db
 from eventhub.health import service as health
+from eventhub.notifications import mailbox
 from eventhub.notifications import service as notifications
 from eventhub.passes import issuing, signing
 from eventhub.privacy import service as privacy
@@ -33,12 +36,44 @@ def _fail(error: DomainError) -> click.ClickException:
     return click.ClickException(f"{title_in(error, 'en')} ({error.code})")
 
 
+def require_schema() -> None:
+    """Stop with what to do when the database has no tables yet, rather than an SQL error."""
+    if not sa.inspect(db.engine).has_table("alembic_version"):
+        raise click.ClickException(
+            "the database has no tables yet: run `eventhub db upgrade` first "
+            "(`flask --app wsgi db upgrade` in a source checkout)"
+        )
+
+
+def _password(given: str | None, from_file: TextIO | None) -> str:
+    """--password, else the first line of --password-file, else asked twice at a terminal."""
+    if given is not None:
+        return given
+    if from_file is not None:
+        return from_file.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise click.UsageError(
+            "no terminal to ask for the password: give --password-file (or --password)"
+        )
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
 @group.command("create-organiser")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True, help="Display name.")
-@click.password_option(help="At least 10 characters; prompted for when not given.")
-def create_organiser(email: str, display_name: str, password: str) -> None:
+@click.option("--password", help="At least 10 characters; asked for at a terminal when not given.")
+@click.option(
+    "--password-file",
+    type=click.File("r", encoding="utf-8"),
+    help="A file whose first line is the password (`-` reads standard input).",
+)
+def create_organiser(
+    email: str, display_name: str, password: str | None, password_file: TextIO | None
+) -> None:
     """Create an organiser account (or give an existing account the organiser role)."""
+    require_schema()
+    password = _password(password, password_file)
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
     try:
@@ -54,9 +89,29 @@ def create_organiser(email: str, display_name: str, password: str) -> None:
 @click.option("--password", default=demo.DEMO_PASSWORD, show_default=True)
 def load_demo(email: str, password: str) -> None:
     """Add an organiser and a realistic edition of each series, with timetables (idempotent)."""
+    require_schema()
     summary = demo.load(email, password)
     db.session.commit()
     click.echo(summary)
+
+
+@group.command("mails")
+@click.option("--count", "-n", default=5, show_default=True, help="How many, newest first.")
+@click.option("--to", help="Only mails to this address.")
+def mails(count: int, to: str | None) -> None:
+    """List the latest mails kept in the instance folder, with their links (no SMTP_HOST)."""
+    config = current_app.config
+    if config["SMTP_HOST"]:
+        click.echo(f"mail goes to the server SMTP_HOST={config['SMTP_HOST']}; nothing is kept here")
+        return
+    found = list(mailbox.latest(config["MAIL_DIR"], count, to))
+    if not found:
+        click.echo(f"no mail in {config['MAIL_DIR']}")
+    for mail in found:
+        click.echo(f"{mail.date}  to {mail.to}\n  {mail.subject}")
+        for link in mail.links:
+            click.echo(f"  {link}")
+        click.echo(f"  {mail.path}")
 
 
 @group.command("heartbeat")

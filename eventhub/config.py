@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
+from eventhub import queues
+
 log = logging.getLogger(__name__)
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
@@ -55,8 +57,18 @@ def _redis_url(value: str | None) -> str | None:
     return value
 
 
-def _base_url(value: str | None) -> str:
-    value = (value or "http://127.0.0.1:5000").rstrip("/")
+def _base_url(value: str | None, service_mode: bool) -> str | None:
+    """The public address, or None on the embedded default: links then follow the address
+    the app is served at (eventhub.links). Service mode needs it: mails sent by workers have
+    no request to take it from, and a request's Host header is the client's to forge."""
+    value = (value or "").strip().rstrip("/")
+    if not value:
+        if service_mode:
+            raise ConfigError(
+                "EVENTHUB_BASE_URL must be set when DATABASE_URL or REDIS_URL is: the public "
+                "address that links in mails and pages start with, e.g. https://eventhub.example.jp"
+            )
+        return None
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ConfigError(f"EVENTHUB_BASE_URL must be an absolute http(s) URL, got {value!r}")
@@ -194,10 +206,11 @@ def _flag(name: str, value: str | None, default: bool) -> bool:
     return word in {"1", "true"}
 
 
-def _smtp_settings(env: Mapping[str, str]) -> dict[str, Any]:
+def _smtp_settings(env: Mapping[str, str], instance_path: Path) -> dict[str, Any]:
     """The mail server that workers send through; app.config keys are the variable names.
 
-    SMTP_HOST (default 127.0.0.1), SMTP_PORT (default 25), SMTP_FROM (the From header and the
+    SMTP_HOST (unset: no server, mails are written to MAIL_DIR as .eml files), SMTP_PORT
+    (default 25), SMTP_FROM (the From header and the
     envelope sender), SMTP_USERNAME and SMTP_PASSWORD (both or neither; login after STARTTLS
     when that is on), SMTP_STARTTLS (1/0/true/false, default off).
     """
@@ -211,7 +224,9 @@ def _smtp_settings(env: Mapping[str, str]) -> dict[str, Any]:
             f"SMTP_FROM must be an address such as 'eventhub <noreply@example.jp>', got {sender!r}"
         )
     return {
-        "SMTP_HOST": env.get("SMTP_HOST") or "127.0.0.1",
+        "SMTP_HOST": (env.get("SMTP_HOST") or "").strip() or None,
+        # Where mail goes without a server: a trial reads it with `eventhub mails`.
+        "MAIL_DIR": instance_path / "mail",
         "SMTP_PORT": _port("SMTP_PORT", env.get("SMTP_PORT"), 25),
         "SMTP_FROM": sender,
         "SMTP_USERNAME": username,
@@ -296,6 +311,13 @@ def _rate_limit_settings(env: Mapping[str, str], redis_url: str | None) -> dict[
     }
 
 
+#: Threads per web process (eventhub.gunicorn_conf). Scans that arrive together at one process
+#: are written as one batch (group commit), so more threads mean bigger batches, as long as
+#: each has a pooled connection: the pool keeps twice as many, for the threads and headroom.
+WEB_THREADS = 8
+POOL_SIZE = 2 * WEB_THREADS
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         # Eager tasks open a second connection while a request still holds one; wait, don't fail.
@@ -303,16 +325,40 @@ def engine_options(database_url: str) -> dict[str, Any]:
     # No pre-ping: it costs a round trip on every request, the scan path's included. After a
     # database restart the first request on a dead connection invalidates the whole pool and
     # answers 503 ``database_unavailable`` (eventhub.errors), which clients retry.
-    # A pool at least as large as a process's threads (gunicorn -k gthread --threads 8, plus
-    # Celery's): with SQLAlchemy's default of 5 every busy moment opened and closed overflow
-    # connections, a new PostgreSQL backend each, which cost the gate a third of its scans.
-    return {"pool_recycle": 3600, "pool_size": 16, "max_overflow": 16}
+    # A pool at least as large as a process's threads (WEB_THREADS, plus Celery's): with
+    # SQLAlchemy's default of 5 every busy moment opened and closed overflow connections, a
+    # new PostgreSQL backend each, which cost the gate a third of its scans.
+    return {"pool_recycle": 3600, "pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
+
+
+def _log_format(value: str | None) -> str | None:
+    """``text`` or ``json``; None when unset (eventhub.logs then keeps a handler already set)."""
+    if value is None or value.strip() == "":
+        return None
+    word = value.strip().lower()
+    if word not in {"text", "json"}:
+        raise ConfigError(f"EVENTHUB_LOG_FORMAT must be text or json, got {value!r}")
+    return word
+
+
+def _metrics_token(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if len(value) < 16 or not value.isprintable() or " " in value:
+        raise ConfigError("EVENTHUB_METRICS_TOKEN must be at least 16 characters, without spaces")
+    return value
 
 
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read the settings from the environment (or ``environ``) into Flask config keys."""
     env = os.environ if environ is None else environ
-    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        instance_path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"EVENTHUB_INSTANCE_PATH {str(instance_path)!r} cannot be created ({exc.strerror}): "
+            "set it to a writable folder"
+        ) from exc
     redis_url = _redis_url(env.get("REDIS_URL"))
     database_url = _database_url(env.get("DATABASE_URL"), instance_path)
     upload_max = _positive_int(
@@ -326,7 +372,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "SECRET_KEY_FALLBACKS": _secret_key_fallbacks(env.get("SECRET_KEY_FALLBACKS"), secret_key),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
-        "EVENTHUB_BASE_URL": _base_url(env.get("EVENTHUB_BASE_URL")),
+        "EVENTHUB_BASE_URL": _base_url(
+            env.get("EVENTHUB_BASE_URL"), service_mode=bool(env.get("DATABASE_URL") or redis_url)
+        ),
         "EVENTHUB_TIMEZONE": _timezone(env.get("EVENTHUB_TIMEZONE")),
         "EVENTHUB_TOKEN_DAYS": _positive_int(
             "EVENTHUB_TOKEN_DAYS", env.get("EVENTHUB_TOKEN_DAYS"), 30
@@ -335,6 +383,11 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         # kept until an organiser erases it); eventhub.privacy.service.purge_expired.
         "EVENTHUB_ATTENDEE_RETENTION_DAYS": _retention_days(
             env.get("EVENTHUB_ATTENDEE_RETENTION_DAYS")
+        ),
+        # A gate device's clock may run this far ahead of the server's; a scan dated further
+        # ahead is refused (result ``time_out_of_range``, eventhub.checkin.scanning.timing).
+        "EVENTHUB_SCAN_CLOCK_SKEW_SECONDS": _seconds(
+            "EVENTHUB_SCAN_CLOCK_SKEW_SECONDS", env.get("EVENTHUB_SCAN_CLOCK_SKEW_SECONDS"), 300.0
         ),
         "EVENTHUB_UPLOAD_DIR": _upload_dir(env.get("EVENTHUB_UPLOAD_DIR"), instance_path),
         # One uploaded file's limit, counted while it is stored (documents/storage.py).
@@ -349,16 +402,21 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             "task_always_eager": redis_url is None,
             "task_eager_propagates": True,
             "task_ignore_result": True,
-            # A task is acknowledged after it ran, so a killed worker's task is delivered again.
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
+            # Queues, routes, acknowledgement, prefetch and visibility timeout, and why.
+            **queues.celery_settings(),
             "broker_connection_retry_on_startup": True,
+            # beat's record of when each entry last ran, with the app's other data rather than
+            # in whatever folder beat was started from.
+            "beat_schedule_filename": str(instance_path / "celerybeat-schedule"),
             "timezone": "UTC",
         },
-        **_smtp_settings(env),
+        **_smtp_settings(env, instance_path),
         **_wait_settings(env),
         **_rate_limit_settings(env, redis_url),
+        # Log lines as text or JSON (eventhub.logs), for the web and the workers.
+        "EVENTHUB_LOG_FORMAT": _log_format(env.get("EVENTHUB_LOG_FORMAT")),
+        # Who may read /metrics: anyone when unset, else only this bearer token.
+        "EVENTHUB_METRICS_TOKEN": _metrics_token(env.get("EVENTHUB_METRICS_TOKEN")),
         # Behind reverse proxies, their X-Forwarded-* headers give the client's address.
         "EVENTHUB_TRUSTED_PROXIES": _proxy_count(env.get("EVENTHUB_TRUSTED_PROXIES")),
         # flask-smorest: the API description lives beside the API it describes.

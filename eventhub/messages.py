@@ -40,6 +40,7 @@ _NOT_FOUND: dict[str, str] = {
     "device_not_found": N_("Device not found."),
     "document_not_found": N_("Document not found."),
     "edition_not_found": N_("Edition not found."),
+    "invitation_not_found": N_("Invitation not found."),
     "fiscal_year_not_found": N_("Fiscal year not found."),
     "heartbeat_not_found": N_("Heartbeat not found."),
     "key_not_found": N_("Key not found."),
@@ -50,6 +51,7 @@ _NOT_FOUND: dict[str, str] = {
     "registration_not_found": N_("Registration not found."),
     "report_build_not_found": N_("Report build not found."),
     "report_file_not_found": N_("Report file not found."),
+    "report_not_ready": N_("Only a finished report can be published; this build is %(status)s."),
     "role_grant_not_found": N_("Role grant not found."),
     "scan_not_found": N_("Scan not found."),
     "schedule_item_not_found": N_("Schedule item not found."),
@@ -87,10 +89,20 @@ _REFUSALS: dict[str, str] = {
     "scope_missing": N_("The token lacks the '%(scope)s' scope."),
     "role_missing": N_("This needs one of the roles: %(roles)s."),
     "organisation_forbidden": N_("Only the organisation's members and organisers may change it."),
+    "invite_members_only": N_("Only the organisation's members may invite others to join it."),
+    "organiser_not_member": N_(
+        "Organisers see every organisation without joining one: an organiser cannot be a member."
+    ),
+    "invitation_not_open": N_("This invitation has already been answered or withdrawn."),
+    "invitation_expired": N_("This invitation has expired; ask the organisation for a new one."),
     # events, booths, calendars
     "version_conflict": N_("Someone else changed this meanwhile; reload it and try again."),
     "edition_transition": N_(
         "An edition cannot go from %(current)s to %(target)s (allowed: %(allowed)s)."
+    ),
+    "edition_not_over": N_(
+        "An edition can be marked held only after it ends (%(ends_at)s); until then the report"
+        " would print figures that are not final."
     ),
     "edition_final": N_("The edition of a %(status)s edition can no longer be changed."),
     "timetable_final": N_("The timetable of a %(status)s edition can no longer be changed."),
@@ -174,6 +186,7 @@ _REFUSALS: dict[str, str] = {
     "device_header": N_("Use the header 'Authorization: Bearer ehd_…' of a gate device."),
     "device_token_unknown": N_("The device token is unknown or has been revoked."),
     "database_unavailable": N_("The database connection was lost; send the request again."),
+    "not_ready": N_("Not ready: %(failed)s cannot be reached."),
     # bookings
     "pass_key_missing": N_("Give the key from your pass mail."),
     "not_an_attendee": N_("Exhibitor staff passes cannot book sessions."),
@@ -188,6 +201,9 @@ _REFUSALS: dict[str, str] = {
     "booking_cancelled": N_("The booking was cancelled."),
     "session_not_started": N_("The session has not started yet."),
     "bookings_forbidden": N_("Only organisers and the session's exhibitor may see its bookings."),
+    "gate_staff_elsewhere": N_(
+        "You are gate staff of other editions; an organiser grants you this one."
+    ),
     # reports and tallies
     "past_figures_exist": N_(
         "Figures for this series, fiscal year and edition exist; delete them or re-import."
@@ -219,6 +235,7 @@ _FIELDS: dict[str, str] = {
     "code_twice": N_("This code is given twice in the request."),
     "unknown_booth": N_("No booth has this id in the application's edition."),
     "unknown_gate": N_("No such gate in this edition."),
+    "unknown_edition": N_("No edition has this id."),
     "export_field_not_in_series": N_("Not a field of this edition's series: %(fields)s."),
     "pairing_code_invalid": N_(
         "This pairing code is wrong, used or expired; ask the organiser for a new one."
@@ -236,6 +253,7 @@ _FIELDS: dict[str, str] = {
     "email_unchanged": N_("This is already your email address."),
     "password_length": N_("Use 10 to 256 characters."),
     "unknown_email": N_("No account uses this email; the person must sign up first."),
+    "already_member": N_("This person is already a member of the organisation."),
     "schedule_outside_days": N_("A %(kind)s item must take place on the edition's days."),
     "schedule_outside_window": N_(
         "A %(kind)s item must take place within %(days)s days of the edition."

@@ -60,10 +60,15 @@ def _make_app(database_url: str, instance: Path, **extra: Any) -> Flask:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "EVENTHUB_BASE_URL": "https://eventhub.test",
             # Nothing listens there: mails queued by eager tests are refused, never delivered.
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": 9,
             # Limits stay on, but wide: a test makes many logins and sign-ups from one address.
             # tests/test_rate_limits.py narrows each one it checks.
             **dict.fromkeys(RATE_LIMIT_DEFAULTS, "1000 per minute"),
+            # The suite's editions are held in 2027 and its scans dated on their days: devices'
+            # clocks may run ahead, but not that far (tests/checkin/test_scan_time.py narrows
+            # it to the default and sets the server's clock).
+            "EVENTHUB_SCAN_CLOCK_SKEW_SECONDS": 10 * 366 * 24 * 3600.0,
             **extra,
         }
     )
@@ -85,6 +90,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
+    if url.startswith("postgres"):
+        services.drop_postgres_database(url)
 
 
 @pytest.fixture(autouse=True)
@@ -191,7 +198,7 @@ class Api:
 @pytest.fixture
 def make_user(app: Flask, client: FlaskClient) -> Callable[..., Api]:
     """A user with the given roles, logged in through the API; its email is verified unless
-    ``verified=False``."""
+    ``verified=False``. Gate staff work at ``edition_id``."""
     counter = iter(range(1, 10_000))
 
     def make(
@@ -199,12 +206,17 @@ def make_user(app: Flask, client: FlaskClient) -> Callable[..., Api]:
         prefecture_code: int | None = None,
         email: str | None = None,
         verified: bool = True,
+        edition_id: int | None = None,
     ) -> Api:
         email = email or f"user{next(counter)}@example.jp"
         with app.app_context():
             user = accounts.create_user(email, PASSWORD, "テスト ユーザー", verified=verified)
             for role in roles:
                 code = prefecture_code if role == Role.PREFECTURE_CONTACT else None
+                if role == Role.GATE_STAFF:  # gate staff work at one edition
+                    assert edition_id is not None, "gate staff need edition_id"
+                    accounts.grant_role(user, role, None, None, edition_id)
+                    continue
                 accounts.grant_role(user, role, code, None)
             db.session.commit()
             user_id = user.id

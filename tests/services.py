@@ -23,6 +23,7 @@ import redis
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
+from eventhub.queues import QUEUES
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +42,6 @@ FAST_WAITS: dict[str, float] = {
     # Still far longer than the gaps between a test's API calls, so a burst stays one rebuild.
     "CALENDAR_DEBOUNCE_SECONDS": 1.0,
 }
-#: Celery's default queue, the only one eventhub uses; a Redis list of that name.
-QUEUE = "celery"
 
 
 def xdist_index() -> int:
@@ -81,6 +80,20 @@ class Stack:
 def migrate_to_head() -> None:
     # "heads": branches being built side by side migrate together before their merge revision.
     upgrade(directory=str(ROOT / "migrations"), revision="heads")
+
+
+def _admin_url(url: str) -> tuple[str, str]:
+    """(the server's maintenance database, to connect to; the name of the database in url)."""
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    return admin.replace("postgresql+psycopg://", "postgresql://"), str(parsed.database)
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop a database the tests made, once they are done with it (at the session's end)."""
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def fresh_postgres_database(url: str) -> str:
@@ -134,8 +147,11 @@ def _wait_for_worker(process: subprocess.Popen[bytes], log: Path, redis_url: str
 
 
 @contextlib.contextmanager
-def running_stack(workdir: Path) -> Iterator[Stack]:
-    """A fresh PostgreSQL database, an empty Redis database and a worker process on both."""
+def running_stack(workdir: Path, queues: Collection[str] = ()) -> Iterator[Stack]:
+    """A fresh PostgreSQL database, an empty Redis database and a worker process on both.
+
+    The worker consumes every queue (as ``celery -A workers worker`` does), or only ``queues``.
+    """
     redis_url = per_worker_redis(os.environ.get("EVENTHUB_SERVICE_REDIS_URL", DEFAULT_REDIS))
     database_url = fresh_postgres_database(
         per_worker_database(os.environ.get("EVENTHUB_SERVICE_DATABASE_URL", DEFAULT_POSTGRES))
@@ -152,6 +168,9 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
         db.engine.dispose()
 
     env = {
+        # A mail server that refuses (unless a test names one): mails stay in the outbox.
+        "SMTP_HOST": "127.0.0.1",
+        "EVENTHUB_BASE_URL": "https://eventhub.test",
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
@@ -172,6 +191,7 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
                 "--concurrency=2",
                 "--without-gossip",
                 "--without-mingle",
+                *(["--queues", ",".join(queues)] if queues else []),
             ],
             cwd=ROOT,
             env=env,
@@ -188,6 +208,7 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        drop_postgres_database(database_url)
 
 
 def _task_name(raw: bytes) -> str:
@@ -199,7 +220,7 @@ def _task_name(raw: bytes) -> str:
 
 
 def worker_backlog(redis_url: str, tasks: Collection[str] = ()) -> tuple[int, int]:
-    """(tasks waiting in the queue, tasks a worker holds), of the named ``tasks`` or of all.
+    """(tasks waiting in the queues, tasks a worker holds), of the named ``tasks`` or of all.
 
     Tasks are acknowledged after they ran (``task_acks_late``), so a worker holds each one it
     received, runs or keeps for later (a countdown) in kombu's ``unacked`` hash until it is
@@ -208,7 +229,7 @@ def worker_backlog(redis_url: str, tasks: Collection[str] = ()) -> tuple[int, in
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=3)
     try:
         # The synchronous client: answers, never awaitables.
-        queued = cast(list[bytes], client.lrange(QUEUE, 0, -1))
+        queued = [raw for queue in QUEUES for raw in cast(list[bytes], client.lrange(queue, 0, -1))]
         held = cast(list[bytes], client.hvals("unacked"))
     finally:
         client.close()

@@ -16,9 +16,11 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/v1/auth/verify-email/resend"),
     ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"),
+    ("post", "/api/v1/auth/unlock"),
     ("post", "/api/v1/auth/email-change/confirm"),
     ("get", "/api/v1/health"),
     ("get", "/api/v1/health/ping"),
+    ("get", "/api/v1/health/ready"),
     ("post", "/api/v1/device/pair"),
 }
 

@@ -6,6 +6,9 @@ import pytest
 
 from eventhub.config import ConfigError, load_config
 
+#: Service mode (DATABASE_URL or REDIS_URL set) needs the public address.
+BASE_URL = {"EVENTHUB_BASE_URL": "https://eventhub.example.jp"}
+
 
 def test_defaults_need_nothing_installed(tmp_path):
     config = load_config(tmp_path, {})
@@ -13,7 +16,11 @@ def test_defaults_need_nothing_installed(tmp_path):
     assert config["CELERY"]["task_always_eager"] is True
     assert config["REDIS_URL"] is None
     assert config["EVENTHUB_TIMEZONE"] == "Asia/Tokyo"
-    assert config["EVENTHUB_BASE_URL"] == "http://127.0.0.1:5000"
+    # None: links follow the address the app is served at (eventhub.links).
+    assert config["EVENTHUB_BASE_URL"] is None
+    assert config["SMTP_HOST"] is None  # mail is kept in the instance folder
+    assert config["MAIL_DIR"] == tmp_path / "mail"
+    assert config["CELERY"]["beat_schedule_filename"] == str(tmp_path / "celerybeat-schedule")
 
 
 def test_generated_secret_key_is_kept_across_restarts(tmp_path):
@@ -25,7 +32,7 @@ def test_generated_secret_key_is_kept_across_restarts(tmp_path):
 
 
 def test_redis_url_turns_off_eager_tasks(tmp_path):
-    config = load_config(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6379/2"})
+    config = load_config(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6379/2", **BASE_URL})
     assert config["CELERY"]["task_always_eager"] is False
     assert config["CELERY"]["broker_url"] == "redis://127.0.0.1:6379/2"
 
@@ -40,7 +47,24 @@ def test_redis_url_turns_off_eager_tasks(tmp_path):
     ],
 )
 def test_database_urls_use_the_psycopg_driver(tmp_path, given, expected):
-    assert load_config(tmp_path, {"DATABASE_URL": given})["SQLALCHEMY_DATABASE_URI"] == expected
+    config = load_config(tmp_path, {"DATABASE_URL": given, **BASE_URL})
+    assert config["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+@pytest.mark.parametrize(
+    "service", [{"DATABASE_URL": "postgresql://u@h/db"}, {"REDIS_URL": "redis://h:6379/0"}]
+)
+def test_service_mode_needs_the_public_address(tmp_path, service):
+    with pytest.raises(ConfigError, match="EVENTHUB_BASE_URL must be set"):
+        load_config(tmp_path, service)
+    given = load_config(tmp_path, {**service, "EVENTHUB_BASE_URL": "https://eventhub.example.jp/"})
+    assert given["EVENTHUB_BASE_URL"] == "https://eventhub.example.jp"
+
+
+def test_an_instance_folder_that_cannot_be_made_names_the_variable(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ConfigError, match=r"EVENTHUB_INSTANCE_PATH .* set it to a writable folder"):
+        load_config(tmp_path / "file" / "instance", {})
 
 
 def test_waits_default_to_production_times_and_take_fractions(tmp_path):
@@ -108,7 +132,7 @@ def test_app_refuses_to_start_with_a_malformed_setting(monkeypatch, tmp_path):
 
 def test_rate_limits_count_in_redis_when_there_is_one(tmp_path):
     embedded = load_config(tmp_path, {})
-    service = load_config(tmp_path, {"REDIS_URL": "redis://cache:6379/2"})
+    service = load_config(tmp_path, {"REDIS_URL": "redis://cache:6379/2", **BASE_URL})
 
     assert embedded["RATELIMIT_STORAGE_URI"] == "memory://"
     assert service["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/2"

@@ -5,12 +5,28 @@ Task modules are thin: they re-load rows by id and call the domain's service fun
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from celery import Celery
+from celery.signals import after_setup_logger, after_setup_task_logger
 
-from eventhub import create_app
+from eventhub import logs
+from eventhub.startup import create_app_or_exit
 
-flask_app = create_app()
+# A bad setting ends `celery -A workers …` with one line naming it (eventhub.startup).
+flask_app = create_app_or_exit()
 celery_app: Celery = flask_app.extensions["celery"]
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _log_format(logger: logging.Logger, **kwargs: Any) -> None:
+    """Celery's log lines as EVENTHUB_LOG_FORMAT says, each with the id of its task."""
+    formatter = logs.formatter(flask_app.config["EVENTHUB_LOG_FORMAT"], logs.WORKER_TEXT_FORMAT)
+    for handler in logger.handlers:
+        handler.setFormatter(formatter)
+
 
 celery_app.conf.beat_schedule = {
     # A heartbeat a minute shows in /api/v1/health that the workers are alive.

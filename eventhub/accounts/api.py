@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from eventhub.accounts import links, schemas, service
+from eventhub.accounts import invitations, links, schemas, service
 from eventhub.accounts.auth import login_required, require_user, token_from_request
 from eventhub.accounts.models import ApiToken, Organisation, Role, TokenScope, User
 from eventhub.errors import DomainError
@@ -30,9 +30,15 @@ def login(data: dict[str, Any]) -> ApiToken:
     401 ``invalid_credentials`` for a wrong email or password. After 5 failures in a row for
     one email from one client address, 429 ``login_locked`` with ``Retry-After`` for that
     client: 30 s, doubling with each further failure, at most 15 minutes. Other clients can
-    still log in, until the email has failed 50 times from all clients together.
+    still log in, until the email has failed 50 times from all clients together. When a lock
+    begins, the account's owner is mailed a link that lifts it (``/auth/unlock``).
     """
-    user = service.authenticate(data["email"], data["password"], request.remote_addr or "")
+    user = service.authenticate(
+        data["email"],
+        data["password"],
+        request.remote_addr or "",
+        on_lock=links.mail_unlock_link,
+    )
     if user is None:
         db.session.commit()  # the failure counts towards a lock
         raise DomainError("invalid_credentials")
@@ -157,6 +163,19 @@ def reset_password(data: dict[str, Any]) -> None:
     db.session.commit()
 
 
+@blp.post("/auth/unlock")
+@blp.arguments(schemas.LinkTokenSchema)
+@blp.response(204)
+def unlock_login(data: dict[str, Any]) -> None:
+    """Lift a login lock with the token of the link mailed when it began (1 hour, once).
+
+    The failed logins of the address are forgotten, from every client. 422 naming ``token``
+    when the link is unknown, used or expired.
+    """
+    links.unlock_login(data["token"])
+    db.session.commit()
+
+
 @blp.post("/auth/email-change/confirm")
 @blp.arguments(schemas.LinkTokenSchema)
 @blp.response(204)
@@ -253,8 +272,14 @@ def get_user(user_id: int) -> User:
 @blp.arguments(schemas.RoleGrantSchema)
 @blp.response(201, schemas.RoleGrantSchema)
 def grant_role(data: dict[str, Any], user_id: int) -> Any:
+    """Grant a role. A prefecture contact names a prefecture (``prefecture_code``); gate
+    staff an edition (``edition_id``), whose visitors only they then see, with masked emails."""
     grant = service.grant_role(
-        service.get_user(user_id), data["role"], data["prefecture_code"], require_user()
+        service.get_user(user_id),
+        data["role"],
+        data["prefecture_code"],
+        require_user(),
+        data["edition_id"],
     )
     db.session.commit()
     return grant
@@ -273,7 +298,11 @@ def revoke_role(user_id: int, grant_id: int) -> None:
 @blp.arguments(schemas.OrganisationSchema)
 @blp.response(201, schemas.OrganisationSchema)
 def create_organisation(data: dict[str, Any]) -> Organisation:
-    """Register an organisation; you become its first member."""
+    """Register an organisation; you become its first member. Colleagues join by invitation.
+
+    409 ``organiser_not_member`` for an organiser, who sees every organisation without
+    joining one.
+    """
     organisation = service.create_organisation(require_user(), data)
     db.session.commit()
     return organisation
@@ -313,16 +342,74 @@ def list_members(organisation_id: int) -> list[Any]:
     return service.visible_organisation(require_user(), organisation_id).memberships
 
 
-@blp.post("/organisations/<int:organisation_id>/members")
+@blp.get("/organisations/<int:organisation_id>/invitations")
+@login_required()
+@blp.response(200, schemas.InvitationSchema(many=True))
+def list_invitations(organisation_id: int) -> list[Any]:
+    """The organisation's invitations still waiting for an answer."""
+    return invitations.open_of(service.visible_organisation(require_user(), organisation_id))
+
+
+@blp.post("/organisations/<int:organisation_id>/invitations")
 @login_required()
 @blp.arguments(schemas.MemberAddSchema)
+@blp.response(201, schemas.InvitationSchema)
+def invite_member(data: dict[str, Any], organisation_id: int) -> Any:
+    """Invite a colleague who has an account to join; they become a member when they accept.
+
+    The invitee is mailed a link to their invitations page; the invitation is open 14 days.
+    Inviting again while one is open returns that one. Only members invite (403
+    ``forbidden``); 422 naming ``email`` for an address without an account or of a member
+    already; 409 ``organiser_not_member`` for an organiser, who sees every organisation
+    without joining one.
+    """
+    user = require_user()
+    organisation = service.visible_organisation(user, organisation_id)
+    invitation = invitations.invite(organisation, user, data["email"])
+    db.session.commit()
+    return invitation
+
+
+@blp.delete("/organisations/<int:organisation_id>/invitations/<int:invitation_id>")
+@login_required()
+@blp.response(204)
+def cancel_invitation(organisation_id: int, invitation_id: int) -> None:
+    """Withdraw an invitation not yet answered (members only)."""
+    user = require_user()
+    organisation = service.visible_organisation(user, organisation_id)
+    invitations.cancel(organisation, user, invitation_id)
+    db.session.commit()
+
+
+@blp.get("/users/me/invitations")
+@login_required()
+@blp.response(200, schemas.InvitationSchema(many=True))
+def my_invitations() -> list[Any]:
+    """Your invitations to join organisations, still waiting for your answer."""
+    return invitations.open_for(require_user())
+
+
+@blp.post("/users/me/invitations/<int:invitation_id>/accept")
+@login_required()
 @blp.response(201, schemas.MemberSchema)
-def add_member(data: dict[str, Any], organisation_id: int) -> Any:
-    """Add a colleague who already has an account."""
-    organisation = service.editable_organisation(require_user(), organisation_id)
-    membership = service.add_member(organisation, data["email"])
+def accept_invitation(invitation_id: int) -> Any:
+    """Accept an invitation: you become a member of its organisation.
+
+    409 ``invitation_not_open`` when it was answered or withdrawn, ``invitation_expired``
+    after 14 days, ``organiser_not_member`` for an organiser.
+    """
+    membership = invitations.accept(require_user(), invitation_id)
     db.session.commit()
     return membership
+
+
+@blp.post("/users/me/invitations/<int:invitation_id>/decline")
+@login_required()
+@blp.response(204)
+def decline_invitation(invitation_id: int) -> None:
+    """Decline an invitation: nothing changes, and the organisation sees it no more."""
+    invitations.decline(require_user(), invitation_id)
+    db.session.commit()
 
 
 @blp.delete("/organisations/<int:organisation_id>/members/<int:user_id>")

@@ -1,9 +1,10 @@
-"""Single-use links mailed to a user: verify the address, reset the password, change the address.
+"""Single-use links mailed to a user: verify the address, reset the password, change the address,
+lift a login lock.
 
 Each link carries a token of 256 random bits; ``account_links`` keeps only its SHA-256, the
 mail alone holds the token. A link works once, until it expires (verify 72 h, reset 1 h, email
-change 24 h), and only for its purpose. Using one marks it used in one conditional UPDATE, so
-of two requests with the same link only one gets through.
+change 24 h, unlock 1 h), and only for its purpose. Using one marks it used in one conditional
+UPDATE, so of two requests with the same link only one gets through.
 
 Requests that an anonymous caller can make (resend the verification, reset the password) are
 answered the same way whether the address has an account or not, and mail at most once per
@@ -40,6 +41,7 @@ LIFETIME: dict[LinkPurpose, timedelta] = {
     P.VERIFY_EMAIL: timedelta(hours=72),
     P.RESET_PASSWORD: timedelta(hours=1),
     P.CHANGE_EMAIL: timedelta(hours=24),
+    P.UNLOCK_LOGIN: timedelta(hours=1),
 }
 #: At most one verification or reset mail per account in this time, however often it is asked.
 MAIL_INTERVAL = timedelta(minutes=5)
@@ -183,6 +185,29 @@ def reset_password(token: str, password: str) -> User:
         user.email_verified_at = utcnow()
         accounts.void_links(user, P.VERIFY_EMAIL)
     return user
+
+
+# Login unlock ---------------------------------------------------------------------------------
+
+
+def mail_unlock_link(user: User) -> None:
+    """Mail the owner a link that lifts the lock failed logins just put on the address (the
+    ``on_lock`` of ``service.authenticate``): someone else failing on purpose cannot keep them
+    out. At most one mail per MAIL_INTERVAL, however many clients get locked."""
+    if not user.is_active or _mailed_recently(user, P.UNLOCK_LOGIN, utcnow()):
+        return
+    accounts.void_links(user, P.UNLOCK_LOGIN)
+    link, raw = _issue(user, P.UNLOCK_LOGIN)
+    mails.unlock_login(user, link, raw)
+
+
+def unlock_login(token: str) -> User:
+    """Open an unlock link: the failed logins of the address, and the locks they led to, are
+    forgotten, from every client."""
+    link = _use(token, P.UNLOCK_LOGIN)
+    accounts.clear_login_failures(link.user)
+    log.info("login unlocked by mailed link", extra={"user_id": link.user_id})
+    return link.user
 
 
 # Email change ---------------------------------------------------------------------------------

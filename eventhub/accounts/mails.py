@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 
-from eventhub.accounts.models import AccountLink, LinkPurpose, User
+from eventhub import links
+from eventhub.accounts.models import AccountLink, LinkPurpose, MembershipInvitation, User
 from eventhub.i18n import is_english
 from eventhub.notifications.service import queue_mail
 
@@ -25,13 +25,14 @@ PAGES: dict[LinkPurpose, str] = {
     LinkPurpose.VERIFY_EMAIL: "/account/verify/",
     LinkPurpose.RESET_PASSWORD: "/account/password/reset/",
     LinkPurpose.CHANGE_EMAIL: "/account/email/",
+    LinkPurpose.UNLOCK_LOGIN: "/account/unlock/",
 }
 ACCOUNT_PAGE = "/account"
+INVITATIONS_PAGE = "/account/invitations"
 
 
 def _url(path: str) -> str:
-    base: str = current_app.config["EVENTHUB_BASE_URL"]
-    return base.rstrip("/") + path
+    return links.base_url() + path
 
 
 def link_url(purpose: LinkPurpose, token: str) -> str:
@@ -161,3 +162,57 @@ def email_changed(user: User, old_email: str, link: AccountLink) -> None:
             gettext("If this was not you, contact the organiser at once."),
         )
     _queue(f"account-link:{link.id}:changed", old_email, subject, body)
+
+
+def unlock_login(user: User, link: AccountLink, token: str) -> None:
+    """To the owner, when failed logins lock the address: the link lifts the lock."""
+    with force_locale(user.locale):
+        subject = gettext("[eventhub] Logging in to your account is locked for a while")
+        body = _body(
+            user,
+            gettext(
+                "Several wrong passwords were given for your eventhub account, so logging in "
+                "with it is refused for a while. If that was you, open the link below to log "
+                "in again at once."
+            ),
+            link_url(LinkPurpose.UNLOCK_LOGIN, token),
+            gettext(
+                "The link works once, until %(expires)s.",
+                expires=when(link.expires_at, user.locale),
+            ),
+            gettext(
+                "If it was not you, someone may be guessing your password: choose a long one "
+                "that you use nowhere else. Your account page:"
+            ),
+            _url(ACCOUNT_PAGE),
+        )
+    _queue(f"account-link:{link.id}:unlock", user.email, subject, body)
+
+
+def invited(invitation: MembershipInvitation) -> None:
+    """To the invitee: who invited them to which organisation, and where to answer. The link
+    needs no token: only the invitee, logged in, can accept."""
+    user = invitation.user
+    inviter = invitation.invited_by
+    with force_locale(user.locale):
+        subject = gettext(
+            "[eventhub] You are invited to join %(organisation)s",
+            organisation=invitation.organisation.name,
+        )
+        body = _body(
+            user,
+            gettext(
+                "%(inviter)s invited you to join %(organisation)s on eventhub. As a member you "
+                "will see and manage its applications, booths and staff.",
+                inviter=inviter.display_name if inviter else "eventhub",
+                organisation=invitation.organisation.name,
+            ),
+            gettext("Log in and accept or decline the invitation on this page:"),
+            _url(INVITATIONS_PAGE),
+            gettext(
+                "The invitation is open until %(expires)s. If you do not know this "
+                "organisation, decline it or ignore this mail: nothing changes until you accept.",
+                expires=when(invitation.expires_at, user.locale),
+            ),
+        )
+    _queue(f"membership-invitation:{invitation.id}", user.email, subject, body)

@@ -86,6 +86,14 @@ class User(TimestampMixin, Model):
     def has_role(self, *roles: Role) -> bool:
         return any(grant.role in roles for grant in self.roles)
 
+    def gate_editions(self) -> set[int]:
+        """The editions this user works at as gate staff."""
+        return {
+            grant.edition_id
+            for grant in self.roles
+            if grant.role == Role.GATE_STAFF and grant.edition_id is not None
+        }
+
     def contact_prefectures(self) -> set[int]:
         return {
             grant.prefecture_code
@@ -107,11 +115,17 @@ class RoleGrant(Model):
             "prefecture_code IS NULL OR prefecture_code BETWEEN 1 AND 47",
             name="prefecture_code_range",
         ),
+        # Gate staff work at one edition each grant, and see only its visitors.
+        sa.CheckConstraint(
+            "(role = 'gate_staff') = (edition_id IS NOT NULL)",
+            name="edition_only_for_gate_staff",
+        ),
         sa.Index(
-            "uq_role_grants_user_role_prefecture",
+            "uq_role_grants_user_role_scope",
             "user_id",
             "role",
             sa.func.coalesce(sa.text("prefecture_code"), 0),
+            sa.func.coalesce(sa.text("edition_id"), 0),
             unique=True,
         ),
     )
@@ -121,6 +135,10 @@ class RoleGrant(Model):
     role: Mapped[str] = mapped_column(sa.String(32))
     #: JIS X 0401 code, for prefecture contacts only.
     prefecture_code: Mapped[int | None]
+    #: The edition a gate staff grant is for (gate staff only, always set for them).
+    edition_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     granted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -176,6 +194,55 @@ class Membership(Model):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
+class InvitationStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    #: Withdrawn by a member before the invitee answered.
+    CANCELLED = "cancelled"
+
+
+class MembershipInvitation(Model):
+    """A member's invitation for an existing account to join their organisation. Nobody
+    becomes a member without saying so: the membership begins when the invitee accepts."""
+
+    __tablename__ = "membership_invitations"
+    __table_args__ = (
+        enum_check("status", InvitationStatus),
+        sa.CheckConstraint("expires_at > created_at", name="expires_after_creation"),
+        # One open invitation per person and organisation: inviting again is the same one.
+        sa.Index(
+            "uq_membership_invitations_pending",
+            "organisation_id",
+            "user_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
+        # The question asked: this person's open invitations.
+        sa.Index("ix_membership_invitations_user_id_status", "user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    #: The invitee.
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(sa.String(10), default=InvitationStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When the invitee accepted or declined, or a member cancelled it.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+
 class ApiToken(Model):
     __tablename__ = "api_tokens"
     # Lets ``raw`` below be a plain attribute: an annotation without Mapped[] is not a column.
@@ -227,11 +294,14 @@ class LinkPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"  # noqa: S105  (a purpose, not a password)
     CHANGE_EMAIL = "change_email"
+    #: Mailed when failed logins lock the address: opening it lifts the lock.
+    UNLOCK_LOGIN = "unlock_login"
 
 
 class AccountLink(Model):
-    """A single-use link mailed to a user: verify the address, reset the password, or confirm
-    a new address. Only the SHA-256 of its token is kept; the token is in the mail alone."""
+    """A single-use link mailed to a user: verify the address, reset the password, confirm
+    a new address, or lift a login lock. Only the SHA-256 of its token is kept; the token is
+    in the mail alone."""
 
     __tablename__ = "account_links"
     __table_args__ = (

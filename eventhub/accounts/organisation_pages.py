@@ -1,5 +1,7 @@
-"""An exhibitor's organisations: list, create, edit (法人番号, furigana, prefecture …), members,
-and the organisation's private calendar link. The API's schemas and services, nothing else."""
+"""An exhibitor's organisations: list, create, edit (法人番号, furigana, prefecture …), members
+and invitations (sent from the organisation's page, answered on the invitee's invitations
+page), and the organisation's private calendar link. The API's schemas and services, nothing
+else."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 
-from eventhub.accounts import schemas, service
+from eventhub.accounts import invitations, schemas, service
 from eventhub.accounts.models import Organisation, OrganisationKind
 from eventhub.calendars import tokens
 from eventhub.calendars.schemas import LinkInSchema
@@ -85,6 +87,7 @@ def show(organisation_id: int, member_form: Form | None = None, link: Any = None
         organisation=organisation,
         member=member,
         member_form=member_form or Form(schemas.MemberAddSchema()),
+        invitations=invitations.open_of(organisation),
         calendar_token=tokens.live_token(organisation.id) if member else None,
         calendar_link=link,
     )
@@ -109,22 +112,85 @@ def edit(organisation_id: int) -> Any:
     return _form_page(form, organisation, 200 if form.ok else 422)
 
 
-@bp.post("/organisations/<int:organisation_id>/members")
+@bp.post("/organisations/<int:organisation_id>/invitations")
 @page_login_required()
-def add_member(organisation_id: int) -> Any:
-    organisation = service.editable_organisation(signed_in_user(), organisation_id)
+def invite(organisation_id: int) -> Any:
+    """Invite a colleague (POST /organisations/{id}/invitations): a member when they accept."""
+    user = signed_in_user()
+    organisation = service.visible_organisation(user, organisation_id)
     form = Form(schemas.MemberAddSchema())
     if form.validate():
         try:
-            service.add_member(organisation, form.data["email"])
+            invitation = invitations.invite(organisation, user, form.data["email"])
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
+            if error.code == "forbidden":
+                raise
             form.fail(error)
         else:
-            flash(gettext("The member has been added."), "success")
+            flash(
+                gettext(
+                    "%(email)s is invited: they become a member when they accept.",
+                    email=invitation.user.email,
+                ),
+                "success",
+            )
             return redirect(url_for(".show", organisation_id=organisation_id) + "#members")
     return show(organisation_id, member_form=form), 422
+
+
+@bp.post("/organisations/<int:organisation_id>/invitations/<int:invitation_id>/cancel")
+@page_login_required()
+def cancel_invitation(organisation_id: int, invitation_id: int) -> Any:
+    user = signed_in_user()
+    organisation = service.visible_organisation(user, organisation_id)
+    try:
+        invitations.cancel(organisation, user, invitation_id)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if error.code in ("not_found", "forbidden"):
+            raise
+        flash(error_text(error), "error")
+    else:
+        flash(gettext("The invitation is withdrawn."), "success")
+    return redirect(url_for(".show", organisation_id=organisation_id) + "#members")
+
+
+@bp.get("/account/invitations")
+@page_login_required()
+def my_invitations() -> Any:
+    """The invitations waiting for the reader's answer: where the invitation mail leads."""
+    return render_template(
+        "organisations/invitations.html", invitations=invitations.open_for(signed_in_user())
+    )
+
+
+@bp.post("/account/invitations/<int:invitation_id>/<any(accept, decline):answer>")
+@page_login_required()
+def answer_invitation(invitation_id: int, answer: str) -> Any:
+    user = signed_in_user()
+    try:
+        if answer == "accept":
+            membership = invitations.accept(user, invitation_id)
+        else:
+            invitations.decline(user, invitation_id)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if error.code == "not_found":
+            raise
+        flash(error_text(error), "error")
+        return redirect(url_for(".my_invitations"))
+    if answer == "accept":
+        flash(
+            gettext("You are now a member of %(name)s.", name=membership.organisation.name),
+            "success",
+        )
+        return redirect(url_for(".show", organisation_id=membership.organisation_id))
+    flash(gettext("The invitation is declined."), "info")
+    return redirect(url_for(".my_invitations"))
 
 
 @bp.post("/organisations/<int:organisation_id>/members/<int:user_id>/remove")

@@ -1,5 +1,6 @@
 """Account pages: log in and out, the language switch, sign-up and the mailed links (verify the
-address, reset the password, confirm a new address), and the account's settings.
+address, reset the password, lift a login lock, confirm a new address), and the account's
+settings.
 
 Each form is loaded with the API's schema and calls the service the API calls
 (``eventhub.accounts.service`` and ``eventhub.accounts.links``). The mailed links open a page
@@ -51,7 +52,10 @@ def login() -> Any:
     if form.submitted and form.validate():
         try:
             user = service.authenticate(
-                form.data["email"], form.data["password"], request.remote_addr or ""
+                form.data["email"],
+                form.data["password"],
+                request.remote_addr or "",
+                on_lock=links.mail_unlock_link,
             )
         except DomainError as error:  # locked after repeated failures, as on the API
             form.fail(error)
@@ -196,6 +200,27 @@ def reset_password(token: str) -> Any:
             flash(gettext("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for(".login"))
     return _render("accounts/reset_password.html", form, usable=True)
+
+
+@bp.route("/account/unlock/<token>", methods=["GET", "POST"])
+def unlock_login(token: str) -> Any:
+    """The link mailed when failed logins lock the address: its button lifts the lock."""
+    form = Form(schemas.LinkTokenSchema())
+    try:
+        links.peek(token, LinkPurpose.UNLOCK_LOGIN)
+    except DomainError as error:
+        _fail(form, error)
+        return _render("accounts/unlock.html", form, usable=False)
+    if form.submitted and form.validate(extra={"token": token}):
+        try:
+            links.unlock_login(form.data["token"])
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Logging in to your account is possible again."), "success")
+            return redirect(url_for(".login"))
+    return _render("accounts/unlock.html", form, usable=form.ok)
 
 
 # Settings ---------------------------------------------------------------------------------------

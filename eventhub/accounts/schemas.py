@@ -94,6 +94,15 @@ class RoleGrantSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     role = ma.fields.String(required=True, validate=fields.one_of(Role))
     prefecture_code = fields.PrefectureCode(allow_none=True, load_default=None)
+    edition_id = ma.fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={
+            "description": "The edition a gate staff grant is for: required for gate staff, "
+            "who see and check in only that edition's visitors; none for other roles"
+        },
+    )
     granted_at = fields.DateTime(dump_only=True)
 
     @ma.validates_schema
@@ -105,6 +114,14 @@ class RoleGrantSchema(ma.Schema):
             raise ma.ValidationError(
                 "Only a prefecture contact is tied to a prefecture.", "prefecture_code"
             )
+
+    @ma.validates_schema
+    def _edition_for_gate_staff(self, data: dict[str, object], **_: object) -> None:
+        is_gate_staff = data.get("role") == Role.GATE_STAFF
+        if is_gate_staff and data.get("edition_id") is None:
+            raise ma.ValidationError("Gate staff are granted for an edition.", "edition_id")
+        if not is_gate_staff and data.get("edition_id") is not None:
+            raise ma.ValidationError("Only gate staff are granted for an edition.", "edition_id")
 
 
 class MembershipBriefSchema(ma.Schema):
@@ -200,3 +217,24 @@ class MemberAddSchema(ma.Schema):
 class MemberSchema(ma.Schema):
     user = ma.fields.Nested(UserBriefSchema)
     joined_at = fields.DateTime()
+
+
+class OrganisationBriefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class InviterSchema(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+
+
+class InvitationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    organisation = ma.fields.Nested(OrganisationBriefSchema)
+    user = ma.fields.Nested(UserBriefSchema, metadata={"description": "The invitee"})
+    invited_by = ma.fields.Nested(InviterSchema, allow_none=True)
+    status = ma.fields.String(metadata={"description": "pending, accepted, declined or cancelled"})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)

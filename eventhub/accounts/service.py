@@ -34,7 +34,9 @@ from eventhub.audit import service as audit
 from eventhub.audit.actions import Action
 from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.errors import DomainError, field_error, forbidden, not_found
+from eventhub.events.models import Edition
 from eventhub.extensions import db
+from eventhub.locking import lock_rows
 
 log = logging.getLogger(__name__)
 
@@ -312,16 +314,38 @@ def own_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
+def _grant_details(grant: RoleGrant) -> dict[str, Any]:
+    """A grant as the audit log records it; the edition only for gate staff."""
+    details: dict[str, Any] = {"role": str(grant.role), "prefecture_code": grant.prefecture_code}
+    if grant.edition_id is not None:
+        details["edition_id"] = grant.edition_id
+    return {**details, "grant_id": grant.id}
+
+
 def grant_role(
-    user: User, role: str, prefecture_code: int | None, granted_by: User | None
+    user: User,
+    role: str,
+    prefecture_code: int | None,
+    granted_by: User | None,
+    edition_id: int | None = None,
 ) -> RoleGrant:
+    """Grant ``role``; a prefecture contact names a prefecture, gate staff an edition (422
+    ``unknown_edition`` on ``edition_id`` for one that does not exist). Granting a role held
+    already answers the grant there is."""
     for grant in user.roles:
-        if grant.role == role and grant.prefecture_code == prefecture_code:
+        if (grant.role, grant.prefecture_code, grant.edition_id) == (
+            role,
+            prefecture_code,
+            edition_id,
+        ):
             return grant
+    if edition_id is not None and db.session.get(Edition, edition_id) is None:
+        raise field_error("edition_id", "unknown_edition")
     grant = RoleGrant(
         user=user,
         role=role,
         prefecture_code=prefecture_code,
+        edition_id=edition_id,
         granted_by_id=granted_by and granted_by.id,
     )
     db.session.add(grant)
@@ -329,7 +353,8 @@ def grant_role(
     audit.record(
         Action.ROLE_GRANTED,
         target=("user", user.id),
-        details={"role": str(role), "prefecture_code": prefecture_code, "grant_id": grant.id},
+        edition_id=edition_id,
+        details=_grant_details(grant),
     )
     log.info("role granted", extra={"user_id": user.id, "role": role})
     return grant
@@ -340,6 +365,13 @@ def revoke_role(user: User, grant_id: int) -> None:
     if grant is None:
         raise not_found("role_grant")
     if grant.role == Role.ORGANISER:
+        # Two organisers revoking each other at once would each count the other and leave
+        # none: every organiser grant is locked first, so the second count waits for the first
+        # revocation and sees what it left.
+        organisers = db.session.scalars(
+            sa.select(RoleGrant.id).where(RoleGrant.role == Role.ORGANISER)
+        ).all()
+        lock_rows(RoleGrant, organisers)
         remaining = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(RoleGrant)
@@ -350,11 +382,8 @@ def revoke_role(user: User, grant_id: int) -> None:
     audit.record(
         Action.ROLE_REVOKED,
         target=("user", user.id),
-        details={
-            "role": grant.role,
-            "prefecture_code": grant.prefecture_code,
-            "grant_id": grant.id,
-        },
+        edition_id=grant.edition_id,
+        details=_grant_details(grant),
     )
     user.roles.remove(grant)
 
@@ -427,6 +456,11 @@ def _check_corporate_number_free(number: str | None, organisation_id: int | None
 
 
 def create_organisation(creator: User, data: dict[str, Any]) -> Organisation:
+    """A new organisation with its creator as first member. Others join by invitation
+    (eventhub.accounts.invitations). An organiser cannot: they decide on organisations, and a
+    membership would let them act as the exhibitor."""
+    if is_organiser(creator):
+        raise DomainError("organiser_not_member")
     _check_corporate_number_free(data.get("corporate_number"), None)
     organisation = Organisation(**data)
     organisation.memberships.append(Membership(user=creator))
@@ -483,23 +517,18 @@ def organisations_query(user: User, args: dict[str, Any]) -> sa.Select[Organisat
     return query
 
 
-def add_member(organisation: Organisation, email: str) -> Membership:
-    user = _by_email(email)
-    if user is None:
-        raise field_error("email", "unknown_email")
-    for membership in organisation.memberships:
-        if membership.user_id == user.id:
-            return membership
-    membership = Membership(user=user, organisation=organisation)
-    db.session.add(membership)
-    db.session.flush()
-    return membership
-
-
 def remove_member(organisation: Organisation, user_id: int) -> None:
     membership = next((m for m in organisation.memberships if m.user_id == user_id), None)
     if membership is None:
         raise not_found("member")
-    if len(organisation.memberships) == 1:
+    # Two members removing each other at once would each see the other and leave none: the
+    # organisation's row is locked, and the members counted afresh, not from what was loaded.
+    lock_rows(Organisation, [organisation.id])
+    members = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Membership)
+        .where(Membership.organisation_id == organisation.id)
+    )
+    if (members or 0) <= 1:
         raise DomainError("last_member")
     organisation.memberships.remove(membership)

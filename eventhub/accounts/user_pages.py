@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from eventhub.accounts import schemas, service
 from eventhub.accounts.models import Role, User
 from eventhub.errors import DomainError
+from eventhub.events.models import Edition
 from eventhub.extensions import db
+from eventhub.i18n import pick
 from eventhub.messages import N_
 from eventhub.pagination import paginate
 from eventhub.statuses import STATUS
@@ -27,6 +30,17 @@ ROLES = {
     Role.PREFECTURE_CONTACT: N_("Prefecture contact"),
     Role.GATE_STAFF: N_("Gate staff"),
 }
+
+
+def _edition_choices() -> list[tuple[str, str]]:
+    """Every edition, newest first, as (id, title in the reader's language)."""
+    locale = get_locale()
+    rows = db.session.execute(
+        sa.select(Edition.id, Edition.title_ja, Edition.title_en).order_by(
+            Edition.starts_at.desc(), Edition.id.desc()
+        )
+    )
+    return [(str(row.id), pick(row.title_ja, row.title_en, locale)) for row in rows]
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -70,6 +84,7 @@ def _render_user(user: User, form: Form | None = None, status: int = 200) -> Any
             form=form or Form(schemas.RoleGrantSchema()),
             roles=_role_choices(),
             role_names=ROLES,
+            editions=_edition_choices(),
             is_me=user.id == signed_in_user().id,
         ),
         status,
@@ -91,7 +106,11 @@ def grant(user_id: int) -> Any:
     if form.validate():
         try:
             service.grant_role(
-                target, form.data["role"], form.data["prefecture_code"], signed_in_user()
+                target,
+                form.data["role"],
+                form.data["prefecture_code"],
+                signed_in_user(),
+                form.data["edition_id"],
             )
             db.session.commit()
         except DomainError as error:

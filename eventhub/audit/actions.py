@@ -13,6 +13,8 @@ class Action(enum.StrEnum):
     LEADS_EXPORTED = "leads.exported"
     ROLE_GRANTED = "role.granted"
     ROLE_REVOKED = "role.revoked"
+    MEMBER_INVITED = "membership.invited"
+    MEMBER_JOINED = "membership.accepted"
     DEVICE_CREATED = "device.created"
     DEVICE_PAIRING_CODE_ISSUED = "device.pairing_code_issued"
     DEVICE_PAIRED = "device.paired"
@@ -21,3 +23,4 @@ class Action(enum.StrEnum):
     SIGNING_KEY_RETIRED = "signing_key.retired"
     MANUAL_CHECKIN = "checkin.manual"
     SCAN_UNDONE = "scan.undone"
+    REGISTRATION_ERASED = "registration.erased"

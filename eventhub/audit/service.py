@@ -83,12 +83,16 @@ def record_now(
 
 
 def events_query(filters: dict[str, Any]) -> sa.Select[Any]:
-    """Events newest first, narrowed by ``edition_id``, ``action``, ``actor_id``, ``since``
+    """Events newest first, narrowed by ``edition_id``, ``action``, ``actor_id``,
+    ``actor_email`` (the address the actor had then, whatever its case), ``since``
     (inclusive) and ``until`` (exclusive) when given."""
     query = sa.select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     for name in ("edition_id", "action", "actor_id"):
         if filters.get(name) is not None:
             query = query.where(getattr(AuditEvent, name) == filters[name])
+    if filters.get("actor_email"):
+        wanted = filters["actor_email"].strip().casefold()
+        query = query.where(sa.func.lower(AuditEvent.actor_email) == wanted)
     since: datetime | None = filters.get("since")
     until: datetime | None = filters.get("until")
     if since is not None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext
 from icalendar import Calendar, Event, vDDDTypes, vDuration
+
+from eventhub import links
 
 PRODID = "-//eventhub//eventhub calendar feeds//JA"
 #: How often clients should fetch a subscribed feed again (RFC 7986 and the Microsoft hint).
@@ -28,12 +28,12 @@ CONFIRMED, CANCELLED = "CONFIRMED", "CANCELLED"
 
 
 def base_url() -> str:
-    return str(current_app.config["EVENTHUB_BASE_URL"]).rstrip("/")
+    return links.base_url()
 
 
 def uid_domain() -> str:
     """The right-hand side of every UID: the deployment's host, so UIDs never collide."""
-    return urlsplit(base_url()).hostname or "eventhub"
+    return links.stable_host()
 
 
 def new_calendar(name: str, description: str, zone: str) -> Calendar:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 # staleness also installs the flush listener that marks feeds stale: importing this module
 # (as the API and the workers do) is what keeps feeds current.
-from eventhub import reconcile
+from eventhub import counters, reconcile
 from eventhub.calendars import build, private
 from eventhub.calendars.cache import Stored, feed_cache
 from eventhub.calendars.models import CalendarFeed, FeedKind
@@ -212,6 +212,7 @@ def rebuild(feed_id: int) -> str:
         feed.stale_since = None
         feed.queued_at = None
     db.session.commit()
+    counters.FEED_REBUILDS.inc()
     log.info("feed built", extra={"feed_id": feed_id, "events": count, "bytes": len(body)})
     return "built"
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 
-from eventhub import spreadsheets
-from eventhub.accounts.auth import current_user, login_required, require_user
+from eventhub import links, spreadsheets
+from eventhub.accounts.auth import current_user, is_organiser, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.applications import service as applications
 from eventhub.audit import service as audit
@@ -52,7 +52,7 @@ def create_gate(data: dict[str, Any], edition_id: int) -> Any:
 @blp.arguments(schemas.PageOfGatesArgs, location="query")
 @blp.response(200, page_of(schemas.GateSchema))
 def list_gates(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
-    return paginate(gates.gates_query(events.get_edition(edition_id, current_user())), args)
+    return paginate(gates.gates_query(gates.desk_edition(edition_id, current_user())), args)
 
 
 @blp.post("/editions/<int:edition_id>/devices")
@@ -69,7 +69,7 @@ def create_device(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
 
 
 def _with_code(device: GateDevice, code: str) -> dict[str, Any]:
-    base = current_app.config["EVENTHUB_BASE_URL"]
+    base = links.base_url()
     fields = {name: getattr(device, name) for name in schemas.DeviceSchema().fields}
     return {**fields, "pairing_code": code, "pairing_url": pairing.pairing_url(base, code)}
 
@@ -232,9 +232,14 @@ def undo_scan(scan_id: int) -> Scan:
 @blp.arguments(schemas.SearchArgs, location="query")
 @blp.response(200, schemas.SearchHitSchema(many=True))
 def search(args: dict[str, Any], edition_id: int) -> list[dict[str, Any]]:
-    """Find a pass by the holder's name, furigana (hiragana or katakana) or email."""
-    edition = events.get_edition(edition_id, current_user())
-    return gates.search(edition, args["q"], args["limit"])
+    """Find a pass by the holder's name, furigana (hiragana or katakana) or email.
+
+    Gate staff (of this edition only: 403 for others) see each holder's email masked
+    (``email_masked``, ``holder_email`` null); organisers see it in full.
+    """
+    user = current_user()
+    edition = gates.desk_edition(edition_id, user)
+    return gates.search(edition, args["q"], args["limit"], full=is_organiser(user))
 
 
 @blp.post("/editions/<int:edition_id>/checkin/manual")
@@ -243,7 +248,7 @@ def search(args: dict[str, Any], edition_id: int) -> list[dict[str, Any]]:
 @blp.response(200, schemas.ScanOutcomeSchema)
 def manual_checkin(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
     """Check a pass in or out without its code, under the same rules as a scan."""
-    edition = events.get_edition(edition_id, current_user())
+    edition = gates.desk_edition(edition_id, current_user())
     return gates.manual_checkin(edition, data, require_user()).as_dict()
 
 
@@ -253,7 +258,7 @@ def manual_checkin(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.response(200, schemas.FiguresSchema)
 def live_figures(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
     """Inside now, and the day's entries by gate, hour and attendee type."""
-    return figures.figures(events.get_edition(edition_id, current_user()), args["day"])
+    return figures.figures(gates.desk_edition(edition_id, current_user()), args["day"])
 
 
 # Leads ----------------------------------------------------------------------------------------

@@ -29,6 +29,9 @@ class ScanResult(enum.StrEnum):
     REENTRY_REFUSED = "reentry_refused"
     UNKNOWN = "unknown"
     FORGED = "forged"
+    #: The device dated the scan in the future, or (a time the server's clock does not vouch
+    #: for) outside the edition's days: its clock is wrong, or the scan is forged.
+    TIME_OUT_OF_RANGE = "time_out_of_range"
 
 
 class OfflinePolicy(enum.StrEnum):

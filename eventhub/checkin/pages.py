@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 
+from eventhub import links
 from eventhub.accounts.models import Role
 from eventhub.checkin import pairing, schemas
 from eventhub.checkin import service as gates
@@ -75,7 +76,7 @@ def _policy_form(device: GateDevice) -> Form:
 
 def _pairing_page(device: GateDevice, code: str) -> Any:
     edition = db.session.get(Edition, device.edition_id)
-    url = pairing.pairing_url(current_app.config["EVENTHUB_BASE_URL"], code)
+    url = pairing.pairing_url(links.base_url(), code)
     svg = base64.b64encode(qr.render_svg(url)).decode("ascii")
     return render_template(
         "checkin/pairing.html",

@@ -58,6 +58,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.pool import Pool
 
+from eventhub.checkin import scanning
 from eventhub.checkin.admission import POSTGRESQL_WRITE, batch_params, batch_row
 from eventhub.checkin.models import ScanResult
 from eventhub.checkin.scanning import (
@@ -127,6 +128,8 @@ class Pending:
     direction: str
     at: datetime
     nonce: str
+    #: What the server's clock says of ``at`` when the scan arrived.
+    when: scanning.Timing = scanning.Timing.VOUCHED
     #: The scan of the same pass just before this one in the same offline upload, if any.
     after: Pending | None = None
     outcome: Outcome | None = None
@@ -249,12 +252,13 @@ def group_commit() -> GroupCommit:
 
 def _pending(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Pending:
     token = clean_token(token)
+    when = scanning.timing_now(at)
     ring = signing.keyring(scanner.edition_id)
     claims = ring.read_unverified(token)
     if claims is None:  # not a token of this edition's keys as they stand: say what it is
         verdict = read_token(token, scanner.edition_id)
-        return Pending(scanner, token, verdict, None, direction, at, nonce)
-    return Pending(scanner, token, claims, ring, direction, at, nonce)
+        return Pending(scanner, token, verdict, None, direction, at, nonce, when)
+    return Pending(scanner, token, claims, ring, direction, at, nonce, when)
 
 
 def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
@@ -438,6 +442,7 @@ def _judge(pending: Pending, row: Any) -> tuple[Outcome, Change | None]:
         verdict.serial,
         pending.direction,
         pending.at,
+        pending.when,
     )
 
 

@@ -14,17 +14,20 @@ presence change and every scan row, for one scan (``service.scan``) as for a bat
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 from eventhub.checkin.models import Direction, Presence, Scan, ScanResult
+from eventhub.db import utcnow
 from eventhub.events.models import Edition
 from eventhub.extensions import db
 from eventhub.passes import signing
@@ -47,6 +50,10 @@ MESSAGES: dict[ScanResult, tuple[str, str]] = {
     R.REENTRY_REFUSED: ("再入場はできません", "Re-entry is not allowed"),
     R.UNKNOWN: ("登録のないパスです", "Unknown pass"),
     R.FORGED: ("読み取れないか、不正なコードです", "Unreadable or forged code"),
+    R.TIME_OUT_OF_RANGE: (
+        "スキャン時刻が範囲外です（端末の時計を確認してください）",
+        "Scan time out of range (check the scanner's clock)",
+    ),
 }
 #: Whether the holder is inside after a scan with this result; other results do not tell.
 INSIDE_AFTER: dict[ScanResult, bool] = {
@@ -131,6 +138,44 @@ class Outcome:
         }
 
 
+class Timing(enum.Enum):
+    """What the server's clock says of the time a device gave a scan."""
+
+    #: Close to the server's now (within the allowed clock skew): the server vouches for it.
+    VOUCHED = "vouched"
+    #: In the past (an offline scan uploaded later): the device's claim, to be checked
+    #: against the edition's days.
+    CLAIMED = "claimed"
+    #: Further in the future than any clock skew explains: refused.
+    FUTURE = "future"
+
+
+#: The clock skew allowed by default between a device and the server
+#: (``EVENTHUB_SCAN_CLOCK_SKEW_SECONDS``).
+DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def timing(at: datetime, now: datetime, skew: timedelta) -> Timing:
+    """Whether ``at``, the time a device gave a scan, is vouched for by ``now``, a claim to
+    check, or too far ahead."""
+    if at - now > skew:
+        return Timing.FUTURE
+    if now - at > skew:
+        return Timing.CLAIMED
+    return Timing.VOUCHED
+
+
+def clock_skew() -> timedelta:
+    """The clock skew allowed between devices and the server, from the app's settings."""
+    seconds = current_app.config.get("EVENTHUB_SCAN_CLOCK_SKEW_SECONDS")
+    return DEFAULT_CLOCK_SKEW if seconds is None else timedelta(seconds=seconds)
+
+
+def timing_now(at: datetime) -> Timing:
+    """What the server's clock says, now, of ``at`` (``timing`` with the app's skew)."""
+    return timing(at, utcnow(), clock_skew())
+
+
 def clean_token(token: str) -> str:
     return _WHITESPACE.sub("", token)  # scanners append CR/LF; QR text may be wrapped
 
@@ -170,6 +215,14 @@ def _valid_on(row: Any, at: datetime) -> bool:
     return first <= day <= last
 
 
+def _within_edition(row: Any, at: datetime) -> bool:
+    """``at`` falls on one of the edition's days, or the day after the last (an exit past
+    midnight)."""
+    zone = ZoneInfo(row.timezone)
+    first, last = _edition_days(row.starts_at, row.ends_at, zone)
+    return first <= at.astimezone(zone).date() <= last + timedelta(days=1)
+
+
 def reentry_allowed(setting: bool | None) -> bool:
     """The edition's re-entry rule from its settings; no settings row (None): allowed."""
     return setting is not False
@@ -203,10 +256,11 @@ def decide(
     serial: int | None,
     direction: str,
     at: datetime,
+    when: Timing = Timing.VOUCHED,
 ) -> tuple[Outcome, Change | None]:
     """The outcome if nothing changes, and the change to try; ``serial`` None: manual."""
     row = execute(_PASS_QUERY, {"pass_id": pass_id, "edition_id": edition_id}).first()
-    return judge(row, edition_id, pass_id, serial, direction, at)
+    return judge(row, edition_id, pass_id, serial, direction, at, when)
 
 
 def judge(
@@ -216,12 +270,19 @@ def judge(
     serial: int | None,
     direction: str,
     at: datetime,
+    when: Timing = Timing.VOUCHED,
 ) -> tuple[Outcome, Change | None]:
-    """``decide`` on a row of ``DECISION_QUERY`` already read (None: no such pass here)."""
+    """``decide`` on a row of ``DECISION_QUERY`` already read (None: no such pass here).
+
+    ``when`` is what the server's clock says of ``at`` (``timing``): a time in the future,
+    or a past one outside the edition's days, admits and lets out nobody.
+    """
     if row is None:
         # Not this edition's: pass_id stays unset, it may name no row at all.
         return Outcome(R.UNKNOWN), None
     seen = {"pass_id": pass_id, "holder_name": row.holder_name, "kind": row.kind}
+    if when is Timing.FUTURE or (when is Timing.CLAIMED and not _within_edition(row, at)):
+        return Outcome(R.TIME_OUT_OF_RANGE, **seen), None
     if row.state == PassState.REVOKED or row.serial_revoked or serial not in (None, row.serial):
         return Outcome(R.REVOKED, **seen), None
     if direction == Direction.EXIT:

@@ -225,9 +225,19 @@ class SearchArgs(ma.Schema):
 
 class SearchHitSchema(ma.Schema):
     pass_id = ma.fields.Integer()
+    pass_number = ma.fields.String(
+        metadata={"description": "As printed on the pass: pass id and serial", "example": "42-1"}
+    )
+    registration_id = ma.fields.Integer(allow_none=True)
     holder_name = ma.fields.String()
     name_kana = ma.fields.String(allow_none=True)
-    holder_email = ma.fields.String()
+    holder_email = ma.fields.String(
+        allow_none=True, metadata={"description": "In full for organisers; null for gate staff"}
+    )
+    email_masked = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "First letters only, for gate staff", "example": "t***@e***.jp"},
+    )
     kind = ma.fields.String()
     state = ma.fields.String()
     inside = ma.fields.Boolean()

@@ -11,8 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from eventhub import japan
-from eventhub.accounts.auth import hash_token
+from eventhub import counters, japan
+from eventhub.accounts.auth import hash_token, is_organiser
 from eventhub.accounts.models import User
 from eventhub.audit import service as audit
 from eventhub.audit.actions import Action
@@ -28,7 +28,7 @@ from eventhub.checkin.models import (
 )
 from eventhub.checkin.scanning import Outcome, Scanner
 from eventhub.db import utcnow
-from eventhub.errors import DomainError, field_error, not_found
+from eventhub.errors import DomainError, field_error, forbidden, not_found
 from eventhub.events import service as events
 from eventhub.events.models import Edition
 from eventhub.extensions import db
@@ -179,6 +179,23 @@ def device_config(device: Device, now: datetime) -> dict[str, Any]:
     }
 
 
+# Who works at which gate ---------------------------------------------------------------------
+
+
+def works_at(user: User | None, edition_id: int) -> bool:
+    """Organisers work at every edition's gates; gate staff at the editions granted to them."""
+    return is_organiser(user) or (user is not None and edition_id in user.gate_editions())
+
+
+def desk_edition(edition_id: int, user: User | None) -> Edition:
+    """An edition whose check-in desk ``user`` works at (403 ``forbidden`` for gate staff of
+    other editions; 404 as ``events.get_edition`` for an edition they may not see)."""
+    edition = events.get_edition(edition_id, user)
+    if not works_at(user, edition.id):
+        raise forbidden("gate_staff_elsewhere")
+    return edition
+
+
 # Undo ----------------------------------------------------------------------------------------
 
 
@@ -192,6 +209,8 @@ def undo(scan_id: int, user: User | None, device: Device | None = None) -> Scan:
     if scan is None:
         raise not_found("scan")
     if device is not None and scan.device_id != device.id:
+        raise not_found("scan")
+    if device is None and not works_at(user, scan.edition_id):
         raise not_found("scan")
     if scan.method not in {"qr", "manual"} or ScanResult(scan.result) not in _UNDOABLE:
         raise _conflict("nothing_to_undo")
@@ -233,8 +252,23 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search(edition: Edition, q: str, limit: int) -> list[dict[str, Any]]:
-    """Passes whose holder's name, furigana or email contains ``q`` (kana-insensitive)."""
+def mask_email(email: str | None) -> str | None:
+    """Enough of an address to tell two visitors of the same name apart at the desk, and no
+    more: ``taro@example.co.jp`` → ``t***@e***.jp``."""
+    if not email:
+        return None
+    local, _, domain = email.rpartition("@")
+    top = domain.rpartition(".")[2] if "." in domain else ""
+    masked_domain = f"{domain[:1]}***" + (f".{top}" if top else "")
+    return f"{local[:1]}***@{masked_domain}" if local else f"***@{masked_domain}"
+
+
+def search(edition: Edition, q: str, limit: int, *, full: bool) -> list[dict[str, Any]]:
+    """Passes whose holder's name, furigana or email contains ``q`` (kana-insensitive).
+
+    ``full`` (organisers) shows each holder's email; gate staff see it masked (``mask_email``)
+    beside the name, furigana and pass number, which identify a person at the desk.
+    """
     # Names are stored as written (NFC) and older ones NFKC: match the query in both forms.
     written = unicodedata.normalize("NFC", q).strip()
     text = japan.normalise(q)
@@ -246,6 +280,8 @@ def search(edition: Edition, q: str, limit: int) -> list[dict[str, Any]]:
             Pass.holder_name,
             Registration.name_kana,
             Pass.holder_email,
+            Pass.serial,
+            Pass.registration_id,
             Pass.kind,
             Pass.state,
             sa.func.coalesce(Presence.inside, sa.false()).label("inside"),
@@ -265,7 +301,15 @@ def search(edition: Edition, q: str, limit: int) -> list[dict[str, Any]]:
         .order_by(Pass.holder_name, Pass.id)
         .limit(limit)
     )
-    return [row._asdict() for row in db.session.execute(query)]
+    hits = []
+    for row in db.session.execute(query):
+        hit = row._asdict()
+        email = hit.pop("holder_email")
+        hit["pass_number"] = f"{hit['pass_id']}-{hit.pop('serial')}"  # as printed on the pass
+        hit["email_masked"] = mask_email(email)
+        hit["holder_email"] = email if full else None
+        hits.append(hit)
+    return hits
 
 
 def manual_checkin(edition: Edition, data: dict[str, Any], user: User) -> Outcome:
@@ -303,8 +347,15 @@ def manual_checkin(edition: Edition, data: dict[str, Any], user: User) -> Outcom
 
 def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
     """Scan a pass: verify, decide, write; a nonce seen before answers as the first time."""
+    outcome = _scan(scanner, token, direction, at, nonce)
+    counters.SCANS.labels(outcome.result).inc()
+    return outcome
+
+
+def _scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str) -> Outcome:
     if db.engine.dialect.name == "postgresql":
         return scan_batches.scan(scanner, token, direction, at, nonce)
+    when = scanning.timing_now(at)
     verdict = scanning.read_token(token, scanner.edition_id)
     if isinstance(verdict, ScanResult):
         outcome, change = Outcome(verdict), None
@@ -316,6 +367,7 @@ def scan(scanner: Scanner, token: str, direction: str, at: datetime, nonce: str)
             verdict.serial,
             direction,
             at,
+            when,
         )
     return admission.admit(scanner, outcome, change, direction, at, nonce)
 
@@ -374,5 +426,8 @@ def _mark_offline(device_id: int, items: list[dict[str, Any]]) -> None:
 def scan_all(scanner: Scanner, scans: list[tuple[str, str, datetime, str]]) -> list[Outcome]:
     """``scan`` each of (token, direction, time, nonce) in turn; on PostgreSQL in batches."""
     if db.engine.dialect.name == "postgresql":
-        return scan_batches.scan_all(scanner, scans)
+        outcomes = scan_batches.scan_all(scanner, scans)
+        for outcome in outcomes:
+            counters.SCANS.labels(outcome.result).inc()
+        return outcomes
     return [scan(scanner, *item) for item in scans]

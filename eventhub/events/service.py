@@ -13,7 +13,8 @@ from eventhub import japan
 from eventhub.accounts import service as accounts
 from eventhub.accounts.auth import is_organiser
 from eventhub.accounts.models import User
-from eventhub.errors import DomainError, field_error, not_found
+from eventhub.db import utcnow
+from eventhub.errors import DomainError, FieldError, field_error, not_found
 from eventhub.events.models import (
     EDITION_TRANSITIONS,
     PUBLISHED_STATUSES,
@@ -123,6 +124,12 @@ def change_edition_status(edition: Edition, data: dict[str, Any]) -> Edition:
             "invalid_transition",
             "edition_transition",
             params={"current": current, "target": target, "allowed": allowed},
+        )
+    if target == EditionStatus.HELD and utcnow() < edition.ends_at:
+        # The report prints a held edition as done: before its end its figures are not.
+        ends = {"ends_at": edition.ends_at.astimezone(ZoneInfo(edition.timezone)).isoformat()}
+        raise DomainError(
+            "edition_not_over", params=ends, errors=[FieldError("status", "edition_not_over", ends)]
         )
     edition.status = target
     if target == EditionStatus.CANCELLED:

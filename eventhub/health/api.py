@@ -63,6 +63,24 @@ def ping() -> Any:
     return jsonify(ok=True)
 
 
+class ReadinessSchema(ma.Schema):
+    database = ma.fields.String(metadata={"description": "ok"})
+    redis = ma.fields.String(metadata={"description": "ok, or not used (tasks run in-process)"})
+
+
+@blp.get("/ready")
+@blp.response(200, ReadinessSchema)
+@blp.alt_response(503, description="not_ready: the problem's ``failed`` names what is down")
+def ready() -> Any:
+    """Readiness probe: this process can serve, because the database and Redis answer.
+
+    Anyone may ask. Unlike the liveness probe (``/ping``), a failing answer means "send no
+    traffic here for now", not "restart me": 503 problem+json ``not_ready`` whose ``failed``
+    lists ``database`` and/or ``redis``.
+    """
+    return service.readiness()
+
+
 @blp.post("/heartbeats")
 @login_required(Role.ORGANISER)
 @blp.response(202, HeartbeatSchema)

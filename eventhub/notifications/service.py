@@ -22,13 +22,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
-from eventhub import reconcile
+from eventhub import links, reconcile
 from eventhub.accounts import service as accounts
 from eventhub.accounts.models import normalise_email
 from eventhub.applications.models import Application
 from eventhub.db import conflict_insert, rowcount, utcnow
 from eventhub.extensions import db
-from eventhub.notifications import templates
+from eventhub.notifications import mailbox, templates
 from eventhub.notifications.models import MailStatus, OutgoingMail
 from eventhub.tasks import enqueue
 
@@ -171,6 +171,13 @@ class _SmtpSession:
             smtp.close()
 
 
+def _session() -> _SmtpSession | mailbox.FolderSession:
+    """To the mail server; with none configured (no SMTP_HOST), into the mail folder."""
+    if current_app.config["SMTP_HOST"]:
+        return _SmtpSession()
+    return mailbox.FolderSession(current_app.config["MAIL_DIR"])
+
+
 def _connect() -> smtplib.SMTP:
     config = current_app.config
     smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=SMTP_TIMEOUT_SECONDS)
@@ -234,7 +241,7 @@ def _deliver(mail_ids: list[int]) -> tuple[list[int], list[RetryableMailError]]:
             retryable.append(error)
 
     queue = [mail_id for mail_id in mail_ids if mail_id in claimed]
-    with _SmtpSession() as smtp:
+    with _session() as smtp:
         for i, mail_id in enumerate(queue):
             mail = db.session.get_one(OutgoingMail, mail_id)
             message = templates.build_message(mail, current_app.config["SMTP_FROM"])
@@ -379,7 +386,7 @@ def _notify(
     # The callers commit with an optimistic-lock check (commit_versioned); an autoflush here
     # would raise the version conflict outside it, as a 500 instead of a 409.
     with db.session.no_autoflush:
-        content = render(application, current_app.config["EVENTHUB_BASE_URL"])
+        content = render(application, links.base_url())
         key = dedupe_key(application, event)
         recipients = _recipients(application)
         queued = [

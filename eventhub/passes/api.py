@@ -12,7 +12,7 @@ from eventhub.accounts.models import Role
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.pagination import page_of, paginate
-from eventhub.passes import issuing, printable, schemas, service
+from eventhub.passes import issuing, pdf, printable, schemas, service
 from eventhub.passes.models import Pass, PassSettings
 
 blp = Blueprint("passes", __name__, url_prefix="/api/v1", description="Passes")
@@ -144,6 +144,25 @@ def print_pass(args: dict[str, Any], pass_id: int) -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     # Nothing on the page runs script or loads anything: say so, in case escaping ever slips.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@blp.get("/passes/<int:pass_id>/pass.pdf")
+@blp.doc(security=schemas.PASS_KEY_SECURITY)
+@optional_login
+@blp.arguments(schemas.PrintArgs, location="query")
+@blp.response(200, content_type="application/pdf")
+def pass_pdf(args: dict[str, Any], pass_id: int) -> Response:
+    """The pass as a PDF of one A6 (a badge) or A4 page, Japanese font embedded."""
+    pass_ = service.issued(service.pass_for(pass_id, current_user(), args.get("key")))
+    edition = events.get_edition(pass_.edition_id, current_user())
+    response = Response(pdf.pass_pdf(pass_, edition, args["size"]), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="pass-{pass_.id}-{args["size"]}.pdf"'
+    )
+    # The holder's QR code: kept by no cache, not even the browser's.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from eventhub import reconcile
+from eventhub import counters, reconcile
 from eventhub.db import utcnow
 from eventhub.errors import DomainError, field_error, not_found
 from eventhub.events.models import Edition
@@ -209,6 +209,7 @@ def issue_passes(pass_ids: list[int]) -> list[int]:
         ]
     )
     db.session.commit()
+    counters.PASSES_ISSUED.inc(len(issued))
     log.info("passes issued", extra={"pass_ids": [one.pass_id for one in issued]})
     return [one.pass_id for one in issued]
 

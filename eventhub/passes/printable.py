@@ -1,4 +1,4 @@
-"""What the holder sees: the private links, the printable page and the pass mail.
+"""What the holder sees: the private links, the printable page (and PDF) and the pass mail.
 
 The private link's key is an HMAC of the pass id and serial under SECRET_KEY: nothing is
 stored, and re-issuing (a new serial) retires every old link at once. Links made under a
@@ -10,14 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import date
-from html import escape
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import render_template
+from markupsafe import Markup
 
-from eventhub import secret_keys
+from eventhub import fonts, secret_keys
 from eventhub.events.models import Edition
+from eventhub.links import base_url
 from eventhub.notifications.templates import RULE, SIGNATURE
 from eventhub.passes.models import AttendeeType, Pass
 
@@ -33,8 +35,25 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     AttendeeType.VIP: ("VIP", "VIP"),
 }
 
-#: Page size, and the QR code's printed width on it.
-SIZES = {"a6": ("A6", "60mm"), "a4": ("A4", "90mm")}
+
+@dataclass(frozen=True)
+class Layout:
+    """One printed size of the pass: the sheet, its margins, the type and the QR code's width."""
+
+    name: str
+    width: str
+    height: str
+    margin: str
+    font_size: str
+    #: Printed width of the QR code with its quiet zone; at A6 a module is about 1.1 mm, which
+    #: phone cameras and gate scanners read at arm's length.
+    qr_width: str
+
+
+SIZES = {
+    "a6": Layout("A6", "105mm", "148mm", "6mm", "9pt", "55mm"),
+    "a4": Layout("A4", "210mm", "297mm", "15mm", "14pt", "100mm"),
+}
 
 
 def _key_under(secret: str, pass_id: int, serial: int) -> str:
@@ -58,19 +77,21 @@ def key_matches(pass_: Pass, key: str) -> bool:
 
 
 def links(pass_: Pass) -> dict[str, str]:
-    base = f"{current_app.config['EVENTHUB_BASE_URL'].rstrip('/')}/api/v1/passes/{pass_.id}"
+    base = f"{base_url()}/api/v1/passes/{pass_.id}"
     key = pass_key(pass_.id, pass_.serial)
     return {
         "png": f"{base}/qr.png?key={key}",
         "svg": f"{base}/qr.svg?key={key}",
         "print_a6": f"{base}/print?key={key}&size=a6",
         "print_a4": f"{base}/print?key={key}&size=a4",
+        "pdf_a6": f"{base}/pass.pdf?key={key}&size=a6",
+        "pdf_a4": f"{base}/pass.pdf?key={key}&size=a4",
     }
 
 
 def page_link(pass_: Pass) -> str:
     """The holder's pass page (QR, print layouts, bookings): the link the pass mail carries."""
-    base = current_app.config["EVENTHUB_BASE_URL"].rstrip("/")
+    base = base_url()
     return f"{base}/passes/{pass_.id}?key={pass_key(pass_.id, pass_.serial)}"
 
 
@@ -93,40 +114,36 @@ def dates_en(edition: Edition, valid_days: list[str] | None) -> str:
     return f"{first:%d %b %Y} – {last:%d %b %Y}"
 
 
-def print_page(pass_: Pass, edition: Edition, size: str) -> str:
-    """A self-contained HTML page to print the pass on; every value from a user is escaped."""
-    page, qr_width = SIZES[size]
-    kind_ja, kind_en = KIND_LABELS.get(pass_.kind, (pass_.kind, pass_.kind))
+def _qr_inline(pass_: Pass) -> Markup:
     svg = pass_.qr_svg or ""
     # The SVG is ours (rendered from the token), but drop its XML declaration to inline it.
     if svg.startswith("<?xml"):
         svg = svg[svg.index("?>") + 2 :].lstrip()
-    venue = " / ".join(v for v in (edition.venue_ja, edition.venue_en) if v)
-    return f"""<!DOCTYPE html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<title>{escape(edition.title_ja)} — {escape(pass_.holder_name)}</title>
-<style>
-@page {{ size: {page}; margin: 10mm; }}
-body {{ font-family: sans-serif; text-align: center; }}
-.qr svg {{ width: {qr_width}; height: auto; }}
-.name {{ font-size: 20pt; font-weight: bold; margin: 4mm 0; }}
-.kind {{ font-size: 14pt; border: 1px solid #000; display: inline-block; padding: 1mm 4mm; }}
-</style>
-</head>
-<body>
-<h1>{escape(edition.title_ja)}<br><small>{escape(edition.title_en)}</small></h1>
-<p class="dates">{escape(dates_ja(edition, pass_.valid_days))}<br>
-{escape(dates_en(edition, pass_.valid_days))}</p>
-<p class="venue">{escape(venue)}</p>
-<div class="qr">{svg}</div>
-<p class="name">{escape(pass_.holder_name)}</p>
-<p class="kind">{escape(kind_ja)} / {escape(kind_en)}</p>
-<p class="number">No. {pass_.id}-{pass_.serial}</p>
-</body>
-</html>
-"""
+    return Markup(svg)  # noqa: S704 - our own rendering of the token, no user text in it
+
+
+def print_page(pass_: Pass, edition: Edition, size: str, *, font_url: str | None = None) -> str:
+    """A self-contained HTML page to print the pass on one sheet, from the printable template
+    (autoescaped: every value from a user is escaped). With ``font_url`` it is the source of
+    the pass PDF: the font is embedded from there, and the links to the PDFs are left out."""
+    kind_ja, kind_en = KIND_LABELS.get(pass_.kind, (pass_.kind, pass_.kind))
+    all_links = links(pass_)
+    pdf_links = [(layout.name, all_links[f"pdf_{key}"]) for key, layout in SIZES.items()]
+    return render_template(
+        "passes/printable.html",
+        pass_=pass_,
+        edition=edition,
+        layout=SIZES[size],
+        kind_ja=kind_ja,
+        kind_en=kind_en,
+        dates_ja=dates_ja(edition, pass_.valid_days),
+        dates_en=dates_en(edition, pass_.valid_days),
+        venue=" / ".join(v for v in (edition.venue_ja, edition.venue_en) if v),
+        qr_svg=_qr_inline(pass_),
+        font_family=fonts.JAPANESE_FAMILY,
+        font_url=font_url,
+        pdf_links=None if font_url else pdf_links,
+    )
 
 
 def pass_mail(pass_: Pass, edition: Edition) -> tuple[str, str]:

@@ -120,6 +120,8 @@ class PassLinksSchema(ma.Schema):
     svg = ma.fields.String()
     print_a6 = ma.fields.String()
     print_a4 = ma.fields.String()
+    pdf_a6 = ma.fields.String()
+    pdf_a4 = ma.fields.String()
 
 
 class PassSchema(ma.Schema):

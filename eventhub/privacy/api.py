@@ -43,11 +43,10 @@ def my_data() -> Response:
 def erase(edition_id: int, registration_id: int) -> dict[str, Any]:
     """Erase an attendee's personal data, irreversibly: names, addresses and notes go, the
     passes are revoked, an account that is only an attendee's is anonymised; what is counted
-    (scans, presences, tallies, the report) stays. Erasing again changes nothing."""
+    (scans, presences, tallies, the report) stays. Erasing again changes nothing. Recorded in
+    the audit log (``registration.erased``)."""
     edition = events.get_edition(edition_id, current_user())
-    registration = service.erase_registration(
-        service.erasable_registration(edition.id, registration_id)
-    )
+    registration = service.erase_attendee(edition.id, registration_id)
     db.session.commit()
     return {
         "registration_id": registration.id,

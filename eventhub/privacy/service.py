@@ -20,6 +20,8 @@ from flask import current_app
 
 from eventhub.accounts import service as accounts
 from eventhub.accounts.models import Membership, Organisation, User, email_key
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
 from eventhub.bookings.models import Booking
 from eventhub.calendars import tokens as calendar_links
 from eventhub.checkin.models import Gate, Lead, Scan
@@ -238,6 +240,21 @@ def erase_registration(registration_id: int, now: datetime | None = None) -> Reg
     registration.erased_at = now or utcnow()
     db.session.flush()
     log.info("attendee erased", extra={"registration_id": registration.id, "passes": pass_ids})
+    return registration
+
+
+def erase_attendee(edition_id: int, registration_id: int) -> Registration:
+    """An organiser erases one attendee of the edition (``erase_registration``), recorded in
+    the audit log the first time; the caller commits."""
+    found = erasable_registration(edition_id, registration_id)
+    before = db.session.scalar(sa.select(Registration.erased_at).where(Registration.id == found))
+    registration = erase_registration(found)
+    if before is None:
+        audit.record(
+            Action.REGISTRATION_ERASED,
+            target=("registration", registration.id),
+            edition_id=edition_id,
+        )
     return registration
 
 

@@ -8,7 +8,13 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
 from eventhub import japan
-from eventhub.accounts.auth import login_required, require_user
+from eventhub.accounts.auth import (
+    current_user,
+    is_organiser,
+    login_required,
+    optional_login,
+    require_user,
+)
 from eventhub.accounts.models import Role
 from eventhub.errors import DomainError, FieldError
 from eventhub.extensions import db
@@ -28,11 +34,13 @@ MAX_CSV_BYTES = 2 * 1024 * 1024
 _CSV_BODY = {
     "description": "A CSV file (UTF-8, with or without BOM), as the body or as the `file` "
     "part of a form. Headers in Japanese or English: シリーズ/series, 年度/fiscal_year, "
-    "回/edition_no, 開催月/held, 会場/venue, 会場（英語）/venue_en, 開催形式/format, "
-    "状況/status, 中止理由/reason, 中止理由（英語）/reason_en, 出展者数/exhibitors, "
-    "都道府県/prefectures, 市町村/municipalities, 来場者数/visitors, "
-    "オンライン参加者数/online_participants, 商談数/business_meetings, 備考/note, "
-    "備考（英語）/note_en (the English report prints the Japanese note when it is empty).",
+    "回/edition_no, 開催月/held, 終了月/held_until, 会場/venue, 会場（英語）/venue_en, "
+    "開催形式/format, 状況/status, 中止理由/reason, 中止理由（英語）/reason_en, "
+    "出展者数/exhibitors, 都道府県/prefectures, 市町村/municipalities, 来場者数/visitors, "
+    "来場者数概数/visitors_approximate, オンライン参加者数/online_participants, "
+    "参加者数概数/online_participants_approximate, 商談数/business_meetings, 備考/note, "
+    "備考（英語）/note_en (the English report prints the Japanese note when it is empty). "
+    "README's results report section describes each column.",
     "content": {
         "text/csv": {"schema": {"type": "string"}},
         "multipart/form-data": {
@@ -44,12 +52,13 @@ _CSV_BODY = {
     },
 }
 _FILE_DOC = {
-    "description": "The file: HTML, Markdown, CSV, Excel, PNG or SVG",
+    "description": "The file: HTML, PDF, Markdown, CSV, Excel, PNG or SVG",
     "content": {
         # No schema: the body is the file's bytes, not a JSON string (OpenAPI 3.1).
         t: {}
         for t in (
             "text/html",
+            "application/pdf",
             "text/markdown",
             "text/csv",
             "image/png",
@@ -169,6 +178,14 @@ def _build_view(build: ReportBuild) -> dict[str, Any]:
         "started_at": build.started_at,
         "finished_at": build.finished_at,
         "files": files,
+        "published": build.published_at is not None,
+        "published_at": build.published_at,
+        "public_url": (
+            url_for("report_pages.report", fiscal_year=build.fiscal_year)
+            if build.published_at is not None
+            else None
+        ),
+        "omitted": build.omitted or [],
     }
 
 
@@ -203,12 +220,40 @@ def get_build(build_id: int) -> dict[str, Any]:
     return _build_view(service.get_build(build_id))
 
 
-@blp.get("/builds/<int:build_id>/files/<name>")
+@blp.post("/builds/<int:build_id>/publish")
 @login_required(Role.ORGANISER)
+@blp.response(200, schemas.BuildSchema)
+@blp.alt_response(
+    409, schema=ProblemSchema, content_type=PROBLEM_JSON, description="report_not_ready"
+)
+def publish_build(build_id: int) -> dict[str, Any]:
+    """Publish a finished build: its report and files become public, and it becomes the
+    fiscal year's public report (at /reports/{fiscal_year}) until another is published."""
+    build = service.publish(service.get_build(build_id), require_user().id)
+    db.session.commit()
+    return _build_view(build)
+
+
+@blp.delete("/builds/<int:build_id>/publish")
+@login_required(Role.ORGANISER)
+@blp.response(200, schemas.BuildSchema)
+def unpublish_build(build_id: int) -> dict[str, Any]:
+    """Take a build back: private again; the year's public report is the one published before."""
+    build = service.unpublish(service.get_build(build_id))
+    db.session.commit()
+    return _build_view(build)
+
+
+@blp.get("/builds/<int:build_id>/files/<name>")
+@optional_login
 @blp.response(200, content_type="text/html")
 @blp.doc(responses={"200": _FILE_DOC})
 def get_file(build_id: int, name: str) -> Response:
-    """One file of a finished build: report-ja.html, report.xlsx, chart-3-visitors-per-day.svg…"""
-    build = service.get_build(build_id)
-    output = service.get_output(build.id, name)
-    return files.file_response(build.fiscal_year, output)
+    """One file of a finished build: report-ja.html, report-ja.pdf, report.xlsx, charts…
+
+    Anyone reads the files of a published build; those of other builds are the organisers'
+    (404 to anyone else, so that unpublished builds cannot be found by trying ids).
+    """
+    organiser = is_organiser(current_user())
+    build = service.readable_build(build_id, organiser)
+    return files.file_response(build.fiscal_year, service.public_output(build, name, organiser))

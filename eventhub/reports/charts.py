@@ -2,36 +2,40 @@
 
 Fonts: no CJK font can be assumed on a server, so the charts use IPAexGothic as shipped by
 the matplotlib-fontja package (IPA Font License), registered from the package's folder without
-importing it, because its import changes matplotlib's global settings. SVG keeps text as text
-(svg.fonttype none) so the labels stay searchable and the output is stable for tests.
+importing it, because its import changes matplotlib's global settings. SVG draws the glyphs as
+paths (svg.fonttype path): a viewer without a Japanese font shows the labels, not boxes. The
+words stay readable to screen readers, search and tests in the SVG's <title> and <desc>.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from eventhub import japan
+from eventhub import fonts, japan
 from eventhub.tallies.figures import EditionFigures
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-FONT_FAMILY = "IPAexGothic"
+FONT_FAMILY = fonts.JAPANESE_FAMILY
 _font_lock = threading.Lock()
 _font_ready = False
 _WEEKDAYS = "月火水木金土日"
+#: The zone of the tallies' day and hour keys.
+_TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,7 @@ class Chart:
 
 
 def font_path() -> Path:
-    spec = importlib.util.find_spec("matplotlib_fontja")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib-fontja is not installed: pip install matplotlib-fontja")
-    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
+    return fonts.japanese_font()
 
 
 def _ensure_font() -> None:
@@ -73,6 +74,34 @@ def _sorted(mapping: Mapping[str, int]) -> list[tuple[str, int]]:
     return sorted(mapping.items())
 
 
+def _opening_hours(figures: EditionFigures) -> list[tuple[str, int]]:
+    """Every hour of every day from opening to closing, with its entries (0 where none).
+
+    A day runs from the first day's opening hour to the last day's closing time, as the
+    edition itself says; entries outside those hours (an early opening, a late scan) widen
+    their day rather than being dropped.
+    """
+    opens = figures.starts_at.astimezone(_TOKYO)
+    closes = figures.ends_at.astimezone(_TOKYO)
+    # An hour is shown when the doors are open during any of it: closing at 17:30 shows 17時.
+    end = closes.hour + (1 if (closes.minute, closes.second) != (0, 0) else 0)
+    start = opens.hour if end > opens.hour else end
+    hours: dict[date, set[int]] = {}
+    day = opens.date()
+    while day <= closes.date():
+        hours[day] = set(range(start, end))
+        day += timedelta(days=1)
+    for key in figures.entries_by_hour:
+        day_key, hour = key.split("T")
+        hours.setdefault(date.fromisoformat(day_key), set()).add(int(hour))
+    return [
+        (key, figures.entries_by_hour.get(key, 0))
+        for day, seen in sorted(hours.items())
+        if seen
+        for key in (f"{day.isoformat()}T{h:02d}" for h in range(min(seen), max(seen) + 1))
+    ]
+
+
 def charts_of(figures: EditionFigures) -> list[Chart]:
     """The three charts of an edition, from its tallies; one with no data is left out."""
     charts: list[Chart] = []
@@ -86,7 +115,7 @@ def charts_of(figures: EditionFigures) -> list[Chart]:
                 tuple(v for _, v in days),
             )
         )
-    hours = _sorted(figures.entries_by_hour)
+    hours = _opening_hours(figures) if figures.entries_by_hour else []
     if hours:
         charts.append(
             Chart(
@@ -134,11 +163,31 @@ def _figure(chart: Chart) -> Figure:
 
 _RC: dict[RcKeyType, Any] = {
     "font.family": [FONT_FAMILY],
-    "svg.fonttype": "none",
+    "svg.fonttype": "path",
     # A fixed salt gives the same element ids on every run.
     "svg.hashsalt": "eventhub-report",
     "axes.unicode_minus": False,
 }
+
+
+def description(chart: Chart) -> str:
+    """The chart in words: each bar's label and value."""
+    return "; ".join(
+        f"{label}: {japan.format_count(v)}"
+        for label, v in zip(chart.labels, chart.values, strict=True)
+    )
+
+
+def _accessible(svg: bytes, chart: Chart) -> bytes:
+    # The glyphs are paths now: the title and the bars' words go where assistive technology
+    # and text search look, the svg element's role, label, <title> and <desc>.
+    text = svg.decode("utf-8")
+    head = text.index("<svg ")
+    title = escape(chart.title)
+    opening = text.index(">", head) + 1
+    attributes = f' role="img" aria-label="{title}"'
+    words = f"\n <title>{title}</title>\n <desc>{escape(description(chart))}</desc>"
+    return (text[: opening - 1] + attributes + ">" + words + text[opening:]).encode("utf-8")
 
 
 def render(chart: Chart) -> tuple[bytes, bytes]:
@@ -149,4 +198,4 @@ def render(chart: Chart) -> tuple[bytes, bytes]:
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         figure.savefig(png, format="png", metadata={"Software": None})
-    return svg.getvalue(), png.getvalue()
+    return _accessible(svg.getvalue(), chart), png.getvalue()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from eventhub.reports import sentences_en, sentences_ja
@@ -52,14 +53,39 @@ def _note_key(facts: EditionFacts) -> str | None:
     return facts.note_ja or facts.note_en
 
 
+def _with_twins(editions: Sequence[EditionFacts]) -> list[EditionFacts]:
+    """Editions with ``twin`` set where the series held more than one in the fiscal year."""
+    per_year = Counter(e.fiscal_year for e in editions if not e.cancelled)
+    return [replace(e, twin=per_year[e.fiscal_year] > 1) for e in editions]
+
+
+def _name(edition: EditionFacts, language: str) -> str:
+    if edition.figures is not None:
+        return edition.figures.title_ja if language == "ja" else edition.figures.title_en
+    return f"第{edition.order}回" if language == "ja" else f"edition {edition.order}"
+
+
+def _texts(language: str, editions: Sequence[EditionFacts]) -> list[str]:
+    """Each edition's line; twins that month and venue do not tell apart get their title."""
+    forms = LANGUAGES[language]
+    texts = [forms.line(e, grouped=_note_key(e) is not None) for e in editions]
+    seen = Counter((e.fiscal_year, t) for e, t in zip(editions, texts, strict=True))
+    return [
+        t + (f"（{_name(e, language)}）" if language == "ja" else f" ({_name(e, language)})")
+        if seen[(e.fiscal_year, t)] > 1
+        else t
+        for e, t in zip(editions, texts, strict=True)
+    ]
+
+
 def section(language: str, facts: SeriesFacts, heading: str, fiscal_year: int) -> Section:
     forms = LANGUAGES[language]
     lines: list[Line] = []
     groups: dict[str, list[Line]] = {}
     notes: dict[str, str] = {}
-    for edition in facts.editions:
+    told = _with_twins(facts.editions)
+    for edition, text in zip(told, _texts(language, told), strict=True):
         key = _note_key(edition)
-        text = forms.line(edition, grouped=key is not None)
         entry = Line(text, edition.fiscal_year, edition.source)
         if key is None:
             lines.append(entry)

@@ -88,6 +88,25 @@ class EditionFacts:
     note_ja: str | None = None
     note_en: str | None = None
     figures: EditionFigures | None = None
+    #: Another edition of the series shares the fiscal year: the line says its month and
+    #: venue, as the published report tells such editions apart.
+    twin: bool = False
+
+    def says_nothing(self) -> bool:
+        """True when nothing is known that the series' line could say of a held edition.
+
+        The national zone and in-person takumi lines are about who exhibited: with neither a
+        count nor the prefectures, the only sentence would be a false 「0企業・団体が出展」.
+        The mokucolle line says when and where it was held, and an online takumi what it
+        showed, so they always have something true to say.
+        """
+        if self.cancelled:
+            return False
+        if self.series_slug == "mokucolle" or (
+            self.series_slug == "takumi" and self.format == "online"
+        ):
+            return False
+        return not self.exhibitors and self.prefecture_count is None
 
     @property
     def sort_key(self) -> tuple[int, date, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -136,6 +137,14 @@ class ReportBuild(Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Bumped by every claim, so that a worker taken over by another cannot store its result.
     attempt: Mapped[int] = mapped_column(default=0)
+    #: Editions of the fiscal year the report leaves out, each with why (for organisers).
+    omitted: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON(none_as_null=True))
+    #: Set when an organiser publishes the build: its report and files become public. The
+    #: fiscal year's public report is its build published last.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     outputs: Mapped[list[ReportOutput]] = relationship(
         back_populates="build", order_by="ReportOutput.id", cascade="all, delete-orphan"

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from eventhub.errors import not_found
 from eventhub.reports import files, service
 from eventhub.reports.models import ReportBuild
+from eventhub.reports.outputs import ORGANISERS_ONLY
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")
 
@@ -52,7 +53,7 @@ def report(fiscal_year: int) -> Any:
         fiscal_year=fiscal_year,
         body=body,
         language=language,
-        files=service.list_outputs(build.id),
+        files=[f for f in service.list_outputs(build.id) if f.name not in ORGANISERS_ONLY],
     )
 
 
@@ -60,6 +61,6 @@ def report(fiscal_year: int) -> Any:
 def download(fiscal_year: int, name: str) -> Response:
     """One file of the published report, as the API serves a build's file."""
     build = _published(fiscal_year)
-    response = files.file_response(fiscal_year, service.get_output(build.id, name))
+    response = files.file_response(fiscal_year, service.public_output(build, name, False))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -82,6 +82,16 @@ td.number { text-align: right; }
 .note, .footnote { color: #444; }
 ul.grouped { margin-top: 0; }
 img.chart { max-width: 100%; display: block; margin: 1rem 0; }
+@page { size: A4; margin: 20mm 18mm 22mm;
+        @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt;
+                         font-family: "IPAexGothic", "Noto Sans JP", sans-serif; } }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; line-height: 1.5; }
+  h1 { font-size: 18pt; } h2 { font-size: 14pt; break-after: avoid; }
+  h3 { font-size: 11.5pt; break-after: avoid; }
+  table, img.chart, li { break-inside: avoid; }
+  img.chart { max-height: 110mm; }
+}
 </style>
 </head>
 <body>

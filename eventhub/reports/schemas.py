@@ -192,6 +192,20 @@ class ReportFileSchema(ma.Schema):
     url = ma.fields.String()
 
 
+class OmittedEditionSchema(ma.Schema):
+    edition_id = ma.fields.Integer()
+    series = ma.fields.String()
+    title_ja = ma.fields.String()
+    title_en = ma.fields.String()
+    status = ma.fields.String()
+    reason = ma.fields.String(
+        metadata={
+            "description": "not_held (draft, open or closed: only held and cancelled editions"
+            " are reported) or no_figures (held, with nothing recorded to report)"
+        }
+    )
+
+
 class BuildSchema(ma.Schema):
     id = ma.fields.Integer()
     fiscal_year = ma.fields.Integer()
@@ -204,6 +218,17 @@ class BuildSchema(ma.Schema):
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
     files = ma.fields.List(ma.fields.Nested(ReportFileSchema))
+    published = ma.fields.Boolean(
+        metadata={"description": "Published builds are public: their files and report page"}
+    )
+    published_at = fields.DateTime(allow_none=True)
+    public_url = ma.fields.String(
+        allow_none=True, metadata={"description": "The fiscal year's public report page"}
+    )
+    omitted = ma.fields.List(
+        ma.fields.Nested(OmittedEditionSchema),
+        metadata={"description": "Editions of the fiscal year the report leaves out, and why"},
+    )
 
 
 class BuildListArgs(PageArgs):

@@ -68,6 +68,12 @@ def _months_only(facts: EditionFacts) -> str | None:
     return f"{first}–{_MONTHS[facts.held_until.month - 1]}"
 
 
+def venue_en(facts: EditionFacts) -> str | None:
+    """The venue's English name; an English report leaves out a venue known only in Japanese
+    (the organiser names it in English once, on any edition or entry held there)."""
+    return facts.venue_en
+
+
 def _fy(facts: EditionFacts) -> str:
     return japan.fiscal_year_label_en(facts.fiscal_year)
 
@@ -82,9 +88,10 @@ def _national_zone(facts: EditionFacts) -> str:
     where = [p for p in (facts.prefectures_en(), _municipalities(facts)) if p]
     source = f" from {' and '.join(where)}" if where else ""
     online = {"online": "held online", "hybrid": "also held online"}.get(facts.format)
-    return (
-        f"In {_fy(facts)}, {_organisations(facts.exhibitors or 0)}{source} exhibited"
-        + _brackets([online, _meetings(facts)])
+    when = [_months_only(facts), venue_en(facts)] if facts.twin else []
+    who = _organisations(facts.exhibitors) if facts.exhibitors else "companies and organisations"
+    return f"In {_fy(facts)}, {who}{source} exhibited" + _brackets(
+        [*when, online, _meetings(facts)]
     )
 
 
@@ -105,11 +112,15 @@ def _takumi(facts: EditionFacts) -> str:
             f"on crafts and manufacturing{where} on its website"
             + _brackets([_months_only(facts), _meetings(facts)])
         )
-    organisations = _plural(facts.exhibitors or 0, "organisation", "organisations")
+    organisations = (
+        _plural(facts.exhibitors, "organisation", "organisations")
+        if facts.exhibitors
+        else "organisations"
+    )
     where = f" from {prefectures}" if prefectures else ""
     online = ", and it was also held online" if facts.format == "hybrid" else ""
     return f"In {_fy(facts)}, {organisations}{where} exhibited{online}" + _brackets(
-        [_months_only(facts), facts.venue_en or facts.venue_ja, _meetings(facts)]
+        [_months_only(facts), venue_en(facts), _meetings(facts)]
     )
 
 
@@ -132,7 +143,7 @@ def _mokucolle(facts: EditionFacts) -> str:
     visitors = None
     if facts.visitors is not None and (not data or facts.visitors):
         visitors = f"{_count(facts.visitors, facts.visitors_approximate, data)} visitors"
-    venue = facts.venue_en or facts.venue_ja
+    venue = venue_en(facts)
     at = f", {venue}" if venue else ""
     return f"{when}{at}: held{together}" + _brackets(
         [

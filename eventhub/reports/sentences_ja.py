@@ -96,9 +96,13 @@ def _national_zone(facts: EditionFacts, grouped: bool) -> str:
         where += (
             facts.municipalities_ja if grouped or not where else f"及び{facts.municipalities_ja}"
         )
+    when = [_months_in_year(facts), facts.venue_ja] if facts.twin else []
+    suffix = _brackets([*when, _FORMAT_SUFFIX.get(facts.format), _meetings(facts)])
+    if not facts.exhibitors:
+        # The count is not known (or none was recorded): say only where they came from.
+        return f"{head}{where}から出展{suffix}"
     source = f"{where}から" if where else ""
-    suffix = _brackets([_FORMAT_SUFFIX.get(facts.format), _meetings(facts)])
-    return f"{head}{source}{facts.exhibitors or 0}企業・団体が出展{suffix}"
+    return f"{head}{source}{japan.format_count(facts.exhibitors)}企業・団体が出展{suffix}"
 
 
 def _takumi(facts: EditionFacts, grouped: bool) -> str:
@@ -113,7 +117,8 @@ def _takumi(facts: EditionFacts, grouped: bool) -> str:
             + _brackets([_months_in_year(facts), _meetings(facts)])
         )
     also_online = "し、オンラインでも開催" if facts.format == "hybrid" else ""
-    return f"{head}{prefectures}{facts.exhibitors or 0}団体が出展{also_online}" + _brackets(
+    who = f"{japan.format_count(facts.exhibitors)}団体" if facts.exhibitors else "の団体"
+    return f"{head}{prefectures}{who}が出展{also_online}" + _brackets(
         [_months_in_year(facts), facts.venue_ja, _meetings(facts)]
     )
 
@@ -133,7 +138,8 @@ def _mokucolle(facts: EditionFacts, grouped: bool) -> str:
         return f"{when}{together}オンライン開催" + _brackets(
             [exhibitors, f"{participants}参加" if participants else None, _meetings(facts)]
         )
-    venue = f"{facts.venue_ja}で、" if facts.venue_ja else ""
+    # 「東京ビッグサイトで、33都道府県で連携して開催」, or 「東京ビッグサイトで開催」 alone.
+    venue = f"{facts.venue_ja}で{'、' if together else ''}" if facts.venue_ja else ""
     visitors, participants = _visitors(facts), _participants(facts)
     return f"{when}{venue}{together}開催" + _brackets(
         [

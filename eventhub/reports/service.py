@@ -20,9 +20,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from eventhub import reconcile
+from eventhub import counters, reconcile
 from eventhub.db import rowcount, utcnow
-from eventhub.errors import not_found
+from eventhub.errors import DomainError, not_found
 from eventhub.extensions import db
 from eventhub.reports import outputs
 from eventhub.reports.models import ACTIVE_BUILD_STATUSES, BuildStatus, ReportBuild, ReportOutput
@@ -133,7 +133,7 @@ def _progress(build_id: int, attempt: int, done: int, total: int) -> None:
         raise _TakenOver
 
 
-def _finish(build_id: int, attempt: int, files: list[outputs.Output]) -> bool:
+def _finish(build_id: int, attempt: int, produced: outputs.Produced) -> bool:
     now = utcnow()
     result = db.session.execute(
         sa.update(builds)
@@ -143,6 +143,7 @@ def _finish(build_id: int, attempt: int, files: list[outputs.Output]) -> bool:
             finished_at=now,
             heartbeat_at=now,
             progress_done=builds.c.progress_total,
+            omitted=produced.omitted,
         )
     )
     if rowcount(result) != 1:
@@ -159,7 +160,7 @@ def _finish(build_id: int, attempt: int, files: list[outputs.Output]) -> bool:
             size=len(f.content),
             sha256=sha256(f.content).hexdigest(),
         )
-        for f in files
+        for f in produced.files
     )
     db.session.commit()
     return True
@@ -193,7 +194,7 @@ def run_build(
             on_progress(done, total)
 
     try:
-        files = outputs.produce(fiscal_year, progress)
+        produced = outputs.produce(fiscal_year, progress)
     except _TakenOver:
         db.session.rollback()
         log.warning("report build taken over by another worker", extra={"build": build_id})
@@ -203,8 +204,12 @@ def run_build(
         # a build that stays running; the traceback goes to the log.
         log.exception("report build failed", extra={"build": build_id})
         _fail(build_id, attempt, f"{type(exc).__name__}: {exc}")
+        counters.REPORT_BUILDS.labels("failed").inc()
         return False
-    return _finish(build_id, attempt, files)
+    finished = _finish(build_id, attempt, produced)
+    if finished:
+        counters.REPORT_BUILDS.labels("done").inc()
+    return finished
 
 
 def redrive_stale(now: datetime | None = None) -> list[int]:
@@ -251,11 +256,11 @@ def builds_query(fiscal_year: int | None) -> sa.Select[ReportBuild]:
 
 
 def published_build(fiscal_year: int) -> ReportBuild | None:
-    """The report of a fiscal year that everyone reads: its latest finished build."""
+    """The report of a fiscal year that everyone reads: its build published last."""
     return db.session.scalars(
         sa.select(ReportBuild)
-        .where(ReportBuild.fiscal_year == fiscal_year, ReportBuild.status == BuildStatus.DONE)
-        .order_by(ReportBuild.finished_at.desc(), ReportBuild.id.desc())
+        .where(ReportBuild.fiscal_year == fiscal_year, ReportBuild.published_at.is_not(None))
+        .order_by(ReportBuild.published_at.desc(), ReportBuild.id.desc())
         .limit(1)
     ).first()
 
@@ -265,11 +270,42 @@ def published_years() -> list[int]:
     return list(
         db.session.scalars(
             sa.select(ReportBuild.fiscal_year)
-            .where(ReportBuild.status == BuildStatus.DONE)
+            .where(ReportBuild.published_at.is_not(None))
             .group_by(ReportBuild.fiscal_year)
             .order_by(ReportBuild.fiscal_year.desc())
         )
     )
+
+
+def publish(build: ReportBuild, user_id: int) -> ReportBuild:
+    """Make a finished build the public report of its fiscal year (again, if it was before).
+
+    Publishing is what makes a build public: a build nobody published stays the organisers'
+    draft, however recent it is.
+    """
+    if build.status != BuildStatus.DONE:
+        raise DomainError("report_not_ready", "report_not_ready", params={"status": build.status})
+    build.published_at = utcnow()
+    build.published_by_id = user_id
+    return build
+
+
+def unpublish(build: ReportBuild) -> ReportBuild:
+    """Take a build back: the fiscal year's public report becomes the one published before."""
+    build.published_at = None
+    build.published_by_id = None
+    return build
+
+
+def readable_build(build_id: int, organiser: bool) -> ReportBuild:
+    """A build the caller may read: any for organisers, else only a published one.
+
+    Anyone else is told it does not exist (404, never 403), so that build ids say nothing.
+    """
+    build = db.session.get(ReportBuild, build_id)
+    if build is None or not (organiser or build.published_at is not None):
+        raise not_found("report_build")
+    return build
 
 
 def list_outputs(build_id: int) -> list[ReportOutput]:
@@ -280,6 +316,14 @@ def list_outputs(build_id: int) -> list[ReportOutput]:
             .order_by(ReportOutput.id)
         )
     )
+
+
+def public_output(build: ReportBuild, name: str, organiser: bool) -> ReportOutput:
+    """A file of a build the caller may read (see ``readable_build``): the organisers'
+    appendix is theirs even in a published build."""
+    if name in outputs.ORGANISERS_ONLY and not organiser:
+        raise not_found("report_file")
+    return get_output(build.id, name)
 
 
 def get_output(build_id: int, name: str) -> ReportOutput:

@@ -105,6 +105,23 @@ def start_build(edition_id: int) -> Any:
     return _render(edition, form, 422)
 
 
+@bp.post("/organiser/editions/<int:edition_id>/figures/builds/<int:build_id>/publish")
+@page_login_required(Role.ORGANISER)
+def publish_build(edition_id: int, build_id: int) -> Any:
+    """Publish a finished build (POST /reports/builds/{id}/publish): its report goes public."""
+    edition = _edition(edition_id)
+    try:
+        build = reports.publish(reports.get_build(build_id), signed_in_user().id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(gettext("The report could not be published."), "error")
+        return _render(edition, status=STATUS.get(error.code, 422))
+    db.session.commit()
+    label = japan.fiscal_year_label(build.fiscal_year)
+    flash(gettext("The report of %(year)s is published.", year=label), "success")
+    return redirect(url_for(".index", edition_id=edition.id) + "#builds")
+
+
 @bp.get("/organiser/editions/<int:edition_id>/figures/builds/<int:build_id>/files/<name>")
 @page_login_required(Role.ORGANISER)
 def build_file(edition_id: int, build_id: int, name: str) -> Response:

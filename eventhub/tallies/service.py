@@ -85,8 +85,8 @@ def _lock(edition_id: int) -> int:
 
 def settle_time() -> timedelta:
     """TALLY_SETTLE_SECONDS (10 s): a scan younger than this may still be in an open transaction
-    with a smaller id than a committed one, so the watermark stops before it and the next run
-    counts it."""
+    with a smaller id than a committed one, so the incremental count stops before it and the
+    next run counts it. A full recount does not wait for it (see ``committed_horizon``)."""
     return timedelta(seconds=float(current_app.config["TALLY_SETTLE_SECONDS"]))
 
 
@@ -112,6 +112,33 @@ def _horizon(edition_id: int, watermark: int, now: datetime, settle: timedelta) 
     return int(newest) if unsettled is None else max(watermark, int(unsettled) - 1)
 
 
+#: How long a full recount waits for the transactions writing scans to end.
+COMMITTED_LOCK_TIMEOUT = "10s"
+
+
+def committed_horizon(edition_id: int) -> int | None:
+    """The edition's newest scan id, once every scan up to it is committed (PostgreSQL).
+
+    A full recount someone asked for must count every scan committed before it, including
+    those younger than the settle time. ``LOCK TABLE scans IN SHARE MODE`` waits for the
+    transactions writing scans to end (a scan's is one short statement; a batch upload's a
+    few), then holds new ones back only while one ``max(id)`` is read: after it, no scan with
+    a smaller id can still appear. Its own connection and transaction, so the lock is held
+    for that moment alone, not for the recount. None on SQLite, whose single writer is this
+    run itself once it holds the tally lock: every scan it sees is committed.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return None
+    with db.engine.connect() as connection:
+        connection.execute(sa.text(f"SET LOCAL lock_timeout = '{COMMITTED_LOCK_TIMEOUT}'"))
+        connection.execute(sa.text(f"LOCK TABLE {scans.name} IN SHARE MODE"))
+        newest = connection.scalar(
+            sa.select(sa.func.max(scans.c.id)).where(scans.c.edition_id == edition_id)
+        )
+        connection.commit()
+    return 0 if newest is None else int(newest)
+
+
 def _scope(edition: Edition, low: int, high: int) -> compute.Scope:
     zone = ZoneInfo(edition.timezone)
     return compute.Scope(
@@ -125,8 +152,16 @@ def _recompute(edition_id: int, full: bool, now: datetime | None, settle: timede
     edition = db.session.get(Edition, edition_id)
     if edition is None:
         raise not_found("edition")
+    # Before the tally lock: a full recount first waits until every scan is committed.
+    committed = committed_horizon(edition_id) if full else None
     watermark = _lock(edition_id)
-    high = _horizon(edition_id, watermark, now, settle)
+    if not full:
+        high = _horizon(edition_id, watermark, now, settle)
+    elif committed is None:
+        # SQLite: this run holds the database's write lock; nothing else is being written.
+        high = _horizon(edition_id, watermark, now, timedelta(0))
+    else:
+        high = max(watermark, committed)
     if full:
         recount.rebuild(_scope(edition, 0, high))
     else:

@@ -16,6 +16,8 @@ NAVIGATION: list[tuple[str, str, tuple[Role, ...] | None]] = [
     ("public_pages.home", N_("Exhibitions"), None),
     ("exhibitor_pages.dashboard", N_("My applications"), ()),
     ("prefecture_pages.index", N_("Prefecture"), (Role.PREFECTURE_CONTACT,)),
+    # Before the organisers' landing page: a reader lands on the last entry they may see.
+    ("audit_pages.index", N_("Audit log"), (Role.ORGANISER,)),
     ("organiser_pages.index", N_("Organiser"), (Role.ORGANISER, Role.REVIEWER)),
 ]
 
@@ -58,6 +60,7 @@ EDITION_TABS: list[tuple[str, str]] = [
     ("event_pages.timetable", N_("Edition and timetable")),
     ("gate_pages.devices", N_("Gates and devices")),
     ("export_pages.index", N_("Exports")),
+    ("privacy_pages.registrations", N_("Registrations")),
     ("tally_pages.index", N_("Figures and report")),
 ]
 

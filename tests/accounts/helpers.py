@@ -96,3 +96,16 @@ def age_links(app: Any, email: str, by: timedelta) -> None:
             link.created_at -= by
             link.expires_at -= by
         db.session.commit()
+
+
+def join(member: Any, invitee: Any, organisation_id: int, email: str) -> dict[str, Any]:
+    """Make ``invitee`` (an Api) a member the only way there is: ``member`` invites the
+    address ``email``, and the invitee accepts. The new membership."""
+    invited = member.post(
+        f"/api/v1/organisations/{organisation_id}/invitations", json={"email": email}
+    )
+    assert invited.status_code == 201, invited.get_data(as_text=True)
+    accepted = invitee.post(f"/api/v1/users/me/invitations/{invited.json['id']}/accept")
+    assert accepted.status_code == 201, accepted.get_data(as_text=True)
+    body: dict[str, Any] = accepted.json
+    return body

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from eventhub.accounts.models import Role
+import pytest
+import sqlalchemy as sa
+
+from eventhub.accounts.models import MembershipInvitation, Role
+from eventhub.extensions import db
 from tests.accounts.helpers import (
     VALID_CORPORATE_NUMBER,
     assert_invalid,
     assert_problem,
+    join,
+    mails_to,
     organisation_payload,
 )
+from tests.applications.helpers import open_edition
 from tests.conftest import Api
 
 ORGS = "/api/v1/organisations"
@@ -173,8 +180,8 @@ def test_organisers_and_reviewers_see_any_organisation(make_user, org, role):
 
 
 @pytest.mark.parametrize("role", [Role.PREFECTURE_CONTACT, Role.GATE_STAFF])
-def test_other_roles_do_not_see_others_organisations(make_user, org, role):
-    staff = make_user(role, prefecture_code=13)
+def test_other_roles_do_not_see_others_organisations(make_user, org, role, organiser):
+    staff = make_user(role, prefecture_code=13, edition_id=open_edition(organiser)["id"])
 
     assert_problem(staff.get(f"{ORGS}/{org['id']}"), 404, "not_found")
 
@@ -352,66 +359,180 @@ def test_patch_keeping_own_corporate_number_is_fine(exhibitor):
     assert response.status_code == 200, response.json
 
 
-# Members ----------------------------------------------------------------------------------
+# Members and invitations ------------------------------------------------------------------
+
+ME = "/api/v1/users/me/invitations"
 
 
-def test_member_adds_a_colleague_by_email(exhibitor, make_user, org):
+def _invite(api: Api, org: dict, email: str) -> object:
+    return api.post(f"{ORGS}/{org['id']}/invitations", json={"email": email})
+
+
+def _member_ids(api: Api, org: dict) -> set[int]:
+    return {m["user"]["id"] for m in api.get(f"{ORGS}/{org['id']}/members").json}
+
+
+def test_an_invited_colleague_becomes_a_member_only_on_accepting(app, exhibitor, make_user, org):
     colleague = make_user(email="colleague@example.jp")
 
-    response = exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "Colleague@Example.jp"})
+    invited = _invite(exhibitor, org, "Colleague@Example.jp")
 
-    assert response.status_code == 201, response.json
-    assert response.json["user"]["id"] == colleague.user_id
-    assert response.json["joined_at"].endswith("+09:00")
+    assert invited.status_code == 201, invited.json
+    assert invited.json["status"] == "pending"
+    assert invited.json["user"]["id"] == colleague.user_id
+    assert invited.json["organisation"] == {"id": org["id"], "name": org["name"]}
+    assert invited.json["invited_by"] == {
+        "id": exhibitor.user_id,
+        "display_name": "テスト ユーザー",
+    }
+    assert _member_ids(exhibitor, org) == {exhibitor.user_id}
+    assert_problem(colleague.get(f"{ORGS}/{org['id']}"), 404, "not_found")
+    ((subject, body),) = mails_to(app, "colleague@example.jp")
+    assert org["name"] in subject
+    assert app.config["EVENTHUB_BASE_URL"].rstrip("/") + "/account/invitations" in body
+    assert [i["id"] for i in colleague.get(ME).json] == [invited.json["id"]]
+    assert [i["id"] for i in exhibitor.get(f"{ORGS}/{org['id']}/invitations").json] == [
+        invited.json["id"]
+    ]
+
+    accepted = colleague.post(f"{ME}/{invited.json['id']}/accept")
+
+    assert accepted.status_code == 201, accepted.json
+    assert accepted.json["user"]["id"] == colleague.user_id
+    assert accepted.json["joined_at"].endswith("+09:00")
     members = exhibitor.get(f"{ORGS}/{org['id']}/members").json
     assert {m["user"]["id"] for m in members} == {exhibitor.user_id, colleague.user_id}
     assert set(members[0]["user"]) == {"id", "email", "display_name"}
+    assert colleague.get(ME).json == []
+    assert exhibitor.get(f"{ORGS}/{org['id']}/invitations").json == []
+
+
+def test_the_old_way_of_adding_a_member_directly_is_gone(exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+
+    response = exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "colleague@example.jp"})
+
+    assert response.status_code == 405
+    assert _member_ids(exhibitor, org) == {exhibitor.user_id}
+    assert colleague.get(ME).json == []
 
 
 def test_added_member_can_see_and_patch(exhibitor, make_user, org):
     colleague = make_user(email="colleague@example.jp")
-    exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "colleague@example.jp"})
+    join(exhibitor, colleague, org["id"], "colleague@example.jp")
 
     assert _listed_ids(colleague) == [org["id"]]
     response = colleague.patch(f"{ORGS}/{org['id']}", json={"address": "東京都港区1-1"})
     assert response.status_code == 200, response.json
 
 
-def test_adding_an_existing_member_again_is_idempotent(exhibitor, make_user, org):
+def test_inviting_again_while_open_is_the_same_invitation_and_mails_once(
+    app, exhibitor, make_user, org
+):
     make_user(email="colleague@example.jp")
-    url = f"{ORGS}/{org['id']}/members"
 
-    exhibitor.post(url, json={"email": "colleague@example.jp"})
-    again = exhibitor.post(url, json={"email": "colleague@example.jp"})
+    first = _invite(exhibitor, org, "colleague@example.jp")
+    again = _invite(exhibitor, org, "colleague@example.jp")
 
     assert again.status_code == 201
-    assert len(exhibitor.get(url).json) == 2
+    assert again.json["id"] == first.json["id"]
+    assert len(mails_to(app, "colleague@example.jp")) == 1
 
 
-def test_adding_an_unknown_email_is_422_naming_email(exhibitor, org):
-    response = exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "nobody@example.jp"})
+def test_inviting_a_member_is_422_naming_email(exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+    join(exhibitor, colleague, org["id"], "colleague@example.jp")
 
-    assert_invalid(response, "email")
-
-
-def test_adding_a_malformed_email_is_422(exhibitor, org):
-    response = exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "nobody"})
-
-    assert_invalid(response, "email")
+    assert_invalid(_invite(exhibitor, org, "colleague@example.jp"), "email")
+    assert_invalid(_invite(exhibitor, org, "colleague@example.jp"), "email")
+    assert len(exhibitor.get(f"{ORGS}/{org['id']}/members").json) == 2
 
 
-def test_stranger_cannot_add_themselves(make_user, org):
+def test_inviting_an_unknown_email_is_422_naming_email(exhibitor, org):
+    assert_invalid(_invite(exhibitor, org, "nobody@example.jp"), "email")
+
+
+def test_inviting_a_malformed_email_is_422(exhibitor, org):
+    assert_invalid(_invite(exhibitor, org, "nobody"), "email")
+
+
+def test_stranger_cannot_invite_themselves(make_user, org):
     stranger = make_user(email="stranger@example.jp")
 
-    response = stranger.post(f"{ORGS}/{org['id']}/members", json={"email": "stranger@example.jp"})
+    response = _invite(stranger, org, "stranger@example.jp")
 
     assert_problem(response, 404, "not_found")
     assert_problem(stranger.get(f"{ORGS}/{org['id']}"), 404, "not_found")
+    assert stranger.get(ME).json == []
+
+
+def test_a_declined_invitation_makes_no_member_and_cannot_be_accepted_later(
+    exhibitor, make_user, org
+):
+    colleague = make_user(email="colleague@example.jp")
+    invitation = _invite(exhibitor, org, "colleague@example.jp").json
+
+    declined = colleague.post(f"{ME}/{invitation['id']}/decline")
+    late = colleague.post(f"{ME}/{invitation['id']}/accept")
+
+    assert declined.status_code == 204
+    assert_problem(late, 409, "invitation_not_open")
+    assert _member_ids(exhibitor, org) == {exhibitor.user_id}
+    # Declined, it may be sent again.
+    assert _invite(exhibitor, org, "colleague@example.jp").json["id"] != invitation["id"]
+
+
+def test_only_the_invitee_answers_an_invitation(exhibitor, make_user, org):
+    make_user(email="colleague@example.jp")
+    someone_else = make_user()
+    invitation = _invite(exhibitor, org, "colleague@example.jp").json
+
+    for answer in ("accept", "decline"):
+        for api in (someone_else, exhibitor):
+            response = api.post(f"{ME}/{invitation['id']}/{answer}")
+            assert_problem(response, 404, "not_found")
+    assert _member_ids(exhibitor, org) == {exhibitor.user_id}
+
+
+def test_an_expired_invitation_cannot_be_accepted(app, exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+    invitation = _invite(exhibitor, org, "colleague@example.jp").json
+    with app.app_context():
+        row = db.session.get_one(MembershipInvitation, invitation["id"])
+        row.created_at -= timedelta(days=15)
+        row.expires_at -= timedelta(days=15)
+        db.session.commit()
+
+    assert colleague.get(ME).json == []
+    assert_problem(colleague.post(f"{ME}/{invitation['id']}/accept"), 409, "invitation_expired")
+
+
+def test_a_member_withdraws_an_invitation(exhibitor, make_user, org):
+    colleague = make_user(email="colleague@example.jp")
+    invitation = _invite(exhibitor, org, "colleague@example.jp").json
+
+    withdrawn = exhibitor.delete(f"{ORGS}/{org['id']}/invitations/{invitation['id']}")
+
+    assert withdrawn.status_code == 204
+    assert_problem(colleague.post(f"{ME}/{invitation['id']}/accept"), 409, "invitation_not_open")
+    assert _member_ids(exhibitor, org) == {exhibitor.user_id}
+
+
+def test_invitations_and_acceptances_are_in_the_audit_log(
+    app, organiser, exhibitor, make_user, org
+):
+    colleague = make_user(email="colleague@example.jp")
+    join(exhibitor, colleague, org["id"], "colleague@example.jp")
+
+    events = organiser.get("/api/v1/audit-events").json["items"]
+    actions = [(e["action"], e["actor_id"], e["target_id"]) for e in events]
+    assert ("membership.invited", exhibitor.user_id, org["id"]) in actions
+    assert ("membership.accepted", colleague.user_id, org["id"]) in actions
 
 
 def test_member_removes_a_colleague(exhibitor, make_user, org):
     colleague = make_user(email="colleague@example.jp")
-    exhibitor.post(f"{ORGS}/{org['id']}/members", json={"email": "colleague@example.jp"})
+    join(exhibitor, colleague, org["id"], "colleague@example.jp")
 
     response = exhibitor.delete(f"{ORGS}/{org['id']}/members/{colleague.user_id}")
 
@@ -437,21 +558,47 @@ def test_removing_a_non_member_is_404(exhibitor, make_user, org):
     assert_problem(response, 404, "not_found")
 
 
-def test_organiser_manages_members_without_being_one(organiser, exhibitor, make_user, org):
+def test_organiser_removes_members_without_being_one_but_invites_nobody(
+    organiser, exhibitor, make_user, org
+):
     colleague = make_user(email="colleague@example.jp")
+    join(exhibitor, colleague, org["id"], "colleague@example.jp")
 
-    added = organiser.post(f"{ORGS}/{org['id']}/members", json={"email": "colleague@example.jp"})
+    invited = _invite(organiser, org, "someone@example.jp")
     removed = organiser.delete(f"{ORGS}/{org['id']}/members/{exhibitor.user_id}")
 
-    assert added.status_code == 201
+    assert_problem(invited, 403, "forbidden")
     assert removed.status_code == 204
-    members = organiser.get(f"{ORGS}/{org['id']}/members").json
-    assert [m["user"]["id"] for m in members] == [colleague.user_id]
+    assert _member_ids(organiser, org) == {colleague.user_id}
+
+
+def test_an_organiser_cannot_become_a_member_by_any_way(app, organiser, exhibitor, make_user, org):
+    organiser_email = organiser.get("/api/v1/users/me").json["email"]
+
+    themselves = _invite(organiser, org, organiser_email)
+    by_a_member = _invite(exhibitor, org, organiser_email)
+    registering = organiser.post(ORGS, json=organisation_payload(name="株式会社主催者"))
+
+    assert_problem(themselves, 403, "forbidden")
+    assert_problem(by_a_member, 409, "organiser_not_member")
+    assert_problem(registering, 409, "organiser_not_member")
+    # Invited before the role was granted: the invitation cannot be accepted with it.
+    colleague = make_user(email="colleague@example.jp")
+    invitation = _invite(exhibitor, org, "colleague@example.jp").json
+    organiser.post(f"/api/v1/users/{colleague.user_id}/roles", json={"role": "organiser"})
+    late = colleague.post(f"{ME}/{invitation['id']}/accept")
+    assert_problem(late, 409, "organiser_not_member")
+    assert _member_ids(exhibitor, org) == {exhibitor.user_id}
+    assert organiser.get("/api/v1/users/me").json["organisations"] == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(MembershipInvitation)) == 1
 
 
 def test_reviewer_cannot_change_members(make_user, exhibitor, org):
     reviewer = make_user(Role.REVIEWER, email="reviewer@example.jp")
 
-    response = reviewer.post(f"{ORGS}/{org['id']}/members", json={"email": "reviewer@example.jp"})
+    invited = _invite(reviewer, org, "reviewer@example.jp")
+    removed = reviewer.delete(f"{ORGS}/{org['id']}/members/{exhibitor.user_id}")
 
-    assert_problem(response, 403, "forbidden")
+    assert_problem(invited, 403, "forbidden")
+    assert_problem(removed, 403, "forbidden")

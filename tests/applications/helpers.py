@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 from tests.accounts.helpers import organisation_payload
 from tests.conftest import Api
@@ -66,8 +70,26 @@ def make_edition(organiser: Api, series: str = "takumi", **overrides: Any) -> di
     return dict(response.json)
 
 
+@contextmanager
+def after_the_end(organiser: Api, edition_id: int) -> Iterator[None]:
+    """The editions service's clock just after the edition's end: tests hold their editions
+    in years to come, and an edition can be marked held only once it is over."""
+    ends_at = datetime.fromisoformat(organiser.get(f"{EDITIONS}/{edition_id}").json["ends_at"])
+    with mock.patch("eventhub.events.service.utcnow", return_value=ends_at + timedelta(seconds=1)):
+        yield
+
+
+def post_status(organiser: Api, edition_id: int, status: str, **extra: Any) -> Any:
+    """POST the status change; a move to held happens after the edition's end."""
+    url, body = f"{EDITIONS}/{edition_id}/status", {"status": status, **extra}
+    if status != "held":
+        return organiser.post(url, json=body)
+    with after_the_end(organiser, edition_id):
+        return organiser.post(url, json=body)
+
+
 def set_edition_status(organiser: Api, edition_id: int, status: str) -> dict[str, Any]:
-    response = organiser.post(f"{EDITIONS}/{edition_id}/status", json={"status": status})
+    response = post_status(organiser, edition_id, status)
     assert response.status_code == 200, response.json
     return dict(response.json)
 

@@ -35,8 +35,11 @@ def _national_fields(prefecture_code: int) -> dict[str, Any]:
 def test_a_reviewer_cannot_decide_their_own_organisations_application(
     make_user, organiser, edition, role
 ):
-    insider = make_user(role)
+    # A member who is given the role later: an organiser cannot join an organisation.
+    insider = make_user()
     own = submitted_application(insider, edition, make_organisation(insider)["id"])
+    granted = organiser.post(f"/api/v1/users/{insider.user_id}/roles", json={"role": role})
+    assert granted.status_code == 201, granted.json
 
     refused = decide(insider, own, "approved")
 

@@ -454,11 +454,16 @@ def test_draft_edition_is_hidden_from_exhibitors(organiser, exhibitor, organisat
     assert_problem(response, 404, "not_found")
 
 
-def test_draft_edition_takes_no_applications(organiser):
+def test_draft_edition_takes_no_applications(organiser, make_user):
     edition = make_edition(organiser, "takumi")
-    organisation = make_organisation(organiser)
+    # One who sees draft editions and belongs to an organisation: a member made organiser
+    # (an organiser cannot join an organisation).
+    insider = make_user()
+    organisation = make_organisation(insider)
+    granted = organiser.post(f"/api/v1/users/{insider.user_id}/roles", json={"role": "organiser"})
+    assert granted.status_code == 201, granted.json
 
-    response = _apply(organiser, edition["id"], {"organisation_id": organisation["id"]})
+    response = _apply(insider, edition["id"], {"organisation_id": organisation["id"]})
 
     assert_problem(response, 409, "applications_closed")
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from eventhub.accounts.models import Role
-from tests.accounts.helpers import assert_invalid, assert_problem
+from tests.accounts.helpers import assert_invalid, assert_problem, join
 from tests.applications.helpers import (
     APPLICATIONS,
     application_body,
@@ -107,11 +107,7 @@ def test_a_new_member_sees_the_organisations_applications(
     make_user, exhibitor, organisation, catalogue
 ):
     colleague = make_user(email="colleague@example.jp")
-    added = exhibitor.post(
-        f"/api/v1/organisations/{organisation['id']}/members",
-        json={"email": "colleague@example.jp"},
-    )
-    assert added.status_code == 201, added.json
+    join(exhibitor, colleague, organisation["id"], "colleague@example.jp")
 
     assert _listed(colleague, catalogue) == {"a1", "a3"}
 

@@ -19,8 +19,9 @@ def _device(organiser: Api, edition_id: int, name: str) -> None:
 
 
 @pytest.mark.parametrize("role", [None, Role.REVIEWER, Role.GATE_STAFF, Role.PREFECTURE_CONTACT])
-def test_only_organisers_read_the_log(make_user, role):
-    api = make_user(*([role] if role else []), prefecture_code=13)
+def test_only_organisers_read_the_log(organiser, make_user, role):
+    edition_id = open_edition(organiser)["id"]
+    api = make_user(*([role] if role else []), prefecture_code=13, edition_id=edition_id)
 
     response = api.get(AUDIT)
 

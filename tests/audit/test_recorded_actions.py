@@ -226,7 +226,7 @@ def test_manual_check_in_is_recorded_but_not_a_refused_one(app, organiser, make_
         today = utcnow().astimezone(TOKYO).date().isoformat()
         db.session.get(Pass, issued.id).valid_days = [today]
         db.session.commit()
-    staff = make_user(Role.GATE_STAFF)
+    staff = make_user(Role.GATE_STAFF, edition_id=edition["id"])
     url = f"/api/v1/editions/{edition['id']}/checkin/manual"
 
     admitted = staff.post(url, json={"pass_id": issued.id})
@@ -251,7 +251,7 @@ def test_undoing_a_scan_is_recorded_once(app, organiser, make_user):
     device = make_device(organiser, edition["id"])
     issued = issue_pass(app, edition["id"])
     admitted = scan(device, issued.token).json
-    staff = make_user(Role.GATE_STAFF)
+    staff = make_user(Role.GATE_STAFF, edition_id=edition["id"])
 
     undone = staff.post(f"/api/v1/scans/{admitted['scan_id']}/undo")
     again = staff.post(f"/api/v1/scans/{admitted['scan_id']}/undo")

@@ -122,6 +122,7 @@ def _live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'live.sqlite3'}",
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": 9,  # nothing listens: mails stay in outgoing_mails, read from there
             # Every journey signs in from 127.0.0.1: the limits stay on, far above the suite's.
             **dict.fromkeys(RATE_LIMIT_DEFAULTS, "1000 per minute"),

@@ -121,7 +121,9 @@ def test_attendee_journey(
         ends_at="2027-10-29T13:30:00+09:00",
     )
     assert import_csv(organiser, reference.CSV_JA).status_code == 200
-    assert organiser.post(BUILDS, json={"fiscal_year": 2021}).json["status"] == "done"
+    build = organiser.post(BUILDS, json={"fiscal_year": 2021}).json
+    assert build["status"] == "done"
+    assert organiser.post(f"{build['url']}/publish").status_code == 200  # public from now on
 
     # The home page, and the edition's page reached from it.
     page.goto(f"{base}/")

@@ -214,6 +214,39 @@ def test_two_gates_offline_admit_one_pass_once_and_the_second_shows_the_conflict
             context.close()
 
 
+def test_a_scanner_whose_clock_runs_ahead_is_told_and_its_queue_drains(live_server, context):
+    """Scans dated ahead of the server's clock admit nobody: online the scanner shows why, in
+    both languages; offline it decides alone, and the upload is answered once and for all
+    (shown as a conflict), so the queue empties instead of being sent forever."""
+    organiser = organiser_api(live_server)
+    edition = running_edition(organiser)
+    device = new_device(organiser, edition["id"], make_gate(organiser, edition["id"], "北口"))
+    _, online = issued_token(organiser, edition["id"], "ahead-online@example.jp")
+    _, offline = issued_token(organiser, edition["id"], "ahead-offline@example.jp", "先 走る")
+    page = paired_scanner(context, live_server.url, device["pairing_code"])
+    ahead = page.evaluate("Date.now()") + 40 * 60 * 1000  # 40 minutes fast
+    page.clock.set_system_time(ahead / 1000)
+
+    assert wedge(page, online) == "time_out_of_range"
+    assert (
+        page.inner_text("#result-main")
+        == "スキャン時刻が範囲外です（端末の時計を確認してください）"
+    )
+    assert page.inner_text("#result-other") == "Scan time out of range (check the scanner's clock)"
+
+    context.set_offline(True)
+    assert wedge(page, offline) == "admitted"  # alone, the scanner cannot know its clock
+    context.set_offline(False)
+    wait_until_synced(page)
+
+    assert figures(organiser, edition["id"])["admitted_today"] == 0
+    conflict = page.locator("#conflict-list li")
+    assert conflict.count() == 1
+    assert conflict.get_attribute("data-server") == "time_out_of_range"
+    assert "スキャン時刻が範囲外です" in conflict.inner_text()
+    assert page.evaluate("window.gate.state.queue.length") == 0
+
+
 def write_y4m(png: bytes, path: Path, frames: int = 10) -> None:
     """A YUV4MPEG2 video (4:2:0) of the QR code on white, for Chromium's fake camera."""
     width, height = 640, 480

@@ -13,6 +13,7 @@ from eventhub.extensions import db
 from eventhub.reports.models import ReportBuild
 from tests.booths.helpers import approved_application, make_booths, open_edition
 from tests.conftest import PASSWORD, Api
+from tests.passes.helpers import register
 
 
 def _api(live_server: Any, *roles: Role, email: str) -> Api:
@@ -179,3 +180,29 @@ def test_the_timetable_exports_and_users_pages(
 
     page.goto(f"{live_server.url}/organiser/editions/new")
     axe_check(page, name="new edition")
+
+
+def test_an_organiser_erases_an_attendee_and_finds_it_in_the_audit_log(
+    page: Page, live_server: Any, axe_check: Any, screenshot: Any
+) -> None:
+    organiser = _api(live_server, Role.ORGANISER, email="organiser@example.jp")
+    edition = open_edition(organiser)
+    register(Api(organiser.client), edition["id"], name="消去 される", email="erase-me@example.jp")
+    _log_in(page, live_server.url, "organiser@example.jp")
+
+    page.goto(f"{live_server.url}/organiser/editions/{edition['id']}/registrations")
+    axe_check(page, name="registrations")
+    page.get_by_role("link", name="消去 される さんの個人情報を消去…").click()
+    axe_check(page, name="erasure confirmation")
+    page.get_by_role("button", name="個人情報を消去する").click()
+    expect(page.get_by_text("来場者の個人情報を消去しました。")).to_be_visible()
+    expect(page.get_by_role("cell", name="消去 される")).to_have_count(0)
+
+    page.get_by_role("link", name="操作記録").click()
+    expect(page.get_by_role("heading", name="操作記録")).to_be_visible()
+    expect(page.get_by_role("cell", name="来場者の個人情報の消去")).to_be_visible()
+    page.get_by_label("操作", exact=True).select_option("registration.erased")
+    page.get_by_role("button", name="絞り込む").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    axe_check(page, name="audit log")
+    screenshot(page, "organiser-audit-log")

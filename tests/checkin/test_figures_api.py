@@ -95,7 +95,7 @@ def test_figures_of_the_next_day_start_at_tokyo_midnight(organiser, history):
 
 def test_gate_staff_see_figures_exhibitors_do_not(organiser, make_user, exhibitor):
     ed = edition(organiser)
-    staff = make_user(Role.GATE_STAFF)
+    staff = make_user(Role.GATE_STAFF, edition_id=ed["id"])
 
     assert staff.get(f"{EDITIONS}/{ed['id']}/figures").status_code == 200
     assert exhibitor.get(f"{EDITIONS}/{ed['id']}/figures").status_code == 403

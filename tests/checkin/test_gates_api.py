@@ -75,7 +75,7 @@ def test_device_gate_must_belong_to_the_edition(organiser):
 
 def test_only_organisers_manage_gates_and_devices(make_user, organiser):
     ed = edition(organiser)
-    staff = make_user(Role.GATE_STAFF)
+    staff = make_user(Role.GATE_STAFF, edition_id=ed["id"])
 
     assert staff.post(f"{EDITIONS}/{ed['id']}/gates", json={"name_ja": "x"}).status_code == 403
     assert staff.post(f"{EDITIONS}/{ed['id']}/devices", json={"name": "x"}).status_code == 403
@@ -147,7 +147,7 @@ def test_gate_staff_undoes_a_wrong_admission(app, organiser, make_user):
     ed = edition(organiser)
     device = make_device(organiser, ed["id"])
     issued = issue_pass(app, ed["id"])
-    staff = make_user(Role.GATE_STAFF)
+    staff = make_user(Role.GATE_STAFF, edition_id=ed["id"])
     admitted = scan(device, issued.token).json
 
     undone = _undo(staff, admitted["scan_id"])
@@ -215,7 +215,7 @@ def test_exhibitors_cannot_undo(app, organiser, exhibitor):
 
 def test_search_finds_by_name_furigana_in_hiragana_and_email(app, organiser, make_user):
     ed = edition(organiser)
-    staff = make_user(Role.GATE_STAFF)
+    staff = make_user(Role.GATE_STAFF, edition_id=ed["id"])
     yamada = issue_pass(
         app, ed["id"], name="山田 太郎", kana="ヤマダ タロウ", email="Taro@Example.jp"
     )
@@ -236,7 +236,7 @@ def test_search_finds_by_name_furigana_in_hiragana_and_email(app, organiser, mak
 
 def test_manual_check_in_follows_the_scan_rules_and_names_the_actor(app, organiser, make_user):
     ed = edition(organiser)
-    staff = make_user(Role.GATE_STAFF)
+    staff = make_user(Role.GATE_STAFF, edition_id=ed["id"])
     gate = make_gate(organiser, ed["id"])
     issued = issue_pass(app, ed["id"])
     url = f"{EDITIONS}/{ed['id']}/checkin/manual"

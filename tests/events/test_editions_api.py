@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from tests.applications.helpers import post_status
 from tests.events.helpers import EDITIONS, edition_body, error_fields, problem_code
 
 # Series --------------------------------------------------------------------------------------
@@ -196,7 +199,7 @@ def test_unknown_edition_is_not_found(organiser):
 
 
 def _move(api, edition_id, status, **extra):
-    return api.post(f"{EDITIONS}/{edition_id}/status", json={"status": status, **extra})
+    return post_status(api, edition_id, status, **extra)
 
 
 def test_edition_goes_from_open_to_closed_to_held(organiser, published):
@@ -207,6 +210,21 @@ def test_edition_goes_from_open_to_closed_to_held(organiser, published):
     assert closed.json["status"] == "closed"
     assert held.status_code == 200, held.json
     assert held.json["status"] == "held"
+
+
+def test_edition_cannot_be_marked_held_before_its_end(organiser):
+    # Ends a year from now: until then its figures are not final.
+    ends = datetime.now(UTC) + timedelta(days=365)
+    body = edition_body(starts_at=(ends - timedelta(days=2)).isoformat(), ends_at=ends.isoformat())
+    edition = organiser.post(EDITIONS, json=body).json
+    for status in ("open", "closed"):
+        assert _move(organiser, edition["id"], status).status_code == 200
+
+    response = organiser.post(f"{EDITIONS}/{edition['id']}/status", json={"status": "held"})
+
+    assert problem_code(response, 409) == "edition_not_over"
+    assert [e["field"] for e in response.json["errors"]] == ["status"]
+    assert organiser.get(f"{EDITIONS}/{edition['id']}").json["status"] == "closed"
 
 
 def test_status_change_increments_version(organiser, draft):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.applications.helpers import set_edition_status
 from tests.events.helpers import (
     EDITIONS,
     edition_body,
@@ -145,7 +146,7 @@ def test_anonymous_cannot_create_a_session(anonymous, published):
 
 def test_held_edition_gets_no_new_sessions(organiser, published):
     for status in ("closed", "held"):
-        organiser.post(f"{EDITIONS}/{published['id']}/status", json={"status": status})
+        set_edition_status(organiser, published["id"], status)
 
     response = organiser.post(sessions_url(published["id"]), json=session_body())
 

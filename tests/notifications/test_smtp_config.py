@@ -9,7 +9,8 @@ from eventhub.config import ConfigError, load_config
 
 def test_defaults(tmp_path):
     config = load_config(tmp_path, {})
-    assert config["SMTP_HOST"] == "127.0.0.1"
+    assert config["SMTP_HOST"] is None  # no server: mails are kept in MAIL_DIR
+    assert config["MAIL_DIR"] == tmp_path / "mail"
     assert config["SMTP_PORT"] == 25
     assert config["SMTP_FROM"] == "eventhub <noreply@eventhub.invalid>"
     assert config["SMTP_USERNAME"] is None

@@ -25,6 +25,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from eventhub import create_app
 from eventhub.accounts import service as accounts
@@ -42,11 +43,16 @@ pytestmark = pytest.mark.service
 PASSES = 2_000
 #: Kill the worker once this many are issued: well under way, far from done.
 KILL_AFTER = 150
-FAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/eventhub_service_fault"
 ROOT = services.ROOT
 WORKER_ARGS = ["celery", "-A", "workers", "worker", "--loglevel=INFO", "--concurrency=2"]
 WORKER_ARGS += ["--without-gossip", "--without-mingle"]
 log = logging.getLogger(__name__)
+
+
+def _fault_database() -> str:
+    """Beside the service tests' database, so that parallel runs with their own names never meet."""
+    base = make_url(os.environ.get("EVENTHUB_SERVICE_DATABASE_URL", services.DEFAULT_POSTGRES))
+    return base.set(database=f"{base.database}_fault").render_as_string(hide_password=False)
 
 
 def _free_port() -> int:
@@ -120,7 +126,9 @@ class Worker:
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "EVENTHUB_INSTANCE_PATH": str(workdir),
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": "9",  # nothing listens: pass mails are queued, never delivered
+            "EVENTHUB_BASE_URL": "https://eventhub.test",
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -159,7 +167,7 @@ class Worker:
 
 @contextlib.contextmanager
 def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
-    database_url = services.fresh_postgres_database(services.per_worker_database(FAULT_DATABASE))
+    database_url = services.fresh_postgres_database(services.per_worker_database(_fault_database()))
     migrator = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with migrator.app_context():
         services.migrate_to_head()
@@ -171,6 +179,7 @@ def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "EVENTHUB_BASE_URL": "https://eventhub.test",
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": 9,
             "CELERY": {"broker_url": broker.url, "task_always_eager": False},
             "REDIS_URL": broker.url,
@@ -185,6 +194,7 @@ def fault_stack(workdir: Path) -> Iterator[tuple[Flask, PrivateRedis, Worker]]:
         broker.kill()
         with app.app_context():
             db.engine.dispose()
+        services.drop_postgres_database(database_url)
 
 
 def _organiser(app: Flask) -> Api:

@@ -59,6 +59,9 @@ def test_a_build_makes_every_format(organiser):
         "editions.csv",
         "figures.csv",
         "report.xlsx",
+        "report-ja.pdf",
+        "report-en.pdf",
+        "organisers-appendix.md",
     }
 
     html = organiser.get(files["report-ja.html"]["url"])
@@ -71,8 +74,9 @@ def test_a_build_makes_every_format(organiser):
     assert "<h1>令和9年度 事業実績</h1>" in text
     for line in reference.MOKUCOLLE_JA:
         assert f">{line}</li>" in text
-    # The data edition follows the entered years; with nobody admitted it says no count.
-    assert '<li data-source="data">令和9年8月、東京ビッグサイトで、開催</li>' in text
+    # The data edition follows the entered years; with nobody admitted it says no count, and
+    # with no prefectures no 「、」 is left hanging before 開催.
+    assert '<li data-source="data">令和9年8月、東京ビッグサイトで開催</li>' in text
     assert "※ 平成29年度～令和2年度は、過去の記録から入力された数値による。" in text
 
     markdown = organiser.get(files["report-en.md"]["url"])
@@ -158,10 +162,10 @@ def test_a_dead_workers_build_is_taken_over_and_it_cannot_store_later(app, organ
         # The presumed-dead worker wakes up: its progress and its files are refused.
         with pytest.raises(service._TakenOver):
             service._progress(build_id, dead_attempt, 1, 2)
-        assert service._finish(build_id, dead_attempt, []) is False
+        assert service._finish(build_id, dead_attempt, outputs.Produced([], [])) is False
         build = db.session.get(ReportBuild, build_id)
         assert (build.status, build.attempt) == ("done", 2)
-        assert len(service.list_outputs(build_id)) == 7
+        assert len(service.list_outputs(build_id)) == 10
 
 
 def test_a_failure_is_shown_and_a_new_build_can_start(organiser, monkeypatch):
@@ -183,7 +187,8 @@ def test_files_and_builds_are_for_organisers_only(organiser, exhibitor, anonymou
     assert organiser.get(f"{build['url']}/files/nothing.txt").status_code == 404
     assert organiser.get(f"{BUILDS}/999").status_code == 404
     assert exhibitor.post(BUILDS, json={"fiscal_year": 2027}).status_code == 403
-    assert exhibitor.get(build["files"][0]["url"]).status_code == 403
+    # An unpublished build is not there for anyone but organisers (404, so ids tell nothing).
+    assert exhibitor.get(build["files"][0]["url"]).status_code == 404
     assert anonymous.get(build["url"]).status_code == 401
     bad = organiser.post(BUILDS, json={"fiscal_year": "昭和60年度"})
     assert bad.status_code == 422

@@ -25,10 +25,13 @@ def test_import_then_build_to_a_folder(app, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [
         "editions.csv",
         "figures.csv",
+        "organisers-appendix.md",
         "report-en.html",
         "report-en.md",
+        "report-en.pdf",
         "report-ja.html",
         "report-ja.md",
+        "report-ja.pdf",
         "report.xlsx",
     ]
     markdown = (out / "report-ja.md").read_text()

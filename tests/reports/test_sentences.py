@@ -189,3 +189,19 @@ def test_small_and_zero_data_counts_are_exact_or_left_out():
     none = from_figures(figures(series_slug="mokucolle", visitors=0))
     assert sentences_ja.line(none).endswith("開催（32者出展）")
     assert sentences_en.line(none).endswith("(32 exhibitors)")
+
+
+def test_no_count_is_invented_and_no_comma_left_hanging():
+    known = reference.entered("national-zone", 2026, prefectures_printed="12道府県")
+    nothing = reference.entered("national-zone", 2026)
+    mokucolle = reference.entered(
+        "mokucolle", 2026, held_from=date(2026, 12, 1), venue_ja="東京ビッグサイト"
+    )
+    assert sentences_ja.line(known) == "令和8年度は、12道府県から出展"
+    assert sentences_en.line(known) == (
+        "In FY2026, companies and organisations from 12 prefectures exhibited"
+    )
+    assert not known.says_nothing()
+    assert nothing.says_nothing()  # the report leaves it out rather than print 0
+    assert sentences_ja.line(mokucolle) == "令和8年12月、東京ビッグサイトで開催"
+    assert not mokucolle.says_nothing()

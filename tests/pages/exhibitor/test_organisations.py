@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tests.accounts.helpers import organisation_payload
@@ -49,12 +50,12 @@ def test_register_edit_and_list(exhibitor_page: Reader) -> None:
     assert "東京都" in listed
 
 
-def test_members_added_by_email_and_removed(
+def test_members_invited_by_email_accept_and_are_removed(
     exhibitor_page: Reader, make_reader: Callable[..., Reader]
 ) -> None:
     colleague = make_reader()
     organisation_id = register_organisation(exhibitor_page)
-    url = f"/organisations/{organisation_id}/members"
+    url = f"/organisations/{organisation_id}/invitations"
     at = f"/organisations/{organisation_id}"
 
     refused = exhibitor_page.submit(url, {"email": "nobody@example.jp"}, form_at=at)
@@ -62,8 +63,17 @@ def test_members_added_by_email_and_removed(
     assert 'id="f-email-error"' in text_of(refused)
 
     assert colleague.get(at).status_code == 404
-    added = exhibitor_page.submit(url, {"email": colleague.email}, form_at=at)
-    assert added.status_code == 302
+    invited = exhibitor_page.submit(url, {"email": colleague.email}, form_at=at)
+    assert invited.status_code == 302
+    assert colleague.email in text_of(exhibitor_page.get(at))  # waiting for the answer
+    assert colleague.get(at).status_code == 404  # not a member before accepting
+    invitations = text_of(colleague.get("/account/invitations"))
+    assert "株式会社テスト工芸" in invitations
+    accept = re.search(r'action="(/account/invitations/\d+/accept)"', invitations)
+    assert accept is not None
+    accepted = colleague.submit(accept.group(1), form_at="/account/invitations")
+    assert accepted.status_code == 302
+    assert accepted.headers["Location"] == at
     assert colleague.get(at).status_code == 200
 
     remove = f"/organisations/{organisation_id}/members/{colleague.user_id}/remove"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from openpyxl import load_workbook
@@ -88,6 +89,29 @@ def test_figures_recount_and_a_report_build_to_its_files(
     assert "default-src 'none'" in file.headers["Content-Security-Policy"]
 
 
+def test_an_organiser_publishes_a_build_with_its_button(
+    make_reader: Any, edition: dict[str, Any]
+) -> None:
+    reader: Reader = make_reader(Role.ORGANISER)
+    figures = _figures(edition["id"])
+    built = reader.submit(figures + "/builds", {"fiscal_year": "2027"}, form_at=figures)
+    assert built.status_code == 302
+    html = text_of(reader.get(figures))
+    assert "この実績報告を公開する" in html
+    assert reader.client.get("/reports/2027").status_code == 404  # not published yet
+    found = re.search(r'<form method="post" action="([^"]*/publish)"', html)
+    assert found is not None
+    action = found[1]
+
+    published = reader.submit(action, form_at=figures)
+
+    assert published.status_code == 302
+    html = text_of(reader.get(figures))
+    assert "公開しました" in html or "公開中" in html
+    assert 'href="/reports/2027"' in html
+    assert reader.client.get("/reports/2027").status_code == 200
+
+
 def test_a_bad_fiscal_year_is_named_and_reviewers_are_refused(
     make_reader: Any, edition: dict[str, Any]
 ) -> None:
@@ -152,6 +176,29 @@ def test_roles_are_granted_with_a_prefecture_and_revoked(make_reader: Any, organ
     revoked = reader.submit(url + f"/roles/{roles[0]['id']}/revoke", form_at=url)
     assert revoked.status_code == 302
     assert organiser.get(f"/api/v1/users/{someone.user_id}").json["roles"] == []
+
+
+def test_gate_staff_are_granted_for_an_edition_chosen_on_the_page(
+    make_reader: Any, organiser: Api, edition: dict[str, Any]
+) -> None:
+    reader: Reader = make_reader(Role.ORGANISER)
+    someone: Reader = make_reader()
+    url = f"/organiser/users/{someone.user_id}"
+    page = text_of(reader.get(url))
+    assert f'<option value="{edition["id"]}">' in page
+    assert "この会期の来場者だけ" in page
+
+    refused = reader.submit(url + "/roles", {"role": "gate_staff"}, form_at=url)
+    assert refused.status_code == 422
+    assert 'id="f-edition_id-error"' in text_of(refused)
+    granted = reader.submit(
+        url + "/roles", {"role": "gate_staff", "edition_id": str(edition["id"])}, form_at=url
+    )
+    assert granted.status_code == 302
+    roles = organiser.get(f"/api/v1/users/{someone.user_id}").json["roles"]
+    assert [(r["role"], r["edition_id"]) for r in roles] == [("gate_staff", edition["id"])]
+    shown = text_of(reader.get(url))
+    assert f"入場口スタッフ ({edition['title_ja']})" in shown
 
 
 def test_the_last_organiser_keeps_the_role_and_others_are_refused(

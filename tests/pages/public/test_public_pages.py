@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.applications.helpers import set_edition_status
 from tests.bookings.helpers import hands_on
 from tests.calendars.helpers import add_session, edition, patch_session
 from tests.conftest import Api
@@ -110,8 +111,8 @@ def test_the_edition_page_in_english(make_reader: Any, organiser: Api) -> None:
 
 def test_a_held_edition_takes_no_registration(organiser: Api, visitor: Reader) -> None:
     shown = edition(organiser)
-    organiser.post(f"{EDITIONS}/{shown['id']}/status", json={"status": "closed"})
-    organiser.post(f"{EDITIONS}/{shown['id']}/status", json={"status": "held"})
+    set_edition_status(organiser, shown["id"], "closed")
+    set_edition_status(organiser, shown["id"], "held")
     html = text_of(visitor.get(f"/editions/{shown['id']}"))
     assert "/register" not in html
     page = visitor.get(f"/editions/{shown['id']}/register")

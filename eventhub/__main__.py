@@ -1,0 +1,5 @@
+"""``python -m eventhub`` is the ``eventhub`` command."""
+
+from eventhub.console import main
+
+main()

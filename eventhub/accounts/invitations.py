@@ -1,0 +1,190 @@
+"""Joining an organisation: a member invites an existing account, and its owner accepts.
+
+Nobody becomes a member of an organisation without saying so: adding a colleague by email
+makes a pending invitation and mails the invitee a link to their invitations page, where they
+accept or decline it. Inviting again while one is open returns that one. An invitation expires
+after ``LIFETIME`` and works once.
+
+Organisers see and decide on every organisation without joining one, so an organiser cannot
+be invited, accept an invitation or register an organisation (which makes its creator a
+member): their access stays read-and-decide, never an exhibitor's.
+
+This module sits above ``service`` and the mail outbox, as ``links`` does.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from eventhub.accounts import mails
+from eventhub.accounts import service as accounts
+from eventhub.accounts.auth import is_organiser
+from eventhub.accounts.models import (
+    InvitationStatus,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    User,
+)
+from eventhub.audit import service as audit
+from eventhub.audit.actions import Action
+from eventhub.db import rowcount, utcnow
+from eventhub.errors import DomainError, field_error, forbidden, not_found
+from eventhub.extensions import db
+
+log = logging.getLogger(__name__)
+
+S = InvitationStatus
+#: How long an invitation waits for its answer.
+LIFETIME = timedelta(days=14)
+
+
+def refuse_organisers(user: User) -> None:
+    """Refuse to make an organiser a member: they decide on organisations, not for one."""
+    if is_organiser(user):
+        raise DomainError("organiser_not_member")
+
+
+def invite(organisation: Organisation, inviter: User, email: str) -> MembershipInvitation:
+    """Invite the account of ``email`` to join ``organisation`` and mail them; only a member
+    invites. The open invitation, if there is one already."""
+    if not accounts.is_member(inviter, organisation):
+        raise forbidden("invite_members_only")
+    invitee = accounts.by_email(email)
+    if invitee is None or not invitee.is_active:
+        raise field_error("email", "unknown_email")
+    refuse_organisers(invitee)
+    if accounts.is_member(invitee, organisation):
+        raise field_error("email", "already_member")
+    pending = _pending(organisation.id, invitee.id)
+    if pending is not None:
+        return pending
+    now = utcnow()
+    invitation = MembershipInvitation(
+        organisation=organisation,
+        user=invitee,
+        invited_by=inviter,
+        status=S.PENDING,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    db.session.add(invitation)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as exc:
+        # The same invitation sent twice at once: the partial unique index decides.
+        db.session.rollback()
+        raise DomainError("invitation_not_open") from exc
+    audit.record(
+        Action.MEMBER_INVITED,
+        target=("organisation", organisation.id),
+        details={"user_id": invitee.id, "invitation_id": invitation.id},
+    )
+    mails.invited(invitation)
+    log.info(
+        "member invited",
+        extra={"organisation_id": organisation.id, "invitation_id": invitation.id},
+    )
+    return invitation
+
+
+def _pending(organisation_id: int, user_id: int) -> MembershipInvitation | None:
+    return db.session.scalars(
+        sa.select(MembershipInvitation).where(
+            MembershipInvitation.organisation_id == organisation_id,
+            MembershipInvitation.user_id == user_id,
+            MembershipInvitation.status == S.PENDING,
+        )
+    ).first()
+
+
+def open_for(user: User) -> list[MembershipInvitation]:
+    """The user's invitations still waiting for an answer, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(MembershipInvitation)
+            .where(
+                MembershipInvitation.user_id == user.id,
+                MembershipInvitation.status == S.PENDING,
+                MembershipInvitation.expires_at > utcnow(),
+            )
+            .order_by(MembershipInvitation.id.desc())
+        )
+    )
+
+
+def open_of(organisation: Organisation) -> list[MembershipInvitation]:
+    """The organisation's invitations still waiting for an answer, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(MembershipInvitation)
+            .where(
+                MembershipInvitation.organisation_id == organisation.id,
+                MembershipInvitation.status == S.PENDING,
+                MembershipInvitation.expires_at > utcnow(),
+            )
+            .order_by(MembershipInvitation.id)
+        )
+    )
+
+
+def _own(user: User, invitation_id: int) -> MembershipInvitation:
+    """The user's invitation; 404 for anyone else's, so ids are not probed."""
+    invitation = db.session.get(MembershipInvitation, invitation_id)
+    if invitation is None or invitation.user_id != user.id:
+        raise not_found("invitation")
+    return invitation
+
+
+def _answer(invitation: MembershipInvitation, status: InvitationStatus) -> None:
+    """Close the invitation with ``status``, once: of two answers at once, one counts."""
+    if invitation.status != S.PENDING:
+        raise DomainError("invitation_not_open")
+    if invitation.expires_at <= utcnow():
+        raise DomainError("invitation_expired")
+    closed = db.session.execute(
+        sa.update(MembershipInvitation)
+        .where(MembershipInvitation.id == invitation.id, MembershipInvitation.status == S.PENDING)
+        .values(status=status, answered_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(closed) != 1:  # answered or withdrawn a moment ago
+        raise DomainError("invitation_not_open")
+    db.session.refresh(invitation)
+
+
+def accept(user: User, invitation_id: int) -> Membership:
+    """Accept one's invitation: from now on the user is a member of its organisation."""
+    invitation = _own(user, invitation_id)
+    refuse_organisers(user)
+    _answer(invitation, S.ACCEPTED)
+    organisation = invitation.organisation
+    membership = next((m for m in organisation.memberships if m.user_id == user.id), None)
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation)
+        db.session.add(membership)
+        db.session.flush()
+    audit.record(
+        Action.MEMBER_JOINED,
+        target=("organisation", organisation.id),
+        details={"user_id": user.id, "invitation_id": invitation.id},
+    )
+    log.info("invitation accepted", extra={"invitation_id": invitation.id})
+    return membership
+
+
+def decline(user: User, invitation_id: int) -> None:
+    _answer(_own(user, invitation_id), S.DECLINED)
+
+
+def cancel(organisation: Organisation, member: User, invitation_id: int) -> None:
+    """A member withdraws an invitation of their organisation before it is answered."""
+    if not accounts.is_member(member, organisation):
+        raise forbidden("invite_members_only")
+    invitation = db.session.get(MembershipInvitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id:
+        raise not_found("invitation")
+    _answer(invitation, S.CANCELLED)

@@ -34,7 +34,7 @@ from eventhub.pagination import paginate
 from eventhub.statuses import http_status
 from eventhub.web.auth import page_login_required, signed_in_user
 from eventhub.web.formatting import prefecture_choices
-from eventhub.web.forms import Form, error_text, read_posted, translate_message
+from eventhub.web.forms import Form, as_json_number, error_text, read_posted, translate_message
 
 bp = Blueprint("organiser_pages", __name__, url_prefix="/organiser")
 
@@ -143,10 +143,17 @@ def _bulk_items() -> list[dict[str, Any]]:
     decision and reason apply to each."""
     decision = read_posted(schemas.DecisionSchema(), request.form)
     decision.pop("version", None)
+    item = schemas.BulkDecisionItemSchema().fields
     items = []
     for value in request.form.getlist("items"):
         application_id, _, version = value.partition(":")
-        items.append({**decision, "id": application_id, "version": version})
+        items.append(
+            {
+                **decision,
+                "id": as_json_number(item["id"], application_id),
+                "version": as_json_number(item["version"], version),
+            }
+        )
     return items
 
 

@@ -22,9 +22,9 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="He
 class HeartbeatSchema(ma.Schema):
     id = ma.fields.Integer()
     requested_at = fields.DateTime()
-    completed_at = fields.DateTime()
-    worker_host = ma.fields.String()
-    worker_pid = ma.fields.Integer()
+    completed_at = fields.DateTime(allow_none=True)
+    worker_host = ma.fields.String(allow_none=True)
+    worker_pid = ma.fields.Integer(allow_none=True)
 
 
 class HealthSchema(ma.Schema):

@@ -66,19 +66,23 @@ def generate_client(document: dict[str, Any], into: Path) -> None:
 def test_a_generated_client_logs_in_lists_drafts_and_reads_a_pass(
     app: Flask,
     organiser: Api,
+    exhibitor: Api,
     anonymous: Api,
     live_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     signing.forget()  # key rings cached by earlier tests may name reused edition ids
-    organisation = make_organisation(organiser)
+    organisation = make_organisation(exhibitor)  # an exhibitor applies; organisers decide
     edition = open_edition(organiser)
     registration = register(anonymous, edition["id"])
-    with app.app_context():
-        email = organiser.client.get(
-            "/api/v1/users/me", headers={"Authorization": f"Bearer {organiser.token}"}
-        ).json["email"]
+
+    def email_of(api: Api) -> str:
+        with app.app_context():
+            me = api.client.get(
+                "/api/v1/users/me", headers={"Authorization": f"Bearer {api.token}"}
+            )
+        return str(me.json["email"])
 
     generate_client(anonymous.get("/api/v1/openapi.json").json, tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -89,14 +93,18 @@ def test_a_generated_client_logs_in_lists_drafts_and_reads_a_pass(
         return importlib.import_module(f"{PACKAGE}.api.{tag}.{name}")
 
     anonymous_client = client_module.Client(base_url=live_url, raise_on_unexpected_status=True)
-    login = operation("accounts", "post_api_v1_auth_login").sync(
-        client=anonymous_client, body=models.Login(email=email, password=PASSWORD)
-    )
-    assert isinstance(login, models.NewToken), login
-    assert login.revoked_at is None
-    client = client_module.AuthenticatedClient(
-        base_url=live_url, token=login.token, raise_on_unexpected_status=True
-    )
+
+    def logged_in(api: Api) -> Any:
+        login = operation("accounts", "post_api_v1_auth_login").sync(
+            client=anonymous_client, body=models.Login(email=email_of(api), password=PASSWORD)
+        )
+        assert isinstance(login, models.NewToken), login
+        assert login.revoked_at is None
+        return client_module.AuthenticatedClient(
+            base_url=live_url, token=login.token, raise_on_unexpected_status=True
+        )
+
+    client = logged_in(exhibitor)
 
     editions = operation("events", "get_api_v1_editions").sync(client=client)
     assert isinstance(editions, models.EditionOutPage), editions
@@ -116,7 +124,7 @@ def test_a_generated_client_logs_in_lists_drafts_and_reads_a_pass(
     assert [a.id for a in applications.items] == [draft.id]
 
     issued = operation("passes", "get_api_v1_passes_pass_id").sync(
-        registration["pass"]["id"], client=client
+        registration["pass"]["id"], client=logged_in(organiser)
     )
     assert isinstance(issued, models.Pass), issued
     assert issued.holder_name == "佐藤 花子"

@@ -66,6 +66,8 @@ def start_workers(
         "REDIS_URL": redis_url,
         "SECRET_KEY": SECRET_KEY,
         "EVENTHUB_INSTANCE_PATH": str(instance),
+        # Service mode needs the public address for the links in the pass mails.
+        "EVENTHUB_BASE_URL": "http://127.0.0.1:5000",
     }
     workers = []
     for i in range(count):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
@@ -21,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from eventhub.errors import DomainError, FieldError, database_unavailable
+from eventhub.fields import TOKYO
 from eventhub.i18n import translate
 from eventhub.messages import MESSAGES
 from eventhub.statuses import CODE_OF_STATUS, STATUS
@@ -126,8 +128,15 @@ def domain_body(error: DomainError) -> tuple[int, dict[str, Any]]:
         body["detail"] = _text(error.detail, values)
     if error.errors:
         body["errors"] = [field_entry(e) for e in error.errors]
-    body.update(error.extras)
+    body.update({name: _shown(value) for name, value in error.extras.items()})
     return status, body
+
+
+def _shown(value: Any) -> Any:
+    """A time in an error body as in every other answer: ISO 8601 in Tokyo time (+09:00)."""
+    if isinstance(value, datetime):
+        return value.astimezone(TOKYO).isoformat()
+    return value
 
 
 def _http_body(error: HTTPException) -> tuple[int, dict[str, Any], dict[str, str]]:

@@ -137,12 +137,12 @@ def _window_open(edition: Edition) -> None:
     if edition.applications_open_at and now < edition.applications_open_at:
         raise DomainError(
             "applications_not_open_yet",
-            opens_at=edition.applications_open_at.isoformat(),
+            opens_at=edition.applications_open_at,
         )
     if edition.applications_close_at and now >= edition.applications_close_at:
         raise DomainError(
             "deadline_passed",
-            closed_at=edition.applications_close_at.isoformat(),
+            closed_at=edition.applications_close_at,
         )
 
 

@@ -101,16 +101,19 @@ def _pending(organisation_id: int, user_id: int) -> MembershipInvitation | None:
     ).first()
 
 
+def _waiting() -> sa.Select[MembershipInvitation]:
+    """Invitations still waiting for an answer: pending and not yet expired."""
+    return sa.select(MembershipInvitation).where(
+        MembershipInvitation.status == S.PENDING, MembershipInvitation.expires_at > utcnow()
+    )
+
+
 def open_for(user: User) -> list[MembershipInvitation]:
     """The user's invitations still waiting for an answer, newest first."""
     return list(
         db.session.scalars(
-            sa.select(MembershipInvitation)
-            .where(
-                MembershipInvitation.user_id == user.id,
-                MembershipInvitation.status == S.PENDING,
-                MembershipInvitation.expires_at > utcnow(),
-            )
+            _waiting()
+            .where(MembershipInvitation.user_id == user.id)
             .order_by(MembershipInvitation.id.desc())
         )
     )
@@ -120,12 +123,8 @@ def open_of(organisation: Organisation) -> list[MembershipInvitation]:
     """The organisation's invitations still waiting for an answer, oldest first."""
     return list(
         db.session.scalars(
-            sa.select(MembershipInvitation)
-            .where(
-                MembershipInvitation.organisation_id == organisation.id,
-                MembershipInvitation.status == S.PENDING,
-                MembershipInvitation.expires_at > utcnow(),
-            )
+            _waiting()
+            .where(MembershipInvitation.organisation_id == organisation.id)
             .order_by(MembershipInvitation.id)
         )
     )

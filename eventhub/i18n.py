@@ -24,6 +24,8 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale
 
+from eventhub.messages import in_words
+
 LOCALES = ("en", "ja")
 DEFAULT_LOCALE = "en"
 #: Pages are read by the programme's exhibitors, organisers and visitors: Japanese first.
@@ -44,8 +46,9 @@ def catalogue(locale: str) -> Translations:
 
 def translate(msgid: str, locale: str, **params: Any) -> str:
     """``msgid`` in ``locale`` with its placeholders filled; needs no app or request."""
-    text: str = catalogue(locale).gettext(msgid)
-    return text % params if params else text
+    words = catalogue(locale).gettext
+    text: str = words(msgid)
+    return text % in_words(params, words) if params else text
 
 
 def is_english(locale: object) -> bool:

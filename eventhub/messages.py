@@ -8,6 +8,9 @@ filled from the error's params and extras. ``N_`` only marks a text for extracti
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 
 def N_(text: str) -> str:  # noqa: N802  (gettext's conventional name, found by pybabel)
     return text
@@ -280,3 +283,78 @@ _FIELDS: dict[str, str] = {
 #: Every text by its key; a key is given once (the tests check that the parts do not overlap).
 MESSAGES: dict[str, str] = {**HTTP_TITLES, **_NOT_FOUND, **_REFUSALS, **_FIELDS}
 PARTS: tuple[dict[str, str], ...] = (HTTP_TITLES, _NOT_FOUND, _REFUSALS, _FIELDS)
+
+
+_STATUS_WORDS: dict[str, str] = {
+    # applications
+    "draft": N_("a draft"),
+    "submitted": N_("submitted"),
+    "under_review": N_("under review"),
+    "approved": N_("approved"),
+    "rejected": N_("not accepted"),
+    "waitlisted": N_("waitlisted"),
+    "offered": N_("offered a place"),
+    "withdrawn": N_("withdrawn"),
+    "offer_expired": N_("past its offer's deadline"),
+    # editions ("draft" is shared with applications)
+    "open": N_("open for applications"),
+    "closed": N_("closed for applications"),
+    "held": N_("held"),
+    "cancelled": N_("cancelled"),
+    # report builds
+    "queued": N_("queued"),
+    "running": N_("being built"),
+    "done": N_("finished"),
+    "failed": N_("failed"),
+}
+
+_ATTENDEE_TYPE_WORDS: dict[str, str] = {
+    "general": N_("visitors"),
+    "buyer": N_("buyers"),
+    "press": N_("the press"),
+    "exhibitor_staff": N_("exhibitor staff"),
+    "vip": N_("VIPs"),
+}
+
+_KIND_WORDS: dict[str, str] = {
+    # schedule items
+    "opening": N_("opening hours"),
+    "setup": N_("move-in"),
+    "teardown": N_("move-out"),
+    # documents
+    "catalogue": N_("catalogue"),
+    "photo": N_("photo"),
+    "other": N_("other"),
+}
+
+#: Placeholders that carry a code (a status, a pass kind): a message shows the code in the
+#: reader's words, 「審査中」 or "under review" rather than ``under_review``. The code itself
+#: stays machine-readable in the problem's extras where a client needs it.
+PLACEHOLDER_WORDS: dict[str, dict[str, str]] = {
+    "status": _STATUS_WORDS,
+    "current_status": _STATUS_WORDS,
+    "current": _STATUS_WORDS,
+    "target": _STATUS_WORDS,
+    "allowed": _STATUS_WORDS,
+    "attendee_type": _ATTENDEE_TYPE_WORDS,
+    "kind": _KIND_WORDS,
+}
+#: Between the items of a listed placeholder; Japanese lists with 「、」.
+LIST_SEPARATOR = N_(", ")
+NOTHING = N_("none")
+
+
+def in_words(values: Mapping[str, Any], gettext: Callable[[str], str]) -> dict[str, Any]:
+    """``values`` with every code a message shows replaced by its words in ``gettext``'s
+    language; a list or tuple becomes one text. Other values are left as they are."""
+    shown = dict(values)
+    for name, words in PLACEHOLDER_WORDS.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, list | tuple | set | frozenset):
+            items = [gettext(words.get(str(item), str(item))) for item in value]
+            shown[name] = gettext(LIST_SEPARATOR).join(items) if items else gettext(NOTHING)
+        elif str(value) in words:
+            shown[name] = gettext(words[str(value)])
+    return shown

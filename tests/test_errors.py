@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import pickle
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +16,19 @@ from babel.messages.pofile import read_po
 
 import eventhub
 from eventhub import errors
+from eventhub.applications.models import ApplicationStatus
+from eventhub.calendars.models import ScheduleKind
+from eventhub.documents.models import DocumentKind
+from eventhub.events.models import EditionStatus
 from eventhub.i18n import LOCALES, TRANSLATIONS, pick, translate
-from eventhub.messages import HTTP_TITLES, MESSAGES, PARTS
+from eventhub.messages import HTTP_TITLES, MESSAGES, PARTS, PLACEHOLDER_WORDS
+from eventhub.passes.models import AttendeeType
+from eventhub.reports.models import BuildStatus
 from eventhub.statuses import CODE_OF_STATUS, STATUS
 
 PACKAGE = Path(eventhub.__file__).parent
 PROBLEM_JSON = "application/problem+json"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 #: Helpers whose first string argument is a code.
 CODE_CALLS = {"DomainError", "_conflict"}
@@ -157,6 +165,45 @@ def test_translations_use_only_the_placeholders_of_their_msgid(locale):
     with path.open("rb") as po:
         catalog = read_po(po, locale=locale)
     assert not [(m.id, problems) for m, problems in catalog.check() if problems]
+
+
+def test_japanese_texts_keep_every_placeholder_of_their_msgid():
+    """A translation that drops a value (a status, a limit) tells the Japanese reader less."""
+    catalog = _catalogue("ja")
+    dropped = {
+        msgid: missing
+        for (_, msgid), text in catalog.items()
+        if (missing := set(PLACEHOLDER.findall(msgid)) - set(PLACEHOLDER.findall(text)))
+    }
+    assert not dropped
+
+
+@pytest.mark.parametrize(
+    ("placeholder", "codes"),
+    [
+        ("status", [*ApplicationStatus, *EditionStatus, *BuildStatus]),
+        ("attendee_type", list(AttendeeType)),
+        ("kind", [*ScheduleKind, *DocumentKind]),
+    ],
+)
+def test_every_code_a_message_shows_has_words_in_both_languages(placeholder, codes):
+    words = PLACEHOLDER_WORDS[placeholder]
+    assert set(codes) <= set(words)
+    untranslated = [code for code in codes if translate(words[code], "ja") == words[code]]
+    assert not untranslated
+
+
+def test_codes_in_a_message_read_as_words_and_lists_join_per_language():
+    key = MESSAGES["edition_transition"]
+    values = {"current": "open", "target": "draft", "allowed": ("cancelled", "closed")}
+
+    assert translate(key, "en", **values) == (
+        "An edition cannot go from open for applications to a draft "
+        "(allowed: cancelled, closed for applications)."
+    )
+    assert translate(key, "ja", **{**values, "allowed": ()}) == (
+        "「受付中」から「下書き」には変更できません（変更できる状態：なし）。"
+    )
 
 
 def test_existing_japanese_titles_are_kept():

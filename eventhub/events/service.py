@@ -119,7 +119,7 @@ def change_edition_status(edition: Edition, data: dict[str, Any]) -> Edition:
     if target == current:
         return edition
     if target not in EDITION_TRANSITIONS[current]:
-        allowed = ", ".join(sorted(EDITION_TRANSITIONS[current])) or "none"
+        allowed = tuple(sorted(EDITION_TRANSITIONS[current]))
         raise DomainError(
             "invalid_transition",
             "edition_transition",

@@ -247,6 +247,20 @@ def test_draft_cannot_jump_to_held(organiser, draft):
     assert problem_code(_move(organiser, draft["id"], "held"), 409) == "invalid_transition"
 
 
+def test_a_refused_move_names_the_statuses_in_the_readers_words(organiser, draft):
+    url = f"{EDITIONS}/{draft['id']}/status"
+
+    english = organiser.post(url, json={"status": "held"}).json
+    japanese = organiser.post(url, json={"status": "held"}, headers={"Accept-Language": "ja"}).json
+
+    assert english["title"] == (
+        "An edition cannot go from a draft to held (allowed: cancelled, open for applications)."
+    )
+    assert japanese["title"] == (
+        "「下書き」から「開催済み」には変更できません（変更できる状態：中止、受付中）。"
+    )
+
+
 def test_unknown_status_is_refused(organiser, draft):
     assert error_fields(_move(organiser, draft["id"], "postponed")) == {"status"}
 

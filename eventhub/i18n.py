@@ -14,10 +14,12 @@ is chosen with ``pick``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -49,6 +51,13 @@ def translate(msgid: str, locale: str, **params: Any) -> str:
     words = catalogue(locale).gettext
     text: str = words(msgid)
     return text % in_words(params, words) if params else text
+
+
+def fill(msgid: str, values: Mapping[str, Any]) -> str:
+    """``msgid`` in the request's language, its placeholders filled from ``values``: the one
+    way an error's text is written, so codes read as words wherever it is shown."""
+    text: str = flask_babel.gettext(msgid)
+    return text % in_words(values, flask_babel.gettext) if "%(" in text else text
 
 
 def is_english(locale: object) -> bool:

@@ -23,8 +23,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from eventhub.errors import DomainError, FieldError, database_unavailable
 from eventhub.fields import TOKYO
-from eventhub.i18n import translate
-from eventhub.messages import MESSAGES, in_words
+from eventhub.i18n import fill, translate
+from eventhub.messages import MESSAGES
 from eventhub.statuses import CODE_OF_STATUS, STATUS
 
 log = logging.getLogger(__name__)
@@ -112,8 +112,7 @@ def title_in(error: DomainError, locale: str) -> str:
 
 def _text(key: str, values: Mapping[str, Any]) -> str:
     """The text of ``key`` in the request's language, its placeholders filled."""
-    text: str = gettext(MESSAGES[key])
-    return text % in_words(values, gettext) if "%(" in text else text
+    return fill(MESSAGES[key], values)
 
 
 def domain_body(error: DomainError) -> tuple[int, dict[str, Any]]:

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 
 from eventhub import problems
 from eventhub.errors import DomainError
+from eventhub.i18n import fill
 from eventhub.messages import MESSAGES
 from eventhub.statuses import CODE_OF_STATUS, STATUS
 from eventhub.web.forms import error_text
@@ -42,8 +43,7 @@ def handle_domain_error(error: DomainError) -> Response:
 
         return make_response(redirect(login_url()))
     values = {**error.extras, **error.params}
-    title = gettext(MESSAGES[error.message])
-    title = title % values if "%(" in title else title
+    title = fill(MESSAGES[error.message], values)
     detail = error_text(error) if error.detail else None
     if detail and detail.startswith(title):
         detail = detail[len(title) :].strip() or None

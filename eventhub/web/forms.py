@@ -18,7 +18,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from eventhub.errors import DomainError, FieldError
-from eventhub.i18n import catalogue
+from eventhub.i18n import catalogue, fill
 from eventhub.messages import MESSAGES, N_
 
 #: marshmallow's own messages (its fields and validators write them in English), as catalogue
@@ -210,8 +210,7 @@ class Form:
         placed = False
         for entry in error.errors:
             if isinstance(entry, FieldError):
-                text = gettext(MESSAGES[entry.message])
-                message = text % dict(entry.params) if "%(" in text else text
+                message = fill(MESSAGES[entry.message], entry.params)
                 self.add_error(entry.field, translate_message(message))
                 placed = placed or bool(entry.field)
             else:
@@ -253,7 +252,5 @@ class Form:
 def error_text(error: DomainError) -> str:
     """A domain error as one sentence in the reader's language: its title, then its detail."""
     values = {**error.extras, **error.params}
-    texts = [gettext(MESSAGES[error.message])]
-    if error.detail:
-        texts.append(gettext(MESSAGES[error.detail]))
-    return " ".join(t % values if "%(" in t else t for t in texts)
+    keys = [error.message, *([error.detail] if error.detail else [])]
+    return " ".join(fill(MESSAGES[key], values) for key in keys)

@@ -62,7 +62,7 @@ def test_endorse_within_the_quota_and_withdraw(
 
     refused = contact.submit(_endorse_url(second), form_at=PAGE)
     assert refused.status_code == 409
-    assert "推薦枠の上限に達しています" in text_of(refused)
+    assert "この都道府県は推薦枠（1件）をすべて使っています" in text_of(refused)
     assert organiser.get(application_url(second["id"])).json["endorsed"] is False
 
     withdrawn = contact.submit(_endorse_url(first) + "/withdraw", form_at=PAGE)

@@ -289,7 +289,7 @@ def test_bulk_decisions_show_each_result(
         ("refused", str(rejected["id"])),
     ]
     assert "他の人が先に変更しました" in html  # the stale one's version_conflict
-    assert "この申込の状態では審査結果を登録できません" in html  # the rejected one's
+    assert "「不採択」の申込は審査結果を決定できません" in html  # the rejected one's
     statuses = {
         a["id"]: organiser.get(application_url(a["id"])).json["status"]
         for a in (fine, stale, rejected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -113,18 +113,23 @@ def make_organisation(api: Api, **overrides: Any) -> dict[str, Any]:
     return dict(response.json)
 
 
+def national_zone_fields(recommending_prefecture_code: int = 13) -> dict[str, Any]:
+    """Complete national-zone fields, recommended by the prefecture of the JIS code given."""
+    return {
+        "recommending_prefecture_code": recommending_prefecture_code,
+        "prefecture_contact": {
+            "name": "東京 花子",
+            "email": "hanako@pref.tokyo.example.jp",
+            "phone": "03-5321-1111",
+        },
+        "target_buyers": ["百貨店", "商社"],
+    }
+
+
 def series_fields(series: str, edition_format: str = "in_person") -> dict[str, Any]:
     """Complete series fields; a takumi form for an online edition carries a video."""
     if series == "national-zone":
-        return {
-            "recommending_prefecture_code": 13,
-            "prefecture_contact": {
-                "name": "東京 花子",
-                "email": "hanako@pref.tokyo.example.jp",
-                "phone": "03-5321-1111",
-            },
-            "target_buyers": ["百貨店", "商社"],
-        }
+        return national_zone_fields()
     if series == "takumi":
         fields: dict[str, Any] = {
             "craft": "江戸切子",
@@ -187,6 +192,16 @@ def submitted_application(
     series = edition["series"]["slug"]
     body = application_body(series, organisation_id, edition["format"], **overrides)
     return submit(api, create_application(api, edition["id"], body))
+
+
+def recommended_application(
+    make_user: Callable[..., Api], edition: dict[str, Any], prefecture_code: int
+) -> dict[str, Any]:
+    """A national-zone application of a new exhibitor's organisation, submitted with the
+    recommendation of the prefecture ``prefecture_code``: one for that prefecture to endorse."""
+    api = make_user()
+    fields = national_zone_fields(prefecture_code)
+    return submitted_application(api, edition, make_organisation(api)["id"], series_fields=fields)
 
 
 def start_review(reviewer: Api, application: dict[str, Any]) -> dict[str, Any]:

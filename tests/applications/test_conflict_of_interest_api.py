@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from eventhub.accounts.models import Role
@@ -12,23 +10,12 @@ from tests.applications.helpers import (
     application_url,
     decide,
     make_organisation,
+    national_zone_fields,
     open_edition,
     submitted_application,
 )
 
 DECISIONS = "/api/v1/applications/decisions"
-
-
-def _national_fields(prefecture_code: int) -> dict[str, Any]:
-    return {
-        "recommending_prefecture_code": prefecture_code,
-        "prefecture_contact": {
-            "name": "県 担当",
-            "email": "c@pref.example.jp",
-            "phone": "0312345678",
-        },
-        "target_buyers": ["商社"],
-    }
 
 
 @pytest.mark.parametrize("role", [Role.REVIEWER, Role.ORGANISER])
@@ -78,7 +65,7 @@ def test_a_prefecture_contact_cannot_endorse_their_own_organisations_application
         contact,
         national,
         make_organisation(contact)["id"],
-        series_fields=_national_fields(47),
+        series_fields=national_zone_fields(47),
     )
 
     refused = contact.post(application_url(own["id"], "endorsement"))

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from eventhub.accounts.models import Role
 from tests.applications.helpers import (
     application_url,
     make_organisation,
+    national_zone_fields,
     open_edition,
     submitted_application,
 )
 
 QUOTAS = "/api/v1/editions/{}/prefecture-quotas"
-
-
-def _fields(prefecture_code: int) -> dict[str, Any]:
-    return {
-        "recommending_prefecture_code": prefecture_code,
-        "prefecture_contact": {
-            "name": "県 担当",
-            "email": "c@pref.example.jp",
-            "phone": "0312345678",
-        },
-        "target_buyers": ["商社"],
-    }
 
 
 def test_changing_the_recommending_prefecture_drops_the_endorsement(
@@ -35,7 +22,7 @@ def test_changing_the_recommending_prefecture_drops_the_endorsement(
         organiser.put(QUOTAS.format(national["id"]) + f"/{code}", json={"max_endorsements": 1})
     organisation = make_organisation(exhibitor)
     application = submitted_application(
-        exhibitor, national, organisation["id"], series_fields=_fields(13)
+        exhibitor, national, organisation["id"], series_fields=national_zone_fields(13)
     )
     tokyo = make_user(Role.PREFECTURE_CONTACT, prefecture_code=13)
     osaka = make_user(Role.PREFECTURE_CONTACT, prefecture_code=27)
@@ -44,7 +31,7 @@ def test_changing_the_recommending_prefecture_drops_the_endorsement(
 
     moved = exhibitor.patch(
         application_url(application["id"]),
-        json={"version": endorsed.json["version"], "series_fields": _fields(27)},
+        json={"version": endorsed.json["version"], "series_fields": national_zone_fields(27)},
     )
 
     assert moved.status_code == 200, moved.json
@@ -75,7 +62,7 @@ def test_an_amendment_that_keeps_the_prefecture_keeps_the_endorsement(
     national = open_edition(organiser, "national-zone")
     organisation = make_organisation(exhibitor)
     application = submitted_application(
-        exhibitor, national, organisation["id"], series_fields=_fields(13)
+        exhibitor, national, organisation["id"], series_fields=national_zone_fields(13)
     )
     tokyo = make_user(Role.PREFECTURE_CONTACT, prefecture_code=13)
     endorsed = tokyo.post(application_url(application["id"], "endorsement"))

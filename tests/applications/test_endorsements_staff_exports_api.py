@@ -14,6 +14,7 @@ from tests.applications.helpers import (
     decide,
     make_organisation,
     open_edition,
+    recommended_application,
     submitted_application,
 )
 
@@ -25,26 +26,11 @@ def national(organiser):
     return open_edition(organiser, "national-zone")
 
 
-def _recommended(make_user, edition, prefecture_code):
-    api = make_user()
-    org = make_organisation(api)
-    fields = {
-        "recommending_prefecture_code": prefecture_code,
-        "prefecture_contact": {
-            "name": "県 担当",
-            "email": "c@pref.example.jp",
-            "phone": "0312345678",
-        },
-        "target_buyers": ["商社"],
-    }
-    return submitted_application(api, edition, org["id"], series_fields=fields)
-
-
 def test_prefecture_contact_lists_and_endorses_its_prefectures_applications(
     organiser, make_user, national
 ):
-    okinawa = _recommended(make_user, national, 47)
-    _recommended(make_user, national, 27)
+    okinawa = recommended_application(make_user, national, 47)
+    recommended_application(make_user, national, 27)
     contact = make_user(Role.PREFECTURE_CONTACT, prefecture_code=47)
 
     listed = contact.get("/api/v1/applications").json["items"]
@@ -56,7 +42,7 @@ def test_prefecture_contact_lists_and_endorses_its_prefectures_applications(
 
 
 def test_endorsements_stop_at_the_quota(organiser, make_user, national):
-    first, second = (_recommended(make_user, national, 47) for _ in range(2))
+    first, second = (recommended_application(make_user, national, 47) for _ in range(2))
     contact = make_user(Role.PREFECTURE_CONTACT, prefecture_code=47)
     quota = organiser.put(QUOTAS.format(national["id"]) + "/47", json={"max_endorsements": 1})
     assert quota.json == {"prefecture_code": 47, "max_endorsements": 1, "used": 0}
@@ -70,7 +56,7 @@ def test_endorsements_stop_at_the_quota(organiser, make_user, national):
 
 
 def test_contact_of_another_prefecture_cannot_endorse(make_user, national):
-    okinawa = _recommended(make_user, national, 47)
+    okinawa = recommended_application(make_user, national, 47)
     osaka_contact = make_user(Role.PREFECTURE_CONTACT, prefecture_code=27)
 
     response = osaka_contact.post(application_url(okinawa["id"], "endorsement"))

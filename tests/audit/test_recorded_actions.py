@@ -21,6 +21,7 @@ from tests.applications.helpers import (
     decide,
     make_organisation,
     open_edition,
+    recommended_application,
     submitted_application,
 )
 from tests.audit.helpers import count, events, only_event
@@ -94,23 +95,9 @@ def test_bulk_decisions_record_only_the_decisions_that_stood(app, make_user, org
 # Endorsements ---------------------------------------------------------------------------------
 
 
-def _recommended(make_user, edition, prefecture_code: int) -> dict:
-    api = make_user()
-    fields = {
-        "recommending_prefecture_code": prefecture_code,
-        "prefecture_contact": {
-            "name": "県 担当",
-            "email": "c@pref.example.jp",
-            "phone": "0312345678",
-        },
-        "target_buyers": ["商社"],
-    }
-    return submitted_application(api, edition, make_organisation(api)["id"], series_fields=fields)
-
-
 def test_endorsing_and_withdrawing_are_each_recorded_once(app, make_user, organiser):
     national = open_edition(organiser, "national-zone")
-    application = _recommended(make_user, national, 47)
+    application = recommended_application(make_user, national, 47)
     contact = make_user(Role.PREFECTURE_CONTACT, prefecture_code=47)
     url = application_url(application["id"], "endorsement")
 
@@ -130,7 +117,7 @@ def test_endorsing_and_withdrawing_are_each_recorded_once(app, make_user, organi
 
 def test_an_endorsement_over_the_quota_leaves_no_event(app, make_user, organiser):
     national = open_edition(organiser, "national-zone")
-    application = _recommended(make_user, national, 47)
+    application = recommended_application(make_user, national, 47)
     contact = make_user(Role.PREFECTURE_CONTACT, prefecture_code=47)
     quota = f"/api/v1/editions/{national['id']}/prefecture-quotas/47"
     assert organiser.put(quota, json={"max_endorsements": 0}).status_code == 200

@@ -2,9 +2,12 @@
 
 Every request has an id: the caller's ``X-Request-ID`` when it is a sane one (a proxy or a
 load balancer sets it), else a new one. It is sent back in the response's ``X-Request-ID``
-and carried by every log record made while the request runs (``record.request_id``); in a
-Celery worker, records carry the id of the task they belong to. ``EVENTHUB_LOG_FORMAT`` picks
-text lines (the default) or one JSON object a line, for log shippers.
+and carried by every log record made while the request runs (``record.request_id``). A task
+queued while a request (or another task) runs takes the id along in a message header, so a
+worker's lines name the request that caused them (``request_id``) and their own task
+(``task_id``); a task nobody's request queued (beat's) goes by its task id.
+``EVENTHUB_LOG_FORMAT`` picks text lines (the default) or one JSON object a line, for log
+shippers.
 """
 
 from __future__ import annotations
@@ -25,9 +28,13 @@ HEADER = "X-Request-ID"
 #: line and back into a header), and no more than a UUID with a prefix or a trace id needs.
 VALID_ID = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-#: As Celery's own worker format, with the task's id.
-WORKER_TEXT_FORMAT = "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
+#: As Celery's own worker format, with the request's id and the task's.
+WORKER_TEXT_FORMAT = (
+    "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s %(task_id)s] %(message)s"
+)
 NO_ID = "-"
+#: The message header that carries the id of the request that queued a task.
+TASK_HEADER = "eventhub_request_id"
 #: Kept in the request's WSGI environ rather than in ``g``: a task run in-process pushes an app
 #: context of its own (a new ``g``) inside the request, and its log lines belong to the request.
 ENVIRON_KEY = "eventhub.request_id"
@@ -45,12 +52,28 @@ def init_app(app: Flask) -> None:
 
 
 def request_id() -> str:
-    """The id of the request, or of the Celery task, being handled; ``-`` outside both."""
+    """The id of the request being handled, or of the one that queued the Celery task being
+    run (else the task's own id); ``-`` outside both."""
     if has_request_context():
         return str(request.environ.get(ENVIRON_KEY, NO_ID))
     if current_task:
-        return str(current_task.request.id or NO_ID)
+        task = current_task.request
+        sent = getattr(task, TASK_HEADER, None) or (task.headers or {}).get(TASK_HEADER)
+        if isinstance(sent, str) and VALID_ID.fullmatch(sent):
+            return sent
+        return str(task.id or NO_ID)
     return NO_ID
+
+
+def task_id() -> str:
+    """The id of the Celery task being run; ``-`` outside one."""
+    return str(current_task.request.id or NO_ID) if current_task else NO_ID
+
+
+def task_headers() -> dict[str, str]:
+    """Headers for a task queued now: the id its log lines are to carry, if there is one."""
+    current = request_id()
+    return {TASK_HEADER: current} if current != NO_ID else {}
 
 
 def _take_request_id() -> None:
@@ -76,6 +99,7 @@ def _install_record_factory() -> None:
     def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         record.request_id = request_id()
+        record.task_id = task_id()
         return record
 
     logging.setLogRecordFactory(make_record)
@@ -83,7 +107,7 @@ def _install_record_factory() -> None:
 
 
 #: Attributes every record has; the others were passed as ``extra`` and go into the JSON.
-_STANDARD = {*vars(logging.makeLogRecord({})), "message", "asctime", "request_id"}
+_STANDARD = {*vars(logging.makeLogRecord({})), "message", "asctime", "request_id", "task_id"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -97,6 +121,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", NO_ID),
         }
+        task = getattr(record, "task_id", NO_ID)
+        if task != NO_ID:
+            entry["task_id"] = task
         entry.update((k, v) for k, v in vars(record).items() if k not in _STANDARD)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -23,6 +23,7 @@ from flask import current_app
 from kombu.exceptions import OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from eventhub import logs
 from eventhub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def _celery() -> Celery:
 def _dispatch(name: str, args: tuple[Any, ...]) -> None:
     celery_app = _celery()
     if not celery_app.conf.task_always_eager:
-        celery_app.send_task(name, args=list(args))
+        # The worker's log lines then name the request (or task) that queued this one.
+        celery_app.send_task(name, args=list(args), headers=logs.task_headers())
         return
     if name not in celery_app.tasks:
         celery_app.loader.import_default_modules()

@@ -7,6 +7,7 @@ from typing import Any
 
 from celery import shared_task
 
+from eventhub import logs
 from eventhub.calendars import service
 
 
@@ -15,7 +16,7 @@ def rebuild_feed(self: Any, feed_id: int) -> float | None:
     """Build the feed, or come back when the changes have settled (the debounce)."""
     wait = service.rebuild_when_due(feed_id)
     if wait is not None:
-        self.apply_async((feed_id,), countdown=wait)
+        self.apply_async((feed_id,), countdown=wait, headers=logs.task_headers())
     return wait
 
 

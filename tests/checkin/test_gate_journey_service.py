@@ -22,7 +22,15 @@ from eventhub.passes import keys, signing, tokens
 from tests.applications.helpers import open_edition
 from tests.checkin.gate_helpers import SCANS, make_device, make_gate
 from tests.conftest import Api
-from tests.passes.helpers import get_pass, pass_url, put_settings, register
+from tests.passes.helpers import (
+    get_pass,
+    pass_url,
+    put_settings,
+    register,
+    registration_body,
+    registrations_url,
+)
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.service
 
@@ -155,3 +163,31 @@ def test_a_visitor_registers_gets_a_pass_from_the_worker_and_goes_through_the_ga
 
     # Nothing above changed the second visitor's presence.
     assert scan(device, second["token"])["result"] == "reentry_refused"
+
+
+def test_the_workers_log_lines_name_the_request_that_queued_their_task(
+    service_organiser, service_stack
+):
+    """A request id sent to the web reaches the worker's log, beside the task's own id: one
+    grep finds what a request caused, wherever it ran."""
+    edition = running_edition(service_organiser, "ログの追跡")
+    anonymous = Api(service_organiser.client)
+    response = anonymous.post(
+        registrations_url(edition["id"]),
+        json=registration_body(email="trace@example.jp", name="追跡 太郎"),
+        headers={"X-Request-ID": "req-worker-trace-1"},
+    )
+    assert response.status_code == 201, response.json
+    issued_pass(service_organiser, response.json["pass"]["id"])
+
+    log = service_stack.instance / "worker.log"
+
+    def issued_lines() -> list[str]:
+        lines = log.read_text(errors="replace").splitlines()
+        return [line for line in lines if "[req-worker-trace-1 " in line]
+
+    lines = wait_until(issued_lines, message="the worker's log line of the request")
+    assert any(line.endswith("passes issued") for line in lines), lines
+    task_ids = {line.split("[req-worker-trace-1 ", 1)[1].split("]", 1)[0] for line in lines}
+    assert task_ids, lines
+    assert all(len(task_id) == 36 for task_id in task_ids), lines  # a Celery task id

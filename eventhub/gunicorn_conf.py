@@ -29,5 +29,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)s "%(a)s"'
 
+# gunicorn 25.1 and later open a control socket for `gunicornc` at one path per user
+# (~/.gunicorn/gunicorn.ctl): a second instance on the host would take over the first's, and a
+# service user often has no home to write to. Off, unless GUNICORN_CONTROL_SOCKET names a
+# path for this instance. (Older gunicorn ignores both names.)
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or None
+control_socket_disable = control_socket is None
+
 # With PROMETHEUS_MULTIPROC_DIR set, a dead worker's live gauges stop counting in /metrics.
 from eventhub.metrics import child_exit  # noqa: E402,F401  (gunicorn looks the hook up by name)

@@ -88,10 +88,13 @@ def test_the_gunicorn_configuration_logs_paths_without_their_keys(tmp_path):
     log = tmp_path / "gunicorn.log"
     command = [PYTHON, "-m", "gunicorn", "-c", "python:eventhub.gunicorn_conf"]
     command += ["--workers", "1", "--bind", f"127.0.0.1:{port}", "eventhub.wsgi:app"]
+    home = tmp_path / "home"
+    home.mkdir()
+    environment = {**_environment(tmp_path), "HOME": str(home)}
+    environment.pop("XDG_RUNTIME_DIR", None)
+    environment.pop("GUNICORN_CONTROL_SOCKET", None)
     with log.open("wb") as out:
-        server = subprocess.Popen(
-            command, cwd=tmp_path, env=_environment(tmp_path), stdout=out, stderr=out
-        )
+        server = subprocess.Popen(command, cwd=tmp_path, env=environment, stdout=out, stderr=out)
     try:
 
         def answers() -> bool:
@@ -113,6 +116,8 @@ def test_the_gunicorn_configuration_logs_paths_without_their_keys(tmp_path):
     assert "gthread" in text
     assert '"GET /api/v1/health/ping HTTP/1.1" 200' in text
     assert "the-secret-pass-key" not in text
+    # No control socket in the home folder, which every instance of the user would share.
+    assert not (home / ".gunicorn").exists()
 
 
 def test_create_organiser_without_the_schema_says_to_upgrade(tmp_path):

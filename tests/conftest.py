@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -27,6 +28,16 @@ from tests import services
 from tests.contract import ContractClient
 
 os.environ.setdefault("SECRET_KEY", "eventhub-test-secret-key")
+
+# The suite shares two cores with PostgreSQL, Redis, a worker and browsers: slow example
+# generation or a slow example says nothing about the property, so neither fails a test
+# (the examples and their number stay as each test sets them).
+hypothesis.settings.register_profile(
+    "eventhub",
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+hypothesis.settings.load_profile("eventhub")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

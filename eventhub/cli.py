@@ -208,8 +208,8 @@ def reencrypt_keys() -> None:
 
 @group.command("purge-attendee-data")
 def purge_attendee_data() -> None:
-    """Erase the personal data of attendees whose edition ended more than
-    EVENTHUB_ATTENDEE_RETENTION_DAYS ago (beat runs this hourly). Safe to run again."""
+    """Erase the personal data of attendees and exhibitors' staff whose edition ended more
+    than EVENTHUB_ATTENDEE_RETENTION_DAYS ago (beat runs this hourly). Safe to run again."""
     days = privacy.retention_days()
     if days is None:
         click.echo("EVENTHUB_ATTENDEE_RETENTION_DAYS is not set: nothing is purged")
@@ -218,7 +218,7 @@ def purge_attendee_data() -> None:
     while erased := privacy.purge_expired():
         db.session.commit()
         total += erased
-    click.echo(f"attendees erased: {total} (editions ended more than {days} days ago)")
+    click.echo(f"attendees and staff erased: {total} (editions ended more than {days} days ago)")
 
 
 def register(app: Flask) -> None:

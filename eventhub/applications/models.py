@@ -177,3 +177,5 @@ class StaffMember(Model):
     #: The email as compared, so one person is registered once per application.
     email_key: Mapped[str] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the retention purge erased the person's name and address (eventhub.privacy).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

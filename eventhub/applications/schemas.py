@@ -272,6 +272,11 @@ class StaffSchema(ma.Schema):
     name_kana = fields.Furigana(allow_none=True, validate=ma.validate.Length(max=100))
     email = ma.fields.Email(required=True)
     created_at = fields.DateTime(dump_only=True)
+    erased_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "When the retention period erased the name and address."},
+    )
 
 
 class ExportArgs(ma.Schema):

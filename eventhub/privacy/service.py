@@ -1,6 +1,9 @@
 """Personal data (個人情報保護法): a person's own data to download, an attendee's erasure, and
 the purge of attendees' data a set time after their edition.
 
+Exhibitors' staff members are erased by the retention purge too: their name and address, on
+the staff list and on their pass, while the pass and its scans stay counted.
+
 Erasure replaces what names a person (name, furigana, address, organisation, the pass's
 holder, mails sent to them, exhibitors' notes from scanning them) and keeps what is counted:
 the registration's edition, attendee type and prefecture, the pass and its scans, presences,
@@ -20,6 +23,7 @@ from flask import current_app
 
 from eventhub.accounts import service as accounts
 from eventhub.accounts.models import Membership, Organisation, User, email_key
+from eventhub.applications.models import Application, StaffMember
 from eventhub.audit import service as audit
 from eventhub.audit.actions import Action
 from eventhub.bookings.models import Booking
@@ -39,7 +43,8 @@ log = logging.getLogger(__name__)
 
 #: What an erased name reads as, on lists, at the gate and in exports.
 ERASED_NAME = "（削除済み）"
-#: The purge erases at most this many registrations per run; the next run goes on.
+#: The purge erases at most this many people (registrations, then staff) per run; the next
+#: run goes on.
 PURGE_BATCH = 500
 PURGE_TASK = "eventhub.privacy.purge_expired"
 
@@ -243,6 +248,36 @@ def erase_registration(registration_id: int, now: datetime | None = None) -> Reg
     return registration
 
 
+def erase_staff_member(member_id: int, now: datetime | None = None) -> StaffMember:
+    """Erase an exhibitor's staff member as ``erase_registration`` erases an attendee: the
+    name and address on the staff list and on the pass (revoked), and the mails sent there.
+    Idempotent."""
+    lock_rows(StaffMember, [member_id])
+    member = db.session.get(StaffMember, member_id, populate_existing=True)
+    if member is None:
+        raise not_found("staff_member")
+    if member.erased_at is not None:
+        return member
+    address = member.email
+    placeholder = erased_address("staff", member.id)
+    pass_id = db.session.scalar(sa.select(Pass.id).where(Pass.staff_member_id == member.id))
+    if pass_id is not None:
+        pass_ = issuing.revoke(pass_id)
+        pass_.holder_name = ERASED_NAME
+        pass_.holder_email = placeholder
+        pass_.qr_png = None
+        pass_.qr_svg = None
+    notifications.forget_address(address, placeholder)
+    member.name = ERASED_NAME
+    member.name_kana = None
+    member.email = placeholder
+    member.email_key = email_key(placeholder)
+    member.erased_at = now or utcnow()
+    db.session.flush()
+    log.info("staff member erased", extra={"staff_member_id": member.id, "pass": pass_id})
+    return member
+
+
 def erase_attendee(edition_id: int, registration_id: int) -> Registration:
     """An organiser erases one attendee of the edition (``erase_registration``), recorded in
     the audit log the first time; the caller commits."""
@@ -279,21 +314,22 @@ def retention_days() -> int | None:
 
 
 def purge_expired(now: datetime | None = None, batch: int = PURGE_BATCH) -> int:
-    """Erase the attendees of editions that ended more than the retention period ago, at most
-    ``batch`` of them; the number erased. Nothing when no retention period is set. Each run
-    takes the next ones, so beat (or cron with the CLI) finishes a backlog; the caller
-    commits."""
+    """Erase the attendees, then the exhibitors' staff, of editions that ended more than the
+    retention period ago, at most ``batch`` people; the number erased. Nothing when no
+    retention period is set. Each run takes the next ones, so beat (or cron with the CLI)
+    finishes a backlog; the caller commits."""
     days = retention_days()
     if days is None:
         return 0
     now = now or utcnow()
+    ended_before = now - timedelta(days=days)
     due = list(
         db.session.scalars(
             sa.select(Registration.id)
             .join(Edition, Edition.id == Registration.edition_id)
             .where(
                 Registration.erased_at.is_(None),
-                Edition.ends_at < now - timedelta(days=days),
+                Edition.ends_at < ended_before,
             )
             .order_by(Registration.id)
             .limit(batch)
@@ -301,4 +337,16 @@ def purge_expired(now: datetime | None = None, batch: int = PURGE_BATCH) -> int:
     )
     for registration_id in due:
         erase_registration(registration_id, now)
-    return len(due)
+    staff_due = list(
+        db.session.scalars(
+            sa.select(StaffMember.id)
+            .join(Application, Application.id == StaffMember.application_id)
+            .join(Edition, Edition.id == Application.edition_id)
+            .where(StaffMember.erased_at.is_(None), Edition.ends_at < ended_before)
+            .order_by(StaffMember.id)
+            .limit(batch - len(due))
+        )
+    )
+    for member_id in staff_due:
+        erase_staff_member(member_id, now)
+    return len(due) + len(staff_due)

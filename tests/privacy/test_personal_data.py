@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from eventhub.accounts.models import User
 from eventhub.extensions import db
 from eventhub.notifications.models import OutgoingMail
-from eventhub.passes.models import Registration
+from eventhub.passes.models import Pass, Registration
 from eventhub.privacy import service as privacy
+from tests.booths.helpers import approved_application
 from tests.checkin.gate_helpers import make_device, make_gate, scan
 from tests.conftest import PASSWORD
 from tests.pages.conftest import text_of
@@ -173,7 +174,47 @@ def test_retention_purges_after_the_period_and_keeps_the_counts(
         names = db.session.scalars(sa.select(Registration.name)).all()
         assert names == [privacy.ERASED_NAME, privacy.ERASED_NAME]
     assert runner.invoke(args=["eventhub", "purge-attendee-data"]).output.startswith(
-        "attendees erased: 0"
+        "attendees and staff erased: 0"
     )
     assert _figures(organiser, edition["id"]) == figures_before
     assert _report(app, tmp_path / "after") == report_before
+
+
+def test_retention_erases_exhibitors_staff_too(app, monkeypatch, organiser, exhibitor, edition):
+    application = approved_application(organiser, exhibitor, edition)
+    staff_url = f"/api/v1/applications/{application['id']}/staff"
+    added = exhibitor.post(
+        staff_url,
+        json={"name": "木村 一郎", "name_kana": "キムラ イチロウ", "email": "ichiro@example.jp"},
+    )
+    assert added.status_code == 201, added.json
+    staff_pass = db_pass_of_staff(app, added.json["id"])
+    assert get_pass(organiser, staff_pass)["holder_name"] == "木村 一郎"
+    assert _mails_to(app, "ichiro@example.jp")  # the pass was mailed
+
+    monkeypatch.setitem(app.config, "EVENTHUB_ATTENDEE_RETENTION_DAYS", 30)
+    with app.app_context():
+        assert privacy.purge_expired(datetime(2027, 11, 29, tzinfo=UTC)) == 0
+        assert privacy.purge_expired(datetime(2027, 12, 1, tzinfo=UTC)) == 1
+        assert privacy.purge_expired(datetime(2027, 12, 1, tzinfo=UTC)) == 0
+        db.session.commit()
+
+    [member] = exhibitor.get(staff_url).json
+    assert member["name"] == privacy.ERASED_NAME
+    assert member["name_kana"] is None
+    assert member["email"].endswith(".invalid")
+    assert member["erased_at"] is not None
+    pass_ = get_pass(organiser, staff_pass)
+    assert (pass_["state"], pass_["holder_name"]) == ("revoked", privacy.ERASED_NAME)
+    assert _mails_to(app, "ichiro@example.jp") == []
+
+
+def _mails_to(app, address: str) -> list[int]:
+    with app.app_context():
+        query = sa.select(OutgoingMail.id).where(OutgoingMail.to_address == address)
+        return list(db.session.scalars(query))
+
+
+def db_pass_of_staff(app, member_id: int) -> int:
+    with app.app_context():
+        return int(db.session.scalar(sa.select(Pass.id).where(Pass.staff_member_id == member_id)))

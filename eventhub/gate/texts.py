@@ -87,6 +87,14 @@ TEXTS: dict[str, str] = {
     ),
     "keys_missing": N_("The keys of the edition are not loaded yet; connect once to load them."),
     "busy": N_("Server busy"),
+    "clock_ahead": N_(
+        "This scanner's clock is %(minutes)s min ahead of the server's. Set the device's date"
+        " and time: the server refuses scans dated ahead, and offline the day is judged by it."
+    ),
+    "clock_behind": N_(
+        "This scanner's clock is %(minutes)s min behind the server's. Set the device's date"
+        " and time: scans are dated by it, and offline the day is judged by it."
+    ),
 }
 
 

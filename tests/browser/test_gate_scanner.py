@@ -247,6 +247,35 @@ def test_a_scanner_whose_clock_runs_ahead_is_told_and_its_queue_drains(live_serv
     assert page.evaluate("window.gate.state.queue.length") == 0
 
 
+def test_a_scanner_whose_clock_is_off_tells_the_staff_until_it_is_set(live_server, context):
+    """The scanner compares its clock with the server's at every refresh and says, in the
+    reader's language, how far off it is; a set clock takes the warning away."""
+    organiser = organiser_api(live_server)
+    edition = running_edition(organiser)
+    device = new_device(organiser, edition["id"], make_gate(organiser, edition["id"], "南口"))
+    issued_token(organiser, edition["id"], "clock@example.jp")  # the edition's key exists
+    page = paired_scanner(context, live_server.url, device["pairing_code"])
+    clock = page.locator("#clock")
+    expect(clock).to_be_hidden()
+    now = page.evaluate("Date.now()")
+
+    page.clock.set_system_time((now + 40 * 60 * 1000) / 1000)  # 40 minutes fast
+    page.evaluate("window.gate.refresh()")
+
+    expect(clock).to_be_visible()
+    expect(clock).to_contain_text("サーバーより40分進んでいます")
+    page.select_option("#lang", "en")
+    expect(clock).to_contain_text("40 min ahead of the server's")
+
+    page.clock.set_system_time((now - 3 * 60 * 1000) / 1000)  # 3 minutes slow
+    page.evaluate("window.gate.refresh()")
+    expect(clock).to_contain_text("3 min behind the server's")
+
+    page.clock.set_system_time(page.evaluate("Date.now()") / 1000 + 3 * 60)  # set right
+    page.evaluate("window.gate.refresh()")
+    expect(clock).to_be_hidden()
+
+
 def write_y4m(png: bytes, path: Path, frames: int = 10) -> None:
     """A YUV4MPEG2 video (4:2:0) of the QR code on white, for Chromium's fake camera."""
     width, height = 640, 480

@@ -7,6 +7,9 @@ const API = "/api/v1";
 const SCAN_TIMEOUT_MS = 2000; // a queue cannot wait longer for an answer
 const PROBE_MS = 3000; // how often an offline scanner looks for the server
 const REFRESH_MS = 60000; // keys, revocations and rules, while online
+// The server refuses scans dated 5 minutes ahead, and offline the scanner judges the day by its
+// own clock: a minute off is worth telling the staff, long before either goes wrong.
+const CLOCK_WARN_MS = 60000;
 const RESULT_MS = 2500;
 const HISTORY = 20;
 const BATCH = 500;
@@ -37,6 +40,9 @@ const S = {
   resultTimer: null,
   audio: null,
   lastDecisionMs: null,
+  // How far this device's clock is ahead of the server's (negative: behind), from the last
+  // refresh; null until one succeeded.
+  clockOffsetMs: store.get("clockOffsetMs", null),
 };
 
 // Texts -----------------------------------------------------------------------------------
@@ -118,10 +124,17 @@ function setOnline(online) {
 
 // Keys, revocations and rules: what deciding alone needs.
 async function refresh() {
+  const asked = Date.now();
   const config = await api("/device/config");
   if (!config.ok) throw new Unreachable();
   S.config = await config.json();
   store.set("config", S.config);
+  const serverTime = Date.parse(S.config.server_time);
+  if (!Number.isNaN(serverTime)) {
+    // The server's answer was written about halfway through the round trip.
+    S.clockOffsetMs = (asked + Date.now()) / 2 - serverTime;
+    store.set("clockOffsetMs", S.clockOffsetMs);
+  }
   const jwks = await api("/device/keys");
   if (jwks.ok) {
     S.jwks = await jwks.json();
@@ -564,6 +577,16 @@ function renderStatus() {
       : t("all_synced");
   pending.dataset.count = String(S.queue.length);
   $("sync-now").hidden = S.queue.length === 0;
+  renderClock();
+}
+
+function renderClock() {
+  const clock = $("clock");
+  const off = S.clockOffsetMs;
+  clock.hidden = off === null || Math.abs(off) < CLOCK_WARN_MS;
+  if (clock.hidden) return;
+  const minutes = Math.max(1, Math.round(Math.abs(off) / 60000));
+  clock.textContent = t(off > 0 ? "clock_ahead" : "clock_behind", { minutes });
 }
 
 function renderAll() {
@@ -840,6 +863,7 @@ window.gate = {
   onDecision: null,
   ready: null,
   sync,
+  refresh,
   get lastDecisionMs() {
     return S.lastDecisionMs;
   },

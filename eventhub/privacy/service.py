@@ -205,6 +205,15 @@ def _only_an_attendee(user: User) -> bool:
     return not db.session.scalar(sa.select(sa.exists().where(Membership.user_id == user.id)))
 
 
+def _erase_pass(pass_id: int, placeholder: str) -> None:
+    """Revoke the pass and take the holder's name, address and QR images off it."""
+    pass_ = issuing.revoke(pass_id)
+    pass_.holder_name = ERASED_NAME
+    pass_.holder_email = placeholder
+    pass_.qr_png = None
+    pass_.qr_svg = None
+
+
 def erase_registration(registration_id: int, now: datetime | None = None) -> Registration:
     """Erase one attendee's personal data; see the module's description. Idempotent."""
     lock_rows(Registration, [registration_id])
@@ -219,11 +228,7 @@ def erase_registration(registration_id: int, now: datetime | None = None) -> Reg
         db.session.scalars(sa.select(Pass.id).where(Pass.registration_id == registration.id))
     )
     for pass_id in pass_ids:
-        pass_ = issuing.revoke(pass_id)
-        pass_.holder_name = ERASED_NAME
-        pass_.holder_email = placeholder
-        pass_.qr_png = None
-        pass_.qr_svg = None
+        _erase_pass(pass_id, placeholder)
     calendar_links.revoke(registration_id=registration.id)
     # Exhibitors' notes about the person go; the lead itself is counted (business meetings).
     db.session.execute(
@@ -262,11 +267,7 @@ def erase_staff_member(member_id: int, now: datetime | None = None) -> StaffMemb
     placeholder = erased_address("staff", member.id)
     pass_id = db.session.scalar(sa.select(Pass.id).where(Pass.staff_member_id == member.id))
     if pass_id is not None:
-        pass_ = issuing.revoke(pass_id)
-        pass_.holder_name = ERASED_NAME
-        pass_.holder_email = placeholder
-        pass_.qr_png = None
-        pass_.qr_svg = None
+        _erase_pass(pass_id, placeholder)
     notifications.forget_address(address, placeholder)
     member.name = ERASED_NAME
     member.name_kana = None

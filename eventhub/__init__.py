@@ -23,6 +23,7 @@ from eventhub import (
     metrics,
     openapi,
     problems,
+    query_parameters,
     rate_limits,
     secret_keys,
 )
@@ -132,6 +133,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         audit_blp,
     ):
         api.register_blueprint(blueprint)
+    # Every operation refuses the query parameters it does not document (422 naming them).
+    query_parameters.init_app(app, api.spec.to_dict())
     _register_pages(app)
     # Last: it limits endpoints of the API and the pages alike, all registered by now.
     rate_limits.init_app(app)

@@ -19,6 +19,15 @@ from flask_sqlalchemy.model import Model as FlaskModel
 from eventhub import problems
 from eventhub.db import Base
 
+#: What a 422 means on every operation; the document says it once, here.
+UNPROCESSABLE = (
+    "A field of the body or a query parameter is invalid: `errors` names each one with its "
+    "`location` (json, query…). A query parameter that the operation does not "
+    'list is refused as well, never ignored (`message` "Unknown field."), and so is a '
+    "second value of a parameter that takes one (`?page=1&page=2`); only array parameters in "
+    "the exploded form style (`kind=a&kind=b`) may repeat."
+)
+
 
 class ProblemApi(Api):
     """flask-smorest's Api answering errors as problem+json and documenting them so."""
@@ -32,6 +41,8 @@ class ProblemApi(Api):
         """flask-smorest's response components for every status, as problem+json."""
         for status in http.HTTPStatus:
             response: dict[str, Any] = {"description": status.phrase}
+            if status == http.HTTPStatus.UNPROCESSABLE_ENTITY:
+                response["description"] = f"{status.phrase}. {UNPROCESSABLE}"
             if not 100 <= status < 200 and status not in (204, 304):
                 response["content"] = {problems.PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
             self.spec.components.response(status.name, response, lazy=True)

@@ -189,7 +189,7 @@ def read_token(token: str, edition_id: int) -> TokenClaims | ScanResult:
         if exc.reason is not ForgeReason.UNKNOWN_KEY:
             return R.FORGED
     kid = peek_kid(token)
-    owner = None if kid is None else signing.edition_of_key(kid.hex())
+    owner = None if kid is None else signing.edition_of_key(signing.keys.key_id(kid))
     if owner is None:
         return R.FORGED
     if owner != edition_id:

@@ -287,7 +287,13 @@ class JwkSchema(ma.Schema):
     kty = ma.fields.String()
     crv = ma.fields.String()
     x = ma.fields.String()
-    kid = ma.fields.String()
+    kid = ma.fields.String(
+        metadata={
+            "description": "The key id, as a pass's key_id spells it: the 4 key-id bytes of "
+            "the tokens this key signs, in hex (8 digits)",
+            "example": "0544ee47",
+        }
+    )
     use = ma.fields.String()
     alg = ma.fields.String()
 

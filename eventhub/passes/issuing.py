@@ -171,7 +171,7 @@ def issue_passes(pass_ids: list[int]) -> list[int]:
         assert ring.active_kid is not None  # _ring makes sure of one
         subject, body = printable.pass_mail(pass_, edition)
         token = ring.sign(claims_for(pass_, edition))
-        kid = ring.active_kid.hex()
+        kid = signing.keys.key_id(ring.active_kid)
         signed.append(
             _Signed(pass_.id, pass_.serial, pass_.holder_email, token, kid, subject, body)
         )

@@ -2,7 +2,9 @@
 
 A key's id (kid) is the first 4 bytes of the SHA-256 of its raw public key, so
 it is stable, needs no storage of its own, and a ring can never pair a kid with
-the wrong key.
+the wrong key. Tokens carry those 4 bytes; everywhere a person or a client reads the id
+(a pass's ``key_id``, the JWK Set's ``kid``, the audit log) it is spelt ``key_id``: 8 hex
+digits, ``0544ee47``.
 
 Private keys are stored encrypted with AES-256-GCM under a key derived from the
 app's SECRET_KEY by HKDF-SHA256 (info = ``_HKDF_INFO`` + the edition id as 8
@@ -46,6 +48,7 @@ __all__ = [
     "decrypt_private_key",
     "encrypt_private_key",
     "generate_key",
+    "key_id",
     "kid_for",
     "public_key_jwk",
 ]
@@ -78,6 +81,11 @@ def _b64(raw: bytes) -> str:
 
 def kid_for(public_raw: bytes) -> bytes:
     return hashlib.sha256(public_raw).digest()[:KID_SIZE]
+
+
+def key_id(kid: bytes) -> str:
+    """The one spelling of a key id that clients see: the kid's bytes in lowercase hex."""
+    return kid.hex()
 
 
 def generate_key() -> KeyMaterial:
@@ -123,12 +131,16 @@ def decrypt_private_key(blob: bytes, secret: str, edition_id: int) -> bytes:
 
 
 def public_key_jwk(public_raw: bytes, kid: bytes) -> dict[str, str]:
-    """The RFC 8037 JWK that gate devices use to verify passes offline."""
+    """The RFC 8037 JWK that gate devices use to verify passes offline.
+
+    Its ``kid`` is the key id as passes and the audit log spell it (hex): RFC 7517 leaves the
+    member's content to the application, and one key has one name everywhere.
+    """
     return {
         "kty": "OKP",
         "crv": "Ed25519",
         "x": _b64(public_raw),
-        "kid": _b64(kid),
+        "kid": key_id(kid),
         "use": "sig",
         "alg": "EdDSA",
     }

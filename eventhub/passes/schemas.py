@@ -138,7 +138,14 @@ class PassSchema(ma.Schema):
     valid_days = ma.fields.List(ma.fields.String(metadata={"format": "date"}), allow_none=True)
     #: The signed token in the QR code; as secret as the printed pass.
     token = ma.fields.String(allow_none=True)
-    key_id = ma.fields.String(allow_none=True)
+    key_id = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The key that signed the token, in hex: the kid of its JWK at "
+            "GET /device/keys",
+            "example": "0544ee47",
+        },
+    )
     queued_at = fields.DateTime(allow_none=True)
     issued_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)

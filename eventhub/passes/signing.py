@@ -67,7 +67,7 @@ def _new_key(edition_id: int) -> SigningKey:
     material = keys.generate_key()
     row = SigningKey(
         edition_id=edition_id,
-        key_id=material.kid.hex(),
+        key_id=keys.key_id(material.kid),
         public_key=material.public_raw,
         private_key_encrypted=keys.encrypt_private_key(material.private_raw, _secret(), edition_id),
     )

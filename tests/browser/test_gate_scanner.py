@@ -411,3 +411,35 @@ def test_the_scanners_token_reader_and_day_rules_match_the_servers(live_server, 
         "days": [first - 1, first, first, first + 1],
         "valid": [True, False, True],
     }
+
+
+def test_the_scanner_reads_key_ids_in_hex_and_a_key_set_stored_before_in_base64url(
+    live_server, page
+):
+    """/device/keys names keys in hex, as passes do; a key set a scanner stored while it was
+    spelt in base64url still verifies after the update, offline, the passes printed then."""
+    ring, material = KeyRing(edition_id=5).rotate()
+    token = ring.sign(
+        TokenClaims(7, 5, PassKind.ATTENDEE, date(2027, 8, 7), date(2027, 8, 9), None, 1)
+    )
+    served = ring.jwks()
+    assert served["keys"][0]["kid"] == material.kid.hex()
+    stored = {
+        "keys": [{**served["keys"][0], "kid": base64.urlsafe_b64encode(material.kid)[:6].decode()}]
+    }
+    page.goto(f"{live_server.url}/gate/")
+    results = page.evaluate(
+        """async ([token, sets]) => {
+          const d = await import("/gate/static/decide.js");
+          const decide = async (jwks) => {
+            const state = { keys: await d.importKeys(jwks), editionId: 5, timezone: "Asia/Tokyo",
+                            reentryAllowed: true, revoked: new Set(), presence: new Map() };
+            const at = new Date("2027-08-07T10:00:00+09:00");
+            return (await d.decideOffline(state, token, "entry", at)).result;
+          };
+          return [await decide(sets[0]), await decide(sets[1]), await decide({ keys: [] })];
+        }""",
+        [token, [served, stored]],
+    )
+
+    assert results == ["admitted", "admitted", "forged"]

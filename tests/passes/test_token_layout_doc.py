@@ -35,7 +35,7 @@ KINDS = {1: "attendee", 2: "exhibitor_staff", 3: "buyer", 4: "press", 5: "vip", 
 
 
 def b64url_decode(text: str) -> bytes:
-    """base64url without padding, as tokens and JWK members are written."""
+    """base64url without padding, as tokens and a JWK's key (``x``) are written."""
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
@@ -110,7 +110,7 @@ def device_keys(organiser: Api, edition_id: int) -> dict[bytes, Ed25519PublicKey
             "EdDSA",
             "sig",
         )
-        keys[b64url_decode(jwk["kid"])] = Ed25519PublicKey.from_public_bytes(
+        keys[bytes.fromhex(jwk["kid"])] = Ed25519PublicKey.from_public_bytes(
             b64url_decode(jwk["x"])
         )
     return keys

@@ -126,6 +126,17 @@ export function parseToken(text) {
   return token;
 }
 
+// A JWK's kid as its 4 bytes: 8 hex digits, as passes spell their key_id. A key set stored by
+// a scanner before key ids were hex spells them in base64url (6 characters): still read, so
+// that a scanner updated while offline keeps its keys.
+const HEX_KID = /^[0-9a-f]{8}$/;
+export function kidBytes(kid) {
+  if (typeof kid !== "string") return null;
+  if (HEX_KID.test(kid)) return Uint8Array.from(kid.match(/../g), (pair) => parseInt(pair, 16));
+  const bytes = kid.length === 6 ? b64urlDecode(kid) : null;
+  return bytes !== null && bytes.length === 4 ? bytes : null;
+}
+
 // JWKS → Map of kid (its 4 bytes as a number) → CryptoKey (WebCrypto Ed25519).
 export async function importKeys(jwks) {
   const keys = new Map();
@@ -138,8 +149,8 @@ export async function importKeys(jwks) {
       false,
       ["verify"]
     );
-    const kid = b64urlDecode(jwk.kid);
-    if (kid !== null && kid.length === 4) keys.set(kidNumber(kid), key);
+    const kid = kidBytes(jwk.kid);
+    if (kid !== null) keys.set(kidNumber(kid), key);
   }
   return keys;
 }

@@ -75,7 +75,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app,
         spec_kwargs={
             "marshmallow_plugin": openapi_plugin(),
-            "extra_plugins": [openapi.StandardErrorsPlugin()],
+            "extra_plugins": [
+                openapi.StandardErrorsPlugin(),
+                openapi.OperationIdPlugin(app),
+                openapi.RequestExamplesPlugin(),
+            ],
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer"},

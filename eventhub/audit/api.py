@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from eventhub.accounts.auth import login_required
 from eventhub.accounts.models import Role
 from eventhub.audit import schemas, service
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit log")
@@ -17,6 +18,7 @@ _FILTERS = tuple(schemas.AuditFilterSchema().fields)
 
 
 @blp.get("/audit-events")
+@operation_id("list_audit_events")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.AuditEventArgs, location="query")
 @blp.response(200, page_of(schemas.AuditEventSchema))

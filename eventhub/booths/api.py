@@ -16,6 +16,7 @@ from eventhub.booths.models import Booth, BoothAllocation
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 
 blp = Blueprint("booths", __name__, url_prefix="/api/v1", description="Booths and their allocation")
@@ -55,6 +56,7 @@ def list_booths(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @login_required(Role.ORGANISER, Role.REVIEWER)
 @blp.response(200, schemas.BoothSchema)
 def get_booth(edition_id: int, booth_id: int) -> Booth:
+    """One booth of the floor plan (organisers and reviewers)."""
     return service.get_booth(events.get_edition(edition_id, current_user()), booth_id)
 
 
@@ -107,6 +109,7 @@ def list_application_booths(application_id: int) -> list[BoothAllocation]:
 
 
 @blp.post("/applications/<int:application_id>/booths")
+@operation_id("allocate_booth")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.BoothAllocateSchema)
 @blp.response(201, schemas.ApplicationBoothSchema)
@@ -125,6 +128,7 @@ def allocate(data: dict[str, Any], application_id: int) -> BoothAllocation:
 
 
 @blp.delete("/applications/<int:application_id>/booths/<int:booth_id>")
+@operation_id("unallocate_booth")
 @login_required(Role.ORGANISER)
 @blp.response(204)
 def unallocate(application_id: int, booth_id: int) -> None:

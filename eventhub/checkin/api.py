@@ -22,6 +22,7 @@ from eventhub.checkin.models import GateDevice, Scan
 from eventhub.db import utcnow
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.passes import signing
 from eventhub.passes.models import RevokedToken
@@ -52,6 +53,7 @@ def create_gate(data: dict[str, Any], edition_id: int) -> Any:
 @blp.arguments(schemas.PageOfGatesArgs, location="query")
 @blp.response(200, page_of(schemas.GateSchema))
 def list_gates(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """The edition's gates (entrances), for organisers and its gate staff."""
     return paginate(gates.gates_query(gates.desk_edition(edition_id, current_user())), args)
 
 
@@ -103,6 +105,7 @@ def new_pairing_code(device_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.PageOfGatesArgs, location="query")
 @blp.response(200, page_of(schemas.DeviceSchema))
 def list_devices(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """The edition's scanners with their gates and state (organisers)."""
     return paginate(gates.devices_query(events.get_edition(edition_id, current_user())), args)
 
 
@@ -125,6 +128,7 @@ def _scanner() -> scanning.Scanner:
 
 
 @blp.post("/device/scans")
+@operation_id("scan_pass")
 @device_required
 # An instance, not the class: webargs would build a new schema for every scan.
 @blp.arguments(schemas.ScanRequestSchema())
@@ -140,6 +144,7 @@ def scan(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.post("/device/scans/batch")
+@operation_id("upload_scan_batch")
 @device_required
 @blp.arguments(schemas.BatchRequestSchema())
 @blp.response(200, schemas.BatchResultSchema)
@@ -150,6 +155,7 @@ def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.post("/device/pair")
+@operation_id("pair_device")
 @blp.arguments(schemas.PairRequestSchema)
 @blp.response(201, schemas.PairedSchema)
 def pair(data: dict[str, Any]) -> dict[str, Any]:
@@ -167,6 +173,7 @@ def pair(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/device/config")
+@operation_id("get_device_config")
 @device_required
 @blp.response(200, schemas.DeviceConfigSchema)
 def device_config() -> dict[str, Any]:
@@ -176,6 +183,7 @@ def device_config() -> dict[str, Any]:
 
 
 @blp.post("/device/scans/<int(max=9223372036854775807):scan_id>/undo")
+@operation_id("undo_device_scan")
 @device_required
 @blp.response(200, schemas.ScanRecordSchema)
 def device_undo(scan_id: int) -> Scan:
@@ -184,6 +192,7 @@ def device_undo(scan_id: int) -> Scan:
 
 
 @blp.get("/device/keys")
+@operation_id("get_device_keys")
 @device_required
 @blp.response(200, schemas.JwksSchema)
 def device_keys() -> dict[str, Any]:
@@ -192,6 +201,7 @@ def device_keys() -> dict[str, Any]:
 
 
 @blp.get("/device/revocations")
+@operation_id("list_device_revocations")
 @device_required
 @blp.arguments(schemas.RevocationArgs, location="query")
 @blp.response(200, schemas.RevocationListSchema)
@@ -228,6 +238,7 @@ def undo_scan(scan_id: int) -> Scan:
 
 
 @blp.get("/editions/<int:edition_id>/checkin/search")
+@operation_id("search_checkin")
 @login_required(*_GATE_PEOPLE)
 @blp.arguments(schemas.SearchArgs, location="query")
 @blp.response(200, schemas.SearchHitSchema(many=True))
@@ -253,6 +264,7 @@ def manual_checkin(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
 
 
 @blp.get("/editions/<int:edition_id>/figures")
+@operation_id("get_live_figures")
 @login_required(*_GATE_PEOPLE)
 @blp.arguments(schemas.FiguresArgs, location="query")
 @blp.response(200, schemas.FiguresSchema)
@@ -278,13 +290,16 @@ def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
 
 
 @blp.get("/applications/<int:application_id>/leads")
+@operation_id("list_application_leads")
 @login_required()
 @blp.response(200, schemas.LeadOutSchema(many=True))
 def list_leads(application_id: int) -> list[leads.ScannedLead]:
+    """The visitors scanned at the application's booth, oldest first (its members)."""
     return leads.leads_of(applications.own(require_user(), application_id))
 
 
 @blp.get("/applications/<int:application_id>/leads.csv")
+@operation_id("export_application_leads")
 @login_required()
 @blp.response(200, content_type="text/csv")
 def leads_csv(application_id: int) -> Response:

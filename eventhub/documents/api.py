@@ -23,7 +23,7 @@ from eventhub.config import MULTIPART_OVERHEAD_BYTES
 from eventhub.documents import schemas, service, storage
 from eventhub.documents.models import Document
 from eventhub.errors import DomainError
-from eventhub.openapi import answers
+from eventhub.openapi import answers, operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.problems import PROBLEM_JSON, ProblemSchema
 
@@ -89,6 +89,7 @@ def upload_size_limit(func: F) -> F:
 
 
 @blp.get("/applications/<int:application_id>/documents")
+@operation_id("list_application_documents")
 @login_required()
 @blp.arguments(schemas.DocumentListArgs, location="query")
 @blp.response(200, page_of(schemas.DocumentSchema))

@@ -11,6 +11,7 @@ from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.privacy import schemas, service
 
 blp = Blueprint("privacy", __name__, url_prefix="/api/v1", description="Personal data")
@@ -29,6 +30,7 @@ def download(data: dict[str, Any]) -> Response:
 
 
 @blp.get("/users/me/data")
+@operation_id("export_my_data")
 @login_required()
 @blp.response(200, schemas.PersonalDataSchema)
 def my_data() -> Response:
@@ -38,6 +40,7 @@ def my_data() -> Response:
 
 
 @blp.post("/editions/<int:edition_id>/registrations/<int:registration_id>/erase")
+@operation_id("erase_registration")
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.ErasedSchema)
 def erase(edition_id: int, registration_id: int) -> dict[str, Any]:

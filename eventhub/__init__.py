@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from eventhub import (
+    api_docs,
     bounds,
     control_characters,
     http_headers,
@@ -137,6 +138,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         api.register_blueprint(blueprint)
     _register_pages(app)
+    api_docs.init_app(app)
     # Last: it limits endpoints of the API and the pages alike, all registered by now.
     rate_limits.init_app(app)
     cli.register(app)

@@ -54,6 +54,10 @@ def test_every_operation_has_a_unique_readable_operation_id_and_a_summary(spec):
     assert sorted(i for i in ids if ids.count(i) > 1) == []
     assert [i for i in ids if not SNAKE_CASE.fullmatch(i)] == []
     assert [(m, p) for m, p, operation in ops if not operation.get("summary", "").strip()] == []
+    # A summary is one line, as lists of operations show it; the docstring's next paragraphs
+    # are the description.
+    long = [o["operationId"] for _, _, o in ops if "\n" in o["summary"] or len(o["summary"]) > 100]
+    assert long == []
 
 
 def test_operation_ids_are_the_names_clients_know(spec):

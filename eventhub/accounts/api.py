@@ -276,8 +276,11 @@ def get_user(user_id: int) -> User:
 @blp.arguments(schemas.RoleGrantSchema)
 @blp.response(201, schemas.RoleGrantSchema)
 def grant_role(data: dict[str, Any], user_id: int) -> Any:
-    """Grant a role. A prefecture contact names a prefecture (``prefecture_code``); gate
-    staff an edition (``edition_id``), whose visitors only they then see, with masked emails."""
+    """Grant a role to an account (organisers).
+
+    A prefecture contact names a prefecture (``prefecture_code``); gate staff an edition
+    (``edition_id``), whose visitors only they then see, with masked emails.
+    """
     grant = service.grant_role(
         service.get_user(user_id),
         data["role"],
@@ -295,7 +298,7 @@ def grant_role(data: dict[str, Any], user_id: int) -> Any:
 def revoke_role(user_id: int, grant_id: int) -> None:
     """Take a role back from an account (organisers).
 
-    422 ``last_organiser`` if it is the last organiser's.
+    409 ``last_organiser`` if it is the last organiser's.
     """
     service.revoke_role(service.get_user(user_id), grant_id)
     db.session.commit()
@@ -439,7 +442,7 @@ def decline_invitation(invitation_id: int) -> None:
 def remove_member(organisation_id: int, user_id: int) -> None:
     """Remove a member from the organisation (its members and organisers).
 
-    422 ``last_member``: an organisation always keeps one member.
+    409 ``last_member``: an organisation always keeps one member.
     """
     organisation = service.editable_organisation(require_user(), organisation_id)
     service.remove_member(organisation, user_id)

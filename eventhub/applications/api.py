@@ -41,8 +41,11 @@ def create_application(data: dict[str, Any], edition_id: int) -> Application:
 @blp.arguments(schemas.ApplicationListArgs, location="query")
 @blp.response(200, page_of(schemas.ApplicationSchema))
 def list_applications(args: dict[str, Any]) -> dict[str, Any]:
-    """Exhibitors see their organisations' applications; organisers and reviewers see all
-    submitted ones."""
+    """Applications, by who asks.
+
+    Exhibitors see their organisations' applications; organisers and reviewers see all
+    submitted ones.
+    """
     return paginate(service.query(require_user(), args), args)
 
 
@@ -110,8 +113,11 @@ def start_review(data: dict[str, Any], application_id: int) -> Application:
 @blp.arguments(schemas.DecisionSchema)
 @blp.response(200, schemas.ApplicationSchema)
 def decide(data: dict[str, Any], application_id: int) -> Application:
-    """Approve, reject or waitlist. Send the version you read: of two reviewers deciding at
-    once, the second gets 409 with the current version."""
+    """Approve, reject or waitlist an application (organisers and reviewers).
+
+    Send the version you read: of two reviewers deciding at once, the second gets 409 with
+    the current version.
+    """
     application = service.visible(require_user(), application_id)
     return _transition(service.decide, application, data)
 
@@ -199,7 +205,7 @@ def set_quota(data: dict[str, Any], edition_id: int, prefecture_code: int) -> di
 @login_required()
 @blp.response(200, schemas.StaffSchema(many=True))
 def list_staff(application_id: int) -> list[StaffMember]:
-    """The staff registered for the application; each gets a pass once it is approved."""
+    """The staff registered for the application (future pass holders once it is approved)."""
     return staff.staff_of(service.visible(require_user(), application_id))
 
 
@@ -238,9 +244,11 @@ def remove_staff(application_id: int, member_id: int) -> None:
     success=True,
 )
 def export(args: dict[str, Any], edition_id: int) -> Response:
-    """Submitted applications of an edition as CSV (UTF-8 with BOM) or Excel: every field
-    (the series' own included) unless `fields` names some, headers and values in the
-    account's language unless `lang` says otherwise."""
+    """Export an edition's submitted applications as CSV or Excel.
+
+    CSV is UTF-8 with BOM. Every field (the series' own included) unless `fields` names some,
+    headers and values in the account's language unless `lang` says otherwise.
+    """
     edition = events.get_edition(edition_id, current_user())
     user = require_user()
     lang = args.pop("lang", None) or user.locale

@@ -23,9 +23,11 @@ _FILTERS = tuple(schemas.AuditFilterSchema().fields)
 @blp.arguments(schemas.AuditEventArgs, location="query")
 @blp.response(200, page_of(schemas.AuditEventSchema))
 def list_events(args: dict[str, Any]) -> dict[str, Any]:
-    """Organisers' and reviewers' consequential actions, newest first: who (user id and the
-    address they had then), when, what (action code, target, edition, details) and from which
-    client address. Filter by edition, action, actor and time."""
+    """The audit log: organisers' and reviewers' consequential actions, newest first.
+
+    Who (user id and the address they had then), when, what (action code, target, edition,
+    details) and from which client address. Filter by edition, action, actor and time.
+    """
     filters = {name: args[name] for name in _FILTERS if name in args}
     page = {"page": args["page"], "per_page": args["per_page"]}
     return service.list_events(filters, page)

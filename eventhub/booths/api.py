@@ -65,8 +65,10 @@ def get_booth(edition_id: int, booth_id: int) -> Booth:
 @blp.arguments(schemas.BoothUpdateSchema(partial=True))
 @blp.response(200, schemas.BoothSchema)
 def update_booth(data: dict[str, Any], edition_id: int, booth_id: int) -> Booth:
-    """Change a booth; while it is allocated only its note may change (409
-    ``booth_allocated``)."""
+    """Change a booth (organisers).
+
+    While it is allocated only its note may change (409 ``booth_allocated``).
+    """
     edition = events.get_edition(edition_id, current_user())
     booth = service.update_booth(service.get_booth(edition, booth_id, lock=True), data)
     commit_versioned(booth)
@@ -88,8 +90,10 @@ def delete_booth(edition_id: int, booth_id: int) -> None:
 @blp.arguments(schemas.BoothProposalArgsSchema)
 @blp.response(200, schemas.BoothProposalSchema)
 def propose_booths(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
-    """Propose booths for the approved applications that have none, grouped by prefecture or
-    category so that a group's members are neighbours; ``apply: true`` allocates them.
+    """Propose booths for the approved applications that have none.
+
+    Grouped by prefecture or category so that a group's members are neighbours;
+    ``apply: true`` allocates them.
 
     Each application gets booths adding up to its requested units where the free booths allow,
     never more; those that get none are listed as unplaced, with the reason.

@@ -62,9 +62,11 @@ def list_gates(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.DeviceSchema)
 @blp.response(201, schemas.DeviceCreatedSchema)
 def create_device(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
-    """Register a scanner. The answer carries its token (``ehd_…``) and a one-time pairing
-    code (valid 30 minutes) for the gate scanner at ``/gate/``, shown this once only; pairing
-    replaces the token."""
+    """Register a gate scanner (organisers).
+
+    The answer carries its token (``ehd_…``) and a one-time pairing code (valid 30 minutes)
+    for the gate scanner at ``/gate/``, shown this once only; pairing replaces the token.
+    """
     device, token, code = gates.create_device(events.get_edition(edition_id, current_user()), data)
     db.session.commit()
     return {**_with_code(device, code), "token": token}
@@ -81,8 +83,10 @@ def _with_code(device: GateDevice, code: str) -> dict[str, Any]:
 @blp.arguments(schemas.DeviceUpdateSchema)
 @blp.response(200, schemas.DeviceSchema)
 def update_device(data: dict[str, Any], device_id: int) -> GateDevice:
-    """Change a device's name, gate or offline policy; the scanner reads them from
-    ``/device/config``."""
+    """Change a device's name, gate or offline policy (organisers).
+
+    The scanner reads them from ``/device/config``.
+    """
     device = gates.update_device(gates.device_of(device_id, current_user()), data)
     db.session.commit()
     return device
@@ -92,8 +96,10 @@ def update_device(data: dict[str, Any], device_id: int) -> GateDevice:
 @login_required(Role.ORGANISER)
 @blp.response(201, schemas.PairingCodeSchema)
 def new_pairing_code(device_id: int) -> dict[str, Any]:
-    """A new one-time pairing code for the device (valid 30 minutes). The device's token
-    stops working at once: the scanner that held it is unpaired."""
+    """A new one-time pairing code for the device (valid 30 minutes).
+
+    The device's token stops working at once: the scanner that held it is unpaired.
+    """
     device = gates.device_of(device_id, current_user())
     code = pairing.issue_code(device, utcnow())
     db.session.commit()
@@ -149,8 +155,11 @@ def scan(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(schemas.BatchRequestSchema())
 @blp.response(200, schemas.BatchResultSchema)
 def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
-    """Upload scans made offline: each is applied once, oldest first, however often the
-    batch is sent; the answer says what each became, in the order sent."""
+    """Upload scans made offline (the device's token).
+
+    Each is applied once, oldest first, however often the batch is sent; the answer says
+    what each became, in the order sent.
+    """
     return {"scans": gates.scan_batch(_scanner(), data["scans"], utcnow())}
 
 
@@ -159,8 +168,11 @@ def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(schemas.PairRequestSchema)
 @blp.response(201, schemas.PairedSchema)
 def pair(data: dict[str, Any]) -> dict[str, Any]:
-    """Exchange a one-time pairing code for the device's token (no other credential: the code
-    is one). 422 ``pairing_code_invalid`` on ``code`` for a wrong, used or expired code."""
+    """Exchange a one-time pairing code for the device's token.
+
+    No other credential: the code is one. 422 ``pairing_code_invalid`` on ``code`` for a
+    wrong, used or expired code.
+    """
     device, token = pairing.pair(data["code"], utcnow())
     db.session.commit()
     return {
@@ -177,8 +189,11 @@ def pair(data: dict[str, Any]) -> dict[str, Any]:
 @device_required
 @blp.response(200, schemas.DeviceConfigSchema)
 def device_config() -> dict[str, Any]:
-    """The device's gate and offline policy, the edition's days and the rules a scanner
-    applies when it decides alone (re-entry, undo window, token version)."""
+    """The device's configuration: gate, offline policy and the edition's rules.
+
+    The device's gate and offline policy, the edition's days and the rules a scanner applies
+    when it decides alone (re-entry, undo window, token version).
+    """
     return gates.device_config(current_device(), utcnow())
 
 
@@ -232,8 +247,11 @@ def device_revocations(args: dict[str, Any]) -> dict[str, Any]:
 @login_required(*_GATE_PEOPLE)
 @blp.response(200, schemas.ScanRecordSchema)
 def undo_scan(scan_id: int) -> Scan:
-    """Undo a wrong admission or exit within 2 minutes (409 ``undo_window_passed`` after,
-    ``already_undone``, ``nothing_to_undo``, or ``presence_changed`` if scanned since)."""
+    """Undo a wrong admission or exit within 2 minutes.
+
+    409 ``undo_window_passed`` after, ``already_undone``, ``nothing_to_undo``, or
+    ``presence_changed`` if scanned since.
+    """
     return gates.undo(scan_id, require_user())
 
 
@@ -281,8 +299,11 @@ def live_figures(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.LeadSchema)
 @blp.response(201, schemas.LeadOutSchema)
 def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
-    """Scan a visitor's pass at the booth; only visitors who consented can be scanned, and a
-    second scan of the same visitor updates the lead."""
+    """Scan a visitor's pass at the booth (the organisation's members).
+
+    Only visitors who consented can be scanned, and a second scan of the same visitor
+    updates the lead.
+    """
     application = applications.own(require_user(), application_id)
     lead = leads.record(application, require_user(), data)
     db.session.commit()

@@ -76,8 +76,11 @@ def put_settings(data: dict[str, Any], edition_id: int) -> PassSettings:
 @login_required(Role.ORGANISER)
 @blp.response(202, schemas.ProgressSchema)
 def issue_all(edition_id: int) -> dict[str, int]:
-    """Create every missing pass (registrations, approved exhibitors' staff) and queue the
-    pending ones; follow the workers with the progress endpoint."""
+    """Issue every missing pass of the edition (organisers).
+
+    Creates every missing pass (registrations, approved exhibitors' staff) and queues the
+    pending ones; follow the workers with the progress endpoint.
+    """
     result = service.issue_all(events.get_edition(edition_id, current_user()))
     db.session.commit()
     return result

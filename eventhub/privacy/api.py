@@ -34,8 +34,11 @@ def download(data: dict[str, Any]) -> Response:
 @login_required()
 @blp.response(200, schemas.PersonalDataSchema)
 def my_data() -> Response:
-    """Everything eventhub holds on you, as a JSON file: the account, your organisations, and
-    the registrations made with your address, with their passes, scans and bookings."""
+    """Everything eventhub holds on you, as a JSON file.
+
+    The account, your organisations, and the registrations made with your address, with
+    their passes, scans and bookings.
+    """
     return download(service.personal_data(require_user()))
 
 
@@ -44,10 +47,12 @@ def my_data() -> Response:
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.ErasedSchema)
 def erase(edition_id: int, registration_id: int) -> dict[str, Any]:
-    """Erase an attendee's personal data, irreversibly: names, addresses and notes go, the
-    passes are revoked, an account that is only an attendee's is anonymised; what is counted
-    (scans, presences, tallies, the report) stays. Erasing again changes nothing. Recorded in
-    the audit log (``registration.erased``)."""
+    """Erase an attendee's personal data, irreversibly (organisers).
+
+    Names, addresses and notes go, the passes are revoked, an account that is only an
+    attendee's is anonymised; what is counted (scans, presences, tallies, the report) stays.
+    Erasing again changes nothing. Recorded in the audit log (``registration.erased``).
+    """
     edition = events.get_edition(edition_id, current_user())
     registration = service.erase_attendee(edition.id, registration_id)
     db.session.commit()

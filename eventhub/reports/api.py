@@ -235,8 +235,11 @@ def get_build(build_id: int) -> dict[str, Any]:
     409, schema=ProblemSchema, content_type=PROBLEM_JSON, description="report_not_ready"
 )
 def publish_build(build_id: int) -> dict[str, Any]:
-    """Publish a finished build: its report and files become public, and it becomes the
-    fiscal year's public report (at /reports/{fiscal_year}) until another is published."""
+    """Publish a finished report build (organisers).
+
+    Its report and files become public, and it becomes the fiscal year's public report (at
+    /reports/{fiscal_year}) until another is published.
+    """
     build = service.publish(service.get_build(build_id), require_user().id)
     db.session.commit()
     return _build_view(build)

@@ -27,8 +27,11 @@ blp = Blueprint(
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.LiveTalliesSchema)
 def live(edition_id: int) -> dict[str, Any]:
-    """The edition's figures as last counted (workers follow the scans every 30 s while it
-    runs), how many scans are not counted yet, and any full recompute under way."""
+    """The edition's tallies, as last counted.
+
+    Workers follow the scans every 30 s while the edition runs. Also how many scans are not
+    counted yet, and any full recompute under way.
+    """
     return service.live(events.get_edition(edition_id, current_user()))
 
 
@@ -75,8 +78,11 @@ def recompute_state(edition_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.ParticipationBatchSchema)
 @blp.response(200, schemas.ParticipationResultSchema)
 def record_participation(data: dict[str, Any], edition_id: int) -> dict[str, int]:
-    """Attendees who took part online (from the organiser or the streaming platform's export),
-    one per attendee and day; 409 ``edition_not_online`` for an in-person edition."""
+    """Record attendees who took part online (organisers).
+
+    From the organiser or the streaming platform's export, one per attendee and day; 409
+    ``edition_not_online`` for an in-person edition.
+    """
     edition = events.get_edition(edition_id, current_user())
     result = records.record_participation(edition, data)
     tasks.enqueue(service.INCREMENTAL_TASK, edition.id)

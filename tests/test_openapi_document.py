@@ -9,8 +9,10 @@ from typing import Any
 import marshmallow as ma
 import pytest
 from flask import Flask
+from flask.views import MethodView
 from jsonschema import Draft202012Validator, FormatChecker
 
+from eventhub.openapi import default_operation_id
 from eventhub.openapi_examples import BOOTHS, REQUEST_EXAMPLES, Named
 from tests.conftest import Api
 
@@ -216,3 +218,14 @@ def test_representative_examples_are_accepted_by_the_app(
         )
     )
     ok(organiser.post("/api/v1/reports/past-figures", json=example("create_past_figures")))
+
+
+def test_an_operation_is_named_after_its_view_or_its_method_view():
+    class EditionItem(MethodView):
+        def get(self) -> str:
+            return ""
+
+    view = EditionItem.as_view("EditionItem")
+
+    assert default_operation_id("events.list_editions", "get", lambda: None) == "list_editions"
+    assert default_operation_id("events.EditionItem", "get", view) == "get_edition_item"

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from eventhub import (
+    api_docs,
     bounds,
     control_characters,
     http_headers,
@@ -76,7 +77,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app,
         spec_kwargs={
             "marshmallow_plugin": openapi_plugin(),
-            "extra_plugins": [openapi.StandardErrorsPlugin()],
+            "extra_plugins": [
+                openapi.StandardErrorsPlugin(),
+                openapi.OperationIdPlugin(app),
+                openapi.RequestExamplesPlugin(),
+            ],
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -136,6 +141,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Every operation refuses the query parameters it does not document (422 naming them).
     query_parameters.init_app(app, api.spec.to_dict())
     _register_pages(app)
+    api_docs.init_app(app)
     # Last: it limits endpoints of the API and the pages alike, all registered by now.
     rate_limits.init_app(app)
     cli.register(app)

@@ -1,4 +1,4 @@
-"""What the OpenAPI document says about errors, beyond what each view declares.
+"""What the OpenAPI document says beyond what each view declares: errors, names, examples.
 
 Every operation lists the problem+json answers it can give, derived from how it is reached:
 
@@ -12,16 +12,25 @@ Every operation lists the problem+json answers it can give, derived from how it 
 Answers that depend on what the view does rather than on how it is reached (a public login
 that refuses a password with 401, a rate limit's 429) are declared on the view with
 ``answers``. Tests check every answer against the document, so a missing one fails them.
+
+Every operation gets an ``operationId``: the view function's name (``list_editions``), which
+is what generated clients name their functions and modules after. A view whose name would
+collide with another area's, or reads badly out of its module, names its own with
+``operation_id``. Every request body gets its example from ``eventhub.openapi_examples``.
 """
 
 from __future__ import annotations
 
 import http
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from apispec import BasePlugin
+from flask import Flask
 from flask_smorest import Blueprint
+
+from eventhub import openapi_examples
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,6 +77,50 @@ def standard_errors(path: str, method: str, operation: dict[str, Any]) -> list[i
     if method in WRITES:
         statuses.append(409)
     return statuses
+
+
+def operation_id(name: str) -> Callable[[F], F]:
+    """Name the operation ``name`` instead of after the view function."""
+    return Blueprint.doc(operationId=name)
+
+
+def default_operation_id(endpoint: str, method: str, view: Any = None) -> str:
+    """The view function's name, from its endpoint (``events.list_editions``); for a
+    MethodView class, the method and the class in snake case (``get_edition_item``)."""
+    name = endpoint.rpartition(".")[2]
+    if getattr(view, "view_class", None) is not None:
+        return f"{method}_{re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()}"
+    return name
+
+
+class OperationIdPlugin(BasePlugin):
+    """Names every operation (see the module's docstring); an explicit name is kept."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        rule = kwargs.get("rule")
+        if rule is None:
+            return
+        view = self.app.view_functions.get(rule.endpoint)
+        for method, operation in (operations or {}).items():
+            operation.setdefault("operationId", default_operation_id(rule.endpoint, method, view))
+
+
+class RequestExamplesPlugin(BasePlugin):
+    """Puts each request body's example from ``eventhub.openapi_examples`` on it (after
+    ``OperationIdPlugin``: examples are found by operationId)."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        for operation in (operations or {}).values():
+            content = operation.get("requestBody", {}).get("content")
+            if content and "operationId" in operation:
+                openapi_examples.add_example(operation["operationId"], content)
 
 
 class StandardErrorsPlugin(BasePlugin):

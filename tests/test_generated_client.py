@@ -90,12 +90,13 @@ def test_a_generated_client_logs_in_lists_drafts_and_reads_a_pass(
     models = importlib.import_module(f"{PACKAGE}.models")
 
     def operation(tag: str, name: str) -> Any:
+        # Modules are named after the operationId, grouped by tag.
         return importlib.import_module(f"{PACKAGE}.api.{tag}.{name}")
 
     anonymous_client = client_module.Client(base_url=live_url, raise_on_unexpected_status=True)
 
     def logged_in(api: Api) -> Any:
-        login = operation("accounts", "post_api_v1_auth_login").sync(
+        login = operation("accounts", "login").sync(
             client=anonymous_client, body=models.Login(email=email_of(api), password=PASSWORD)
         )
         assert isinstance(login, models.NewToken), login
@@ -106,11 +107,11 @@ def test_a_generated_client_logs_in_lists_drafts_and_reads_a_pass(
 
     client = logged_in(exhibitor)
 
-    editions = operation("events", "get_api_v1_editions").sync(client=client)
+    editions = operation("events", "list_editions").sync(client=client)
     assert isinstance(editions, models.EditionOutPage), editions
     assert [e.id for e in editions.items] == [edition["id"]]
 
-    draft = operation("applications", "post_api_v1_editions_edition_id_applications").sync(
+    draft = operation("applications", "create_application").sync(
         edition["id"],
         client=client,
         body=models.Application.from_dict({"organisation_id": organisation["id"]}),
@@ -119,11 +120,11 @@ def test_a_generated_client_logs_in_lists_drafts_and_reads_a_pass(
     assert draft.status == "draft"
     assert draft.submitted_at is None
 
-    applications = operation("applications", "get_api_v1_applications").sync(client=client)
+    applications = operation("applications", "list_applications").sync(client=client)
     assert isinstance(applications, models.ApplicationPage), applications
     assert [a.id for a in applications.items] == [draft.id]
 
-    issued = operation("passes", "get_api_v1_passes_pass_id").sync(
+    issued = operation("passes", "get_pass").sync(
         registration["pass"]["id"], client=logged_in(organiser)
     )
     assert isinstance(issued, models.Pass), issued

@@ -44,6 +44,15 @@ def _call(url: str, body: Any = None, headers: dict[str, str] | None = None) -> 
         return json.loads(response.read())
 
 
+#: What /api/v1/docs loads: Swagger UI (the flask-swagger-ui package) and its start script.
+DOCS_FILES = ("/api/v1/docs/assets/swagger-ui-bundle.js", "/static/api-docs.js")
+
+
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (127.0.0.1 only)
+        return bytes(response.read())
+
+
 def _answers(url: str) -> bool:
     try:
         _call(url)
@@ -135,10 +144,14 @@ def test_the_installed_wheel_upgrades_loads_the_demo_serves_and_admits_a_scan(
         scan = {"token": shown["token"], "direction": "entry", "nonce": "wheel-1"}
         device = {"Authorization": f"Bearer {device_token}"}
         scanned = _call(f"{base}/api/v1/device/scans", scan, device)
+        # The API docs page and the files it loads ship with the wheel and its dependencies.
+        docs = [_fetch(f"{base}{path}") for path in (*DOCS_FILES, "/api/v1/docs")]
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert scanned["result"] == "admitted", scanned
+    assert all(docs), "every file of /api/v1/docs answers"
+    assert all(path.encode() in docs[-1] for path in DOCS_FILES), docs[-1]
 
     # In the same test as the rest: pytest-xdist could give a second test of this module to
     # another worker, which would build and install all over again.

@@ -12,7 +12,7 @@ from eventhub.accounts.auth import login_required, require_user, token_from_requ
 from eventhub.accounts.models import ApiToken, Organisation, Role, TokenScope, User
 from eventhub.errors import DomainError
 from eventhub.extensions import db
-from eventhub.openapi import answers
+from eventhub.openapi import answers, operation_id
 from eventhub.pagination import page_of, paginate
 
 blp = Blueprint(
@@ -88,6 +88,7 @@ def create_token(data: dict[str, Any]) -> ApiToken:
 @login_required(scope=TokenScope.READ)
 @blp.response(204)
 def revoke_token(token_id: int) -> None:
+    """Revoke one of your own tokens; requests made with it answer 401 from now on."""
     service.revoke_token(service.own_token(require_user(), token_id))
     db.session.commit()
 
@@ -190,6 +191,7 @@ def confirm_email_change(data: dict[str, Any]) -> None:
 
 
 @blp.get("/users/me")
+@operation_id("get_me")
 @login_required()
 @blp.response(200, schemas.MeSchema)
 def me() -> User:
@@ -257,6 +259,7 @@ def cancel_email_change() -> None:
 @blp.arguments(schemas.UserListArgs, location="query")
 @blp.response(200, page_of(schemas.UserSchema))
 def list_users(args: dict[str, Any]) -> dict[str, Any]:
+    """Accounts, filtered by email or role (organisers)."""
     return paginate(service.users_query(args.get("email"), args.get("role")), args)
 
 
@@ -264,6 +267,7 @@ def list_users(args: dict[str, Any]) -> dict[str, Any]:
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.UserSchema)
 def get_user(user_id: int) -> User:
+    """One account with its roles (organisers)."""
     return service.get_user(user_id)
 
 
@@ -272,8 +276,11 @@ def get_user(user_id: int) -> User:
 @blp.arguments(schemas.RoleGrantSchema)
 @blp.response(201, schemas.RoleGrantSchema)
 def grant_role(data: dict[str, Any], user_id: int) -> Any:
-    """Grant a role. A prefecture contact names a prefecture (``prefecture_code``); gate
-    staff an edition (``edition_id``), whose visitors only they then see, with masked emails."""
+    """Grant a role to an account (organisers).
+
+    A prefecture contact names a prefecture (``prefecture_code``); gate staff an edition
+    (``edition_id``), whose visitors only they then see, with masked emails.
+    """
     grant = service.grant_role(
         service.get_user(user_id),
         data["role"],
@@ -289,6 +296,10 @@ def grant_role(data: dict[str, Any], user_id: int) -> Any:
 @login_required(Role.ORGANISER)
 @blp.response(204)
 def revoke_role(user_id: int, grant_id: int) -> None:
+    """Take a role back from an account (organisers).
+
+    409 ``last_organiser`` if it is the last organiser's.
+    """
     service.revoke_role(service.get_user(user_id), grant_id)
     db.session.commit()
 
@@ -321,6 +332,10 @@ def list_organisations(args: dict[str, Any]) -> dict[str, Any]:
 @login_required()
 @blp.response(200, schemas.OrganisationSchema)
 def get_organisation(organisation_id: int) -> Organisation:
+    """One organisation, for its members, organisers and reviewers.
+
+    Anyone else gets 404, as for an organisation that does not exist.
+    """
     return service.visible_organisation(require_user(), organisation_id)
 
 
@@ -329,6 +344,10 @@ def get_organisation(organisation_id: int) -> Organisation:
 @blp.arguments(schemas.OrganisationSchema(partial=True))
 @blp.response(200, schemas.OrganisationSchema)
 def update_organisation(data: dict[str, Any], organisation_id: int) -> Organisation:
+    """Change an organisation's details (its members and organisers).
+
+    Only the fields sent change.
+    """
     organisation = service.editable_organisation(require_user(), organisation_id)
     service.update_organisation(organisation, data)
     db.session.commit()
@@ -336,13 +355,16 @@ def update_organisation(data: dict[str, Any], organisation_id: int) -> Organisat
 
 
 @blp.get("/organisations/<int:organisation_id>/members")
+@operation_id("list_organisation_members")
 @login_required()
 @blp.response(200, schemas.MemberSchema(many=True))
 def list_members(organisation_id: int) -> list[Any]:
+    """The organisation's members, for its members, organisers and reviewers."""
     return service.visible_organisation(require_user(), organisation_id).memberships
 
 
 @blp.get("/organisations/<int:organisation_id>/invitations")
+@operation_id("list_organisation_invitations")
 @login_required()
 @blp.response(200, schemas.InvitationSchema(many=True))
 def list_invitations(organisation_id: int) -> list[Any]:
@@ -382,6 +404,7 @@ def cancel_invitation(organisation_id: int, invitation_id: int) -> None:
 
 
 @blp.get("/users/me/invitations")
+@operation_id("list_my_invitations")
 @login_required()
 @blp.response(200, schemas.InvitationSchema(many=True))
 def my_invitations() -> list[Any]:
@@ -413,9 +436,14 @@ def decline_invitation(invitation_id: int) -> None:
 
 
 @blp.delete("/organisations/<int:organisation_id>/members/<int:user_id>")
+@operation_id("remove_organisation_member")
 @login_required()
 @blp.response(204)
 def remove_member(organisation_id: int, user_id: int) -> None:
+    """Remove a member from the organisation (its members and organisers).
+
+    409 ``last_member``: an organisation always keeps one member.
+    """
     organisation = service.editable_organisation(require_user(), organisation_id)
     service.remove_member(organisation, user_id)
     db.session.commit()

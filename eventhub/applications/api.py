@@ -16,6 +16,7 @@ from eventhub.errors import invalid, validator_error
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 
 blp = Blueprint(
@@ -40,8 +41,11 @@ def create_application(data: dict[str, Any], edition_id: int) -> Application:
 @blp.arguments(schemas.ApplicationListArgs, location="query")
 @blp.response(200, page_of(schemas.ApplicationSchema))
 def list_applications(args: dict[str, Any]) -> dict[str, Any]:
-    """Exhibitors see their organisations' applications; organisers and reviewers see all
-    submitted ones."""
+    """Applications, by who asks.
+
+    Exhibitors see their organisations' applications; organisers and reviewers see all
+    submitted ones.
+    """
     return paginate(service.query(require_user(), args), args)
 
 
@@ -49,6 +53,7 @@ def list_applications(args: dict[str, Any]) -> dict[str, Any]:
 @login_required()
 @blp.response(200, schemas.ApplicationSchema)
 def get_application(application_id: int) -> Application:
+    """One application, for its organisation's members, reviewers and organisers."""
     return service.visible(require_user(), application_id)
 
 
@@ -71,6 +76,7 @@ def _transition(action: Any, application: Application, data: dict[str, Any]) -> 
 
 
 @blp.post("/applications/<int:application_id>/submit")
+@operation_id("submit_application")
 @login_required()
 @blp.arguments(schemas.ReasonSchema)
 @blp.response(200, schemas.ApplicationSchema)
@@ -81,6 +87,7 @@ def submit(data: dict[str, Any], application_id: int) -> Application:
 
 
 @blp.post("/applications/<int:application_id>/withdraw")
+@operation_id("withdraw_application")
 @login_required()
 @blp.arguments(schemas.ReasonSchema)
 @blp.response(200, schemas.ApplicationSchema)
@@ -101,17 +108,22 @@ def start_review(data: dict[str, Any], application_id: int) -> Application:
 
 
 @blp.post("/applications/<int:application_id>/decision")
+@operation_id("decide_application")
 @login_required(Role.ORGANISER, Role.REVIEWER)
 @blp.arguments(schemas.DecisionSchema)
 @blp.response(200, schemas.ApplicationSchema)
 def decide(data: dict[str, Any], application_id: int) -> Application:
-    """Approve, reject or waitlist. Send the version you read: of two reviewers deciding at
-    once, the second gets 409 with the current version."""
+    """Approve, reject or waitlist an application (organisers and reviewers).
+
+    Send the version you read: of two reviewers deciding at once, the second gets 409 with
+    the current version.
+    """
     application = service.visible(require_user(), application_id)
     return _transition(service.decide, application, data)
 
 
 @blp.get("/applications/<int:application_id>/history")
+@operation_id("get_application_history")
 @login_required()
 @blp.response(200, schemas.TransitionSchema(many=True))
 def history(application_id: int) -> list[ApplicationTransition]:
@@ -130,6 +142,7 @@ def accept_offer(data: dict[str, Any], application_id: int) -> Application:
 
 
 @blp.post("/applications/decisions")
+@operation_id("decide_applications")
 @login_required(Role.ORGANISER, Role.REVIEWER)
 @blp.arguments(schemas.BulkDecisionSchema)
 @blp.response(200, schemas.BulkResultSchema(many=True))
@@ -139,6 +152,7 @@ def decide_many(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @blp.post("/applications/<int:application_id>/endorsement")
+@operation_id("endorse_application")
 @login_required(Role.PREFECTURE_CONTACT)
 @blp.response(200, schemas.ApplicationSchema)
 def endorse(application_id: int) -> Application:
@@ -153,6 +167,7 @@ def endorse(application_id: int) -> Application:
 @login_required(Role.PREFECTURE_CONTACT)
 @blp.response(200, schemas.ApplicationSchema)
 def withdraw_endorsement(application_id: int) -> Application:
+    """Withdraw the prefecture's endorsement (its contact): the quota place is free again."""
     application = service.visible(require_user(), application_id)
     endorsements.withdraw_endorsement(application, require_user())
     commit_versioned(application)
@@ -160,13 +175,16 @@ def withdraw_endorsement(application_id: int) -> Application:
 
 
 @blp.get("/editions/<int:edition_id>/prefecture-quotas")
+@operation_id("list_prefecture_quotas")
 @login_required(Role.ORGANISER, Role.REVIEWER, Role.PREFECTURE_CONTACT)
 @blp.response(200, schemas.QuotaSchema(many=True))
 def list_quotas(edition_id: int) -> list[dict[str, int]]:
+    """How many applications each prefecture may endorse for the edition, and has endorsed."""
     return endorsements.quotas(events.get_edition(edition_id, current_user()))
 
 
 @blp.put("/editions/<int:edition_id>/prefecture-quotas/<int:prefecture_code>")
+@operation_id("set_prefecture_quota")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.QuotaSchema)
 @blp.response(200, schemas.QuotaSchema)
@@ -183,13 +201,16 @@ def set_quota(data: dict[str, Any], edition_id: int, prefecture_code: int) -> di
 
 
 @blp.get("/applications/<int:application_id>/staff")
+@operation_id("list_application_staff")
 @login_required()
 @blp.response(200, schemas.StaffSchema(many=True))
 def list_staff(application_id: int) -> list[StaffMember]:
+    """The staff registered for the application (future pass holders once it is approved)."""
     return staff.staff_of(service.visible(require_user(), application_id))
 
 
 @blp.post("/applications/<int:application_id>/staff")
+@operation_id("add_application_staff")
 @login_required()
 @blp.arguments(schemas.StaffSchema)
 @blp.response(201, schemas.StaffSchema)
@@ -202,14 +223,17 @@ def add_staff(data: dict[str, Any], application_id: int) -> StaffMember:
 
 
 @blp.delete("/applications/<int:application_id>/staff/<int:member_id>")
+@operation_id("remove_application_staff")
 @login_required()
 @blp.response(204)
 def remove_staff(application_id: int, member_id: int) -> None:
+    """Remove a staff member (the organisation's members); their pass is revoked."""
     staff.remove(service.own(require_user(), application_id), member_id)
     db.session.commit()
 
 
 @blp.get("/editions/<int:edition_id>/applications/export")
+@operation_id("export_applications")
 @login_required(Role.ORGANISER, Role.REVIEWER)
 @blp.arguments(schemas.ExportArgs, location="query")
 @blp.response(200, content_type="text/csv")
@@ -220,9 +244,11 @@ def remove_staff(application_id: int, member_id: int) -> None:
     success=True,
 )
 def export(args: dict[str, Any], edition_id: int) -> Response:
-    """Submitted applications of an edition as CSV (UTF-8 with BOM) or Excel: every field
-    (the series' own included) unless `fields` names some, headers and values in the
-    account's language unless `lang` says otherwise."""
+    """Export an edition's submitted applications as CSV or Excel.
+
+    CSV is UTF-8 with BOM. Every field (the series' own included) unless `fields` names some,
+    headers and values in the account's language unless `lang` says otherwise.
+    """
     edition = events.get_edition(edition_id, current_user())
     user = require_user()
     lang = args.pop("lang", None) or user.locale

@@ -12,6 +12,7 @@ from eventhub.bookings import schemas, service
 from eventhub.bookings.models import Booking
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.passes.schemas import PASS_KEY_SECURITY, KeyArgs
 
@@ -22,6 +23,7 @@ blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Booking
 
 
 @blp.post("/passes/<int:pass_id>/bookings")
+@operation_id("create_booking")
 @blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KeyArgs, location="query")
@@ -35,6 +37,7 @@ def book(args: dict[str, Any], data: dict[str, Any], pass_id: int) -> Booking:
 
 
 @blp.get("/passes/<int:pass_id>/bookings")
+@operation_id("list_pass_bookings")
 @blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KeyArgs, location="query")
@@ -45,6 +48,7 @@ def my_bookings(args: dict[str, Any], pass_id: int) -> list[Booking]:
 
 
 @blp.post("/passes/<int:pass_id>/bookings/<int:booking_id>/cancel")
+@operation_id("cancel_pass_booking")
 @blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KeyArgs, location="query")
@@ -61,9 +65,11 @@ def cancel_mine(args: dict[str, Any], pass_id: int, booking_id: int) -> Booking:
 
 
 @blp.get("/editions/<int:edition_id>/sessions/<int:session_id>/availability")
+@operation_id("get_session_availability")
 @optional_login
 @blp.response(200, schemas.AvailabilitySchema)
 def availability(edition_id: int, session_id: int) -> dict[str, Any]:
+    """Whether a session takes bookings now, and how many seats are left."""
     edition = events.get_edition(edition_id, current_user())
     return service.availability(events.get_session(edition, session_id))
 
@@ -72,6 +78,7 @@ def availability(edition_id: int, session_id: int) -> dict[str, Any]:
 
 
 @blp.get("/editions/<int:edition_id>/sessions/<int:session_id>/bookings")
+@operation_id("list_session_bookings")
 @login_required()
 @blp.arguments(schemas.SessionBookingListArgs, location="query")
 @blp.response(200, page_of(schemas.SessionBookingSchema))
@@ -84,6 +91,7 @@ def session_bookings(args: dict[str, Any], edition_id: int, session_id: int) -> 
 
 
 @blp.post("/bookings/<int:booking_id>/attendance")
+@operation_id("record_attendance")
 @login_required()
 @blp.arguments(schemas.AttendanceSchema)
 @blp.response(200, schemas.SessionBookingSchema)
@@ -97,6 +105,7 @@ def attendance(data: dict[str, Any], booking_id: int) -> Booking:
 
 
 @blp.post("/bookings/<int:booking_id>/cancel")
+@operation_id("cancel_booking")
 @login_required()
 @blp.response(200, schemas.SessionBookingSchema)
 def cancel_by_staff(booking_id: int) -> Booking:

@@ -16,6 +16,7 @@ from eventhub.booths.models import Booth, BoothAllocation
 from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 
 blp = Blueprint("booths", __name__, url_prefix="/api/v1", description="Booths and their allocation")
@@ -55,6 +56,7 @@ def list_booths(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @login_required(Role.ORGANISER, Role.REVIEWER)
 @blp.response(200, schemas.BoothSchema)
 def get_booth(edition_id: int, booth_id: int) -> Booth:
+    """One booth of the floor plan (organisers and reviewers)."""
     return service.get_booth(events.get_edition(edition_id, current_user()), booth_id)
 
 
@@ -63,8 +65,10 @@ def get_booth(edition_id: int, booth_id: int) -> Booth:
 @blp.arguments(schemas.BoothUpdateSchema(partial=True))
 @blp.response(200, schemas.BoothSchema)
 def update_booth(data: dict[str, Any], edition_id: int, booth_id: int) -> Booth:
-    """Change a booth; while it is allocated only its note may change (409
-    ``booth_allocated``)."""
+    """Change a booth (organisers).
+
+    While it is allocated only its note may change (409 ``booth_allocated``).
+    """
     edition = events.get_edition(edition_id, current_user())
     booth = service.update_booth(service.get_booth(edition, booth_id, lock=True), data)
     commit_versioned(booth)
@@ -86,8 +90,10 @@ def delete_booth(edition_id: int, booth_id: int) -> None:
 @blp.arguments(schemas.BoothProposalArgsSchema)
 @blp.response(200, schemas.BoothProposalSchema)
 def propose_booths(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
-    """Propose booths for the approved applications that have none, grouped by prefecture or
-    category so that a group's members are neighbours; ``apply: true`` allocates them.
+    """Propose booths for the approved applications that have none.
+
+    Grouped by prefecture or category so that a group's members are neighbours;
+    ``apply: true`` allocates them.
 
     Each application gets booths adding up to its requested units where the free booths allow,
     never more; those that get none are listed as unplaced, with the reason.
@@ -107,6 +113,7 @@ def list_application_booths(application_id: int) -> list[BoothAllocation]:
 
 
 @blp.post("/applications/<int:application_id>/booths")
+@operation_id("allocate_booth")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.BoothAllocateSchema)
 @blp.response(201, schemas.ApplicationBoothSchema)
@@ -125,6 +132,7 @@ def allocate(data: dict[str, Any], application_id: int) -> BoothAllocation:
 
 
 @blp.delete("/applications/<int:application_id>/booths/<int:booth_id>")
+@operation_id("unallocate_booth")
 @login_required(Role.ORGANISER)
 @blp.response(204)
 def unallocate(application_id: int, booth_id: int) -> None:

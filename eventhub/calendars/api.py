@@ -27,7 +27,7 @@ from eventhub.events import service as events
 from eventhub.extensions import db
 from eventhub.i18n import pick
 from eventhub.locking import commit_versioned
-from eventhub.openapi import answers
+from eventhub.openapi import answers, operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.passes.schemas import PASS_KEY_SECURITY, KeyArgs
 
@@ -74,6 +74,7 @@ def _serve(
 
 
 @blp.get("/editions/<int:edition_id>/calendar.ics")
+@operation_id("get_edition_feed")
 @optional_login
 @blp.arguments(schemas.EditionFeedArgs(), location="query")
 @blp.response(200, **_ICS)
@@ -85,6 +86,7 @@ def edition_feed(args: dict[str, Any], edition_id: int) -> Response:
 
 
 @blp.get("/series/<slug>/calendar.ics")
+@operation_id("get_series_feed")
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, **_ICS)
@@ -97,6 +99,7 @@ def series_feed(args: dict[str, Any], slug: str) -> Response:
 
 
 @blp.get("/programme/<int:fiscal_year>/calendar.ics")
+@operation_id("get_programme_feed")
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, **_ICS)
@@ -110,6 +113,7 @@ def programme_feed(args: dict[str, Any], fiscal_year: int) -> Response:
 
 
 @blp.get("/calendars/<token>.ics")
+@operation_id("get_private_feed")
 @optional_login
 @blp.arguments(schemas.PrivateFeedArgs(), location="query")
 @blp.response(200, **_ICS)
@@ -121,6 +125,7 @@ def private_feed(args: dict[str, Any], token: str) -> Response:
 
 
 @blp.get("/editions/<int:edition_id>/sessions/<int:session_id>/event.ics")
+@operation_id("get_session_ics")
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, content_type=CALENDAR, description="One event to add to a calendar")
@@ -146,10 +151,12 @@ def _query(lang: str, kinds: list[str] | None = None) -> str:
 
 
 @blp.get("/editions/<int:edition_id>/calendar")
+@operation_id("get_edition_calendar_links")
 @optional_login
 @blp.arguments(schemas.EditionFeedArgs(), location="query")
 @blp.response(200, schemas.LinksSchema)
 def edition_links(args: dict[str, Any], edition_id: int) -> dict[str, str]:
+    """Subscription links (https and webcal) to the edition's calendar feed."""
     edition = events.get_edition(edition_id, None)
     name = pick(edition.title_ja, edition.title_en, args["lang"])
     path = f"/api/v1/editions/{edition.id}/calendar.ics"
@@ -157,29 +164,35 @@ def edition_links(args: dict[str, Any], edition_id: int) -> dict[str, str]:
 
 
 @blp.get("/series/<slug>/calendar")
+@operation_id("get_series_calendar_links")
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, schemas.LinksSchema)
 def series_links(args: dict[str, Any], slug: str) -> dict[str, str]:
+    """Subscription links (https and webcal) to the series' calendar feed."""
     series = events.series_by_slug(slug)
     name = pick(series.name_ja, series.name_en, args["lang"])
     return _links(name, f"/api/v1/series/{series.slug}/calendar.ics", _query(args["lang"]))
 
 
 @blp.get("/programme/<int:fiscal_year>/calendar")
+@operation_id("get_programme_calendar_links")
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, schemas.LinksSchema)
 def programme_links(args: dict[str, Any], fiscal_year: int) -> dict[str, str]:
+    """Subscription links (https and webcal) to the fiscal year's calendar feed."""
     path = f"/api/v1/programme/{fiscal_year}/calendar.ics"
     return _links(str(fiscal_year), path, _query(args["lang"]))
 
 
 @blp.get("/editions/<int:edition_id>/sessions/<int:session_id>/calendar")
+@operation_id("get_session_calendar_links")
 @optional_login
 @blp.arguments(schemas.FeedArgs(), location="query")
 @blp.response(200, schemas.EventLinksSchema)
 def session_links(args: dict[str, Any], edition_id: int, session_id: int) -> dict[str, Any]:
+    """An .ics download of one session, and subscription links to its edition's feed."""
     edition = events.get_edition(edition_id, None)
     session = events.get_session(edition, session_id)
     base = f"/api/v1/editions/{edition.id}"
@@ -215,6 +228,7 @@ def _own_organisation(organisation_id: int) -> Organisation:
 
 
 @blp.get("/organisations/<int:organisation_id>/calendar-link")
+@operation_id("get_exhibitor_calendar_link")
 @login_required()
 @blp.response(200, schemas.PrivateLinkSchema)
 def exhibitor_link(organisation_id: int) -> dict[str, Any]:
@@ -223,6 +237,7 @@ def exhibitor_link(organisation_id: int) -> dict[str, Any]:
 
 
 @blp.post("/organisations/<int:organisation_id>/calendar-link")
+@operation_id("renew_exhibitor_calendar_link")
 @login_required()
 @blp.arguments(schemas.LinkInSchema)
 @blp.response(201, schemas.PrivateLinkSchema)
@@ -235,24 +250,29 @@ def renew_exhibitor_link(data: dict[str, Any], organisation_id: int) -> dict[str
 
 
 @blp.delete("/organisations/<int:organisation_id>/calendar-link")
+@operation_id("revoke_exhibitor_calendar_link")
 @login_required()
 @blp.response(204)
 def revoke_exhibitor_link(organisation_id: int) -> None:
+    """Revoke the organisation's private feed link; calendars subscribed to it stop updating."""
     tokens.revoke(_own_organisation(organisation_id).id)
     db.session.commit()
 
 
 @blp.get("/passes/<int:pass_id>/calendar-link")
+@operation_id("get_attendee_calendar_link")
 @blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KEY_ARGS, location="query")
 @blp.response(200, schemas.PrivateLinkSchema)
 def attendee_link(args: dict[str, Any], pass_id: int) -> dict[str, Any]:
+    """Whether the holder's private bookings feed link exists (its URL was shown once)."""
     registration = bookings.attendee(pass_id, args.get("key"))
     return _link_state(tokens.live_token(registration_id=registration.id))
 
 
 @blp.post("/passes/<int:pass_id>/calendar-link")
+@operation_id("renew_attendee_calendar_link")
 @blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KEY_ARGS, location="query")
@@ -267,11 +287,13 @@ def renew_attendee_link(args: dict[str, Any], data: dict[str, Any], pass_id: int
 
 
 @blp.delete("/passes/<int:pass_id>/calendar-link")
+@operation_id("revoke_attendee_calendar_link")
 @blp.doc(security=PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(KEY_ARGS, location="query")
 @blp.response(204)
 def revoke_attendee_link(args: dict[str, Any], pass_id: int) -> None:
+    """Revoke the holder's private feed link; calendars subscribed to it stop updating."""
     tokens.revoke(registration_id=bookings.attendee(pass_id, args.get("key")).id)
     db.session.commit()
 
@@ -284,6 +306,7 @@ def revoke_attendee_link(args: dict[str, Any], pass_id: int) -> None:
 @blp.arguments(schemas.ScheduleListArgs(), location="query")
 @blp.response(200, page_of(schemas.ScheduleItemSchema))
 def list_schedule(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """The edition's opening hours and the exhibitors' set-up and tear-down times."""
     edition = events.get_edition(edition_id, current_user())
     return paginate(schedule.items_query(edition, args), args)
 
@@ -304,6 +327,7 @@ def create_schedule_item(data: dict[str, Any], edition_id: int) -> ScheduleItem:
 @blp.arguments(schemas.ScheduleItemUpdateSchema(partial=True))
 @blp.response(200, schemas.ScheduleItemSchema)
 def update_schedule_item(data: dict[str, Any], edition_id: int, item_id: int) -> ScheduleItem:
+    """Change an opening-hours, set-up or tear-down item (organisers)."""
     edition = events.get_edition(edition_id, current_user())
     item = schedule.update(edition, schedule.get(edition, item_id), data)
     commit_versioned(item)
@@ -314,6 +338,7 @@ def update_schedule_item(data: dict[str, Any], edition_id: int, item_id: int) ->
 @login_required(Role.ORGANISER)
 @blp.response(204)
 def delete_schedule_item(edition_id: int, item_id: int) -> None:
+    """Delete an opening-hours, set-up or tear-down item (organisers)."""
     edition = events.get_edition(edition_id, current_user())
     schedule.delete(edition, schedule.get(edition, item_id))
     db.session.commit()

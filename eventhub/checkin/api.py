@@ -22,6 +22,7 @@ from eventhub.checkin.models import GateDevice, Scan
 from eventhub.db import utcnow
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.passes import signing
 from eventhub.passes.models import RevokedToken
@@ -52,6 +53,7 @@ def create_gate(data: dict[str, Any], edition_id: int) -> Any:
 @blp.arguments(schemas.PageOfGatesArgs, location="query")
 @blp.response(200, page_of(schemas.GateSchema))
 def list_gates(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """The edition's gates (entrances), for organisers and its gate staff."""
     return paginate(gates.gates_query(gates.desk_edition(edition_id, current_user())), args)
 
 
@@ -60,9 +62,11 @@ def list_gates(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.DeviceSchema)
 @blp.response(201, schemas.DeviceCreatedSchema)
 def create_device(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
-    """Register a scanner. The answer carries its token (``ehd_…``) and a one-time pairing
-    code (valid 30 minutes) for the gate scanner at ``/gate/``, shown this once only; pairing
-    replaces the token."""
+    """Register a gate scanner (organisers).
+
+    The answer carries its token (``ehd_…``) and a one-time pairing code (valid 30 minutes)
+    for the gate scanner at ``/gate/``, shown this once only; pairing replaces the token.
+    """
     device, token, code = gates.create_device(events.get_edition(edition_id, current_user()), data)
     db.session.commit()
     return {**_with_code(device, code), "token": token}
@@ -79,8 +83,10 @@ def _with_code(device: GateDevice, code: str) -> dict[str, Any]:
 @blp.arguments(schemas.DeviceUpdateSchema)
 @blp.response(200, schemas.DeviceSchema)
 def update_device(data: dict[str, Any], device_id: int) -> GateDevice:
-    """Change a device's name, gate or offline policy; the scanner reads them from
-    ``/device/config``."""
+    """Change a device's name, gate or offline policy (organisers).
+
+    The scanner reads them from ``/device/config``.
+    """
     device = gates.update_device(gates.device_of(device_id, current_user()), data)
     db.session.commit()
     return device
@@ -90,8 +96,10 @@ def update_device(data: dict[str, Any], device_id: int) -> GateDevice:
 @login_required(Role.ORGANISER)
 @blp.response(201, schemas.PairingCodeSchema)
 def new_pairing_code(device_id: int) -> dict[str, Any]:
-    """A new one-time pairing code for the device (valid 30 minutes). The device's token
-    stops working at once: the scanner that held it is unpaired."""
+    """A new one-time pairing code for the device (valid 30 minutes).
+
+    The device's token stops working at once: the scanner that held it is unpaired.
+    """
     device = gates.device_of(device_id, current_user())
     code = pairing.issue_code(device, utcnow())
     db.session.commit()
@@ -103,6 +111,7 @@ def new_pairing_code(device_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.PageOfGatesArgs, location="query")
 @blp.response(200, page_of(schemas.DeviceSchema))
 def list_devices(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """The edition's scanners with their gates and state (organisers)."""
     return paginate(gates.devices_query(events.get_edition(edition_id, current_user())), args)
 
 
@@ -125,6 +134,7 @@ def _scanner() -> scanning.Scanner:
 
 
 @blp.post("/device/scans")
+@operation_id("scan_pass")
 @device_required
 # An instance, not the class: webargs would build a new schema for every scan.
 @blp.arguments(schemas.ScanRequestSchema())
@@ -140,21 +150,29 @@ def scan(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.post("/device/scans/batch")
+@operation_id("upload_scan_batch")
 @device_required
 @blp.arguments(schemas.BatchRequestSchema())
 @blp.response(200, schemas.BatchResultSchema)
 def scan_batch(data: dict[str, Any]) -> dict[str, Any]:
-    """Upload scans made offline: each is applied once, oldest first, however often the
-    batch is sent; the answer says what each became, in the order sent."""
+    """Upload scans made offline (the device's token).
+
+    Each is applied once, oldest first, however often the batch is sent; the answer says
+    what each became, in the order sent.
+    """
     return {"scans": gates.scan_batch(_scanner(), data["scans"], utcnow())}
 
 
 @blp.post("/device/pair")
+@operation_id("pair_device")
 @blp.arguments(schemas.PairRequestSchema)
 @blp.response(201, schemas.PairedSchema)
 def pair(data: dict[str, Any]) -> dict[str, Any]:
-    """Exchange a one-time pairing code for the device's token (no other credential: the code
-    is one). 422 ``pairing_code_invalid`` on ``code`` for a wrong, used or expired code."""
+    """Exchange a one-time pairing code for the device's token.
+
+    No other credential: the code is one. 422 ``pairing_code_invalid`` on ``code`` for a
+    wrong, used or expired code.
+    """
     device, token = pairing.pair(data["code"], utcnow())
     db.session.commit()
     return {
@@ -167,15 +185,20 @@ def pair(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/device/config")
+@operation_id("get_device_config")
 @device_required
 @blp.response(200, schemas.DeviceConfigSchema)
 def device_config() -> dict[str, Any]:
-    """The device's gate and offline policy, the edition's days and the rules a scanner
-    applies when it decides alone (re-entry, undo window, token version)."""
+    """The device's configuration: gate, offline policy and the edition's rules.
+
+    The device's gate and offline policy, the edition's days and the rules a scanner applies
+    when it decides alone (re-entry, undo window, token version).
+    """
     return gates.device_config(current_device(), utcnow())
 
 
 @blp.post("/device/scans/<int(max=9223372036854775807):scan_id>/undo")
+@operation_id("undo_device_scan")
 @device_required
 @blp.response(200, schemas.ScanRecordSchema)
 def device_undo(scan_id: int) -> Scan:
@@ -184,6 +207,7 @@ def device_undo(scan_id: int) -> Scan:
 
 
 @blp.get("/device/keys")
+@operation_id("get_device_keys")
 @device_required
 @blp.response(200, schemas.JwksSchema)
 def device_keys() -> dict[str, Any]:
@@ -192,6 +216,7 @@ def device_keys() -> dict[str, Any]:
 
 
 @blp.get("/device/revocations")
+@operation_id("list_device_revocations")
 @device_required
 @blp.arguments(schemas.RevocationArgs, location="query")
 @blp.response(200, schemas.RevocationListSchema)
@@ -222,12 +247,16 @@ def device_revocations(args: dict[str, Any]) -> dict[str, Any]:
 @login_required(*_GATE_PEOPLE)
 @blp.response(200, schemas.ScanRecordSchema)
 def undo_scan(scan_id: int) -> Scan:
-    """Undo a wrong admission or exit within 2 minutes (409 ``undo_window_passed`` after,
-    ``already_undone``, ``nothing_to_undo``, or ``presence_changed`` if scanned since)."""
+    """Undo a wrong admission or exit within 2 minutes.
+
+    409 ``undo_window_passed`` after, ``already_undone``, ``nothing_to_undo``, or
+    ``presence_changed`` if scanned since.
+    """
     return gates.undo(scan_id, require_user())
 
 
 @blp.get("/editions/<int:edition_id>/checkin/search")
+@operation_id("search_checkin")
 @login_required(*_GATE_PEOPLE)
 @blp.arguments(schemas.SearchArgs, location="query")
 @blp.response(200, schemas.SearchHitSchema(many=True))
@@ -253,6 +282,7 @@ def manual_checkin(data: dict[str, Any], edition_id: int) -> dict[str, Any]:
 
 
 @blp.get("/editions/<int:edition_id>/figures")
+@operation_id("get_live_figures")
 @login_required(*_GATE_PEOPLE)
 @blp.arguments(schemas.FiguresArgs, location="query")
 @blp.response(200, schemas.FiguresSchema)
@@ -269,8 +299,11 @@ def live_figures(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.LeadSchema)
 @blp.response(201, schemas.LeadOutSchema)
 def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
-    """Scan a visitor's pass at the booth; only visitors who consented can be scanned, and a
-    second scan of the same visitor updates the lead."""
+    """Scan a visitor's pass at the booth (the organisation's members).
+
+    Only visitors who consented can be scanned, and a second scan of the same visitor
+    updates the lead.
+    """
     application = applications.own(require_user(), application_id)
     lead = leads.record(application, require_user(), data)
     db.session.commit()
@@ -278,13 +311,16 @@ def scan_lead(data: dict[str, Any], application_id: int) -> leads.ScannedLead:
 
 
 @blp.get("/applications/<int:application_id>/leads")
+@operation_id("list_application_leads")
 @login_required()
 @blp.response(200, schemas.LeadOutSchema(many=True))
 def list_leads(application_id: int) -> list[leads.ScannedLead]:
+    """The visitors scanned at the application's booth, oldest first (its members)."""
     return leads.leads_of(applications.own(require_user(), application_id))
 
 
 @blp.get("/applications/<int:application_id>/leads.csv")
+@operation_id("export_application_leads")
 @login_required()
 @blp.response(200, content_type="text/csv")
 def leads_csv(application_id: int) -> Response:

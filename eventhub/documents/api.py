@@ -23,7 +23,7 @@ from eventhub.config import MULTIPART_OVERHEAD_BYTES
 from eventhub.documents import schemas, service, storage
 from eventhub.documents.models import Document
 from eventhub.errors import DomainError
-from eventhub.openapi import answers
+from eventhub.openapi import answers, operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.problems import PROBLEM_JSON, ProblemSchema
 
@@ -89,12 +89,15 @@ def upload_size_limit(func: F) -> F:
 
 
 @blp.get("/applications/<int:application_id>/documents")
+@operation_id("list_application_documents")
 @login_required()
 @blp.arguments(schemas.DocumentListArgs, location="query")
 @blp.response(200, page_of(schemas.DocumentSchema))
 def list_documents(args: dict[str, Any], application_id: int) -> dict[str, Any]:
-    """The application's documents, oldest first: for its members, and for organisers and
-    reviewers once it is submitted."""
+    """The application's documents, oldest first.
+
+    For its members, and for organisers and reviewers once it is submitted.
+    """
     application = applications.visible(require_user(), application_id)
     return paginate(service.documents_query(application, args.get("kind")), args)
 
@@ -151,8 +154,11 @@ def _content_disposition(document: Document) -> str:
 @blp.doc(responses={"200": DOWNLOAD_DOC})
 @answers(304)
 def download_document(application_id: int, document_id: int) -> Response:
-    """Download the file, for whoever may see the application. Send If-None-Match with the
-    ETag to get 304 when it has not changed."""
+    """Download a document's file.
+
+    For whoever may see the application. Send If-None-Match with the ETag to get 304 when it
+    has not changed.
+    """
     application = applications.visible(require_user(), application_id)
     return send_document(service.get(application, document_id))
 
@@ -186,8 +192,11 @@ def send_document(document: Document) -> Response:
 @login_required()
 @blp.response(204)
 def delete_document(application_id: int, document_id: int) -> None:
-    """Members delete while the application is a draft or submitted; organisers at any
-    time. The file is removed; the record of the upload stays."""
+    """Delete a document.
+
+    Members delete while the application is a draft or submitted; organisers at any time.
+    The file is removed; the record of the upload stays.
+    """
     user = require_user()
     application = applications.visible(user, application_id)
     service.delete(application, user, service.get(application, document_id))

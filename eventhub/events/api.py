@@ -12,6 +12,7 @@ from eventhub.events import schemas, service
 from eventhub.events.models import Edition, Series, TimetableSession
 from eventhub.extensions import db
 from eventhub.locking import commit_versioned
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 
 blp = Blueprint(
@@ -23,6 +24,7 @@ blp = Blueprint(
 @optional_login
 @blp.response(200, schemas.SeriesSchema(many=True))
 def list_series() -> list[Series]:
+    """The exhibition series (全国ゾーン, 匠の技の祭典, WOODコレクション); anyone may read them."""
     return service.all_series()
 
 
@@ -50,6 +52,7 @@ def create_edition(data: dict[str, Any]) -> Edition:
 @optional_login
 @blp.response(200, schemas.EditionOutSchema)
 def get_edition(edition_id: int) -> Edition:
+    """One edition; drafts only for organisers (404 for anyone else)."""
     return service.get_edition(edition_id, current_user())
 
 
@@ -58,12 +61,18 @@ def get_edition(edition_id: int) -> Edition:
 @blp.arguments(schemas.EditionUpdateSchema(partial=True))
 @blp.response(200, schemas.EditionOutSchema)
 def update_edition(data: dict[str, Any], edition_id: int) -> Edition:
+    """Change an edition's details (organisers); only the fields sent change.
+
+    Send the ``version`` you read: 409 if the edition changed meanwhile. Its status moves
+    with ``/editions/{edition_id}/status``.
+    """
     edition = service.update_edition(service.get_edition(edition_id, current_user()), data)
     commit_versioned(edition)
     return edition
 
 
 @blp.post("/editions/<int:edition_id>/status")
+@operation_id("change_edition_status")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.EditionStatusSchema)
 @blp.response(200, schemas.EditionOutSchema)
@@ -89,6 +98,7 @@ def list_sessions(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 @blp.arguments(schemas.SessionSchema)
 @blp.response(201, schemas.SessionSchema)
 def create_session(data: dict[str, Any], edition_id: int) -> TimetableSession:
+    """Add a session (talk, hands-on slot, business meetings) to the timetable (organisers)."""
     edition = service.get_edition(edition_id, current_user())
     session = service.create_session(edition, data)
     db.session.commit()
@@ -99,6 +109,7 @@ def create_session(data: dict[str, Any], edition_id: int) -> TimetableSession:
 @optional_login
 @blp.response(200, schemas.SessionSchema)
 def get_session(edition_id: int, session_id: int) -> TimetableSession:
+    """One session of the timetable; anyone may read a published edition's."""
     return service.get_session(service.get_edition(edition_id, current_user()), session_id)
 
 

@@ -15,6 +15,7 @@ from eventhub.errors import not_found
 from eventhub.extensions import db
 from eventhub.health import service
 from eventhub.health.models import WorkerHeartbeat
+from eventhub.openapi import operation_id
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Health checks")
 
@@ -38,6 +39,7 @@ class PingSchema(ma.Schema):
 
 
 @blp.get("")
+@operation_id("get_health")
 @blp.response(200, HealthSchema)
 def health() -> Any:
     """Anyone may ask; answers 503 when the database cannot be reached."""
@@ -69,6 +71,7 @@ class ReadinessSchema(ma.Schema):
 
 
 @blp.get("/ready")
+@operation_id("get_readiness")
 @blp.response(200, ReadinessSchema)
 @blp.alt_response(503, description="not_ready: the problem's ``failed`` names what is down")
 def ready() -> Any:
@@ -93,6 +96,7 @@ def request_heartbeat() -> WorkerHeartbeat:
 @login_required(Role.ORGANISER)
 @blp.response(200, HeartbeatSchema)
 def get_heartbeat(beat_id: int) -> WorkerHeartbeat:
+    """One heartbeat: whether a worker has completed it yet (organisers)."""
     beat = db.session.get(WorkerHeartbeat, beat_id)
     if beat is None:
         raise not_found("heartbeat")

@@ -11,6 +11,7 @@ from eventhub.accounts.auth import current_user, login_required, optional_login
 from eventhub.accounts.models import Role
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.passes import issuing, pdf, printable, schemas, service
 from eventhub.passes.models import Pass, PassSettings
@@ -22,6 +23,7 @@ blp = Blueprint("passes", __name__, url_prefix="/api/v1", description="Passes")
 
 
 @blp.post("/editions/<int:edition_id>/registrations")
+@operation_id("create_registration")
 @optional_login
 @blp.arguments(schemas.RegistrationSchema)
 @blp.response(201, schemas.RegistrationOutSchema)
@@ -38,6 +40,7 @@ def register(data: dict[str, Any], edition_id: int) -> service.Registered:
 @blp.arguments(schemas.RegistrationListArgs, location="query")
 @blp.response(200, page_of(schemas.RegistrationOutSchema))
 def list_registrations(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """The edition's attendee registrations with their passes (organisers)."""
     edition = events.get_edition(edition_id, current_user())
     page = paginate(service.registrations_query(edition, args), args)
     page["items"] = service.with_passes(page["items"])
@@ -45,13 +48,16 @@ def list_registrations(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
 
 
 @blp.get("/editions/<int:edition_id>/pass-settings")
+@operation_id("get_pass_settings")
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.PassSettingsSchema)
 def get_settings(edition_id: int) -> PassSettings:
+    """The edition's pass capacities and gate rules (organisers)."""
     return service.settings_of(events.get_edition(edition_id, current_user()).id)
 
 
 @blp.put("/editions/<int:edition_id>/pass-settings")
+@operation_id("set_pass_settings")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.PassSettingsSchema)
 @blp.response(200, schemas.PassSettingsSchema)
@@ -66,20 +72,26 @@ def put_settings(data: dict[str, Any], edition_id: int) -> PassSettings:
 
 
 @blp.post("/editions/<int:edition_id>/passes/issue-all")
+@operation_id("issue_all_passes")
 @login_required(Role.ORGANISER)
 @blp.response(202, schemas.ProgressSchema)
 def issue_all(edition_id: int) -> dict[str, int]:
-    """Create every missing pass (registrations, approved exhibitors' staff) and queue the
-    pending ones; follow the workers with the progress endpoint."""
+    """Issue every missing pass of the edition (organisers).
+
+    Creates every missing pass (registrations, approved exhibitors' staff) and queues the
+    pending ones; follow the workers with the progress endpoint.
+    """
     result = service.issue_all(events.get_edition(edition_id, current_user()))
     db.session.commit()
     return result
 
 
 @blp.get("/editions/<int:edition_id>/passes/progress")
+@operation_id("get_pass_progress")
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.ProgressSchema)
 def progress(edition_id: int) -> dict[str, int]:
+    """How many of the edition's passes are issued, pending or revoked (organisers)."""
     return service.progress(events.get_edition(edition_id, current_user()).id)
 
 
@@ -113,24 +125,29 @@ def _image(pass_id: int, key: str | None, suffix: str) -> Response:
 
 
 @blp.get("/passes/<int:pass_id>/qr.png")
+@operation_id("get_pass_qr_png")
 @blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.KeyArgs, location="query")
 @blp.response(200, content_type="image/png")
 def qr_png(args: dict[str, Any], pass_id: int) -> Response:
+    """The pass's QR code as a PNG image, for organisers or the holder with the key."""
     return _image(pass_id, args.get("key"), "png")
 
 
 @blp.get("/passes/<int:pass_id>/qr.svg")
+@operation_id("get_pass_qr_svg")
 @blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.KeyArgs, location="query")
 @blp.response(200, content_type="image/svg+xml")
 def qr_svg(args: dict[str, Any], pass_id: int) -> Response:
+    """The pass's QR code as an SVG image, for organisers or the holder with the key."""
     return _image(pass_id, args.get("key"), "svg")
 
 
 @blp.get("/passes/<int:pass_id>/print")
+@operation_id("get_pass_print_page")
 @blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.PrintArgs, location="query")
@@ -148,6 +165,7 @@ def print_pass(args: dict[str, Any], pass_id: int) -> Response:
 
 
 @blp.get("/passes/<int:pass_id>/pass.pdf")
+@operation_id("get_pass_pdf")
 @blp.doc(security=schemas.PASS_KEY_SECURITY)
 @optional_login
 @blp.arguments(schemas.PrintArgs, location="query")
@@ -178,9 +196,11 @@ def update_pass(data: dict[str, Any], pass_id: int) -> Pass:
 
 
 @blp.post("/passes/<int:pass_id>/revoke")
+@operation_id("revoke_pass")
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.PassSchema)
 def revoke(pass_id: int) -> Pass:
+    """Revoke a pass (organisers): gates refuse it from now on, offline ones once synced."""
     pass_ = issuing.revoke(pass_id)
     db.session.commit()
     return pass_

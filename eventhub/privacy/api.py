@@ -11,6 +11,7 @@ from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.privacy import schemas, service
 
 blp = Blueprint("privacy", __name__, url_prefix="/api/v1", description="Personal data")
@@ -29,22 +30,29 @@ def download(data: dict[str, Any]) -> Response:
 
 
 @blp.get("/users/me/data")
+@operation_id("export_my_data")
 @login_required()
 @blp.response(200, schemas.PersonalDataSchema)
 def my_data() -> Response:
-    """Everything eventhub holds on you, as a JSON file: the account, your organisations, and
-    the registrations made with your address, with their passes, scans and bookings."""
+    """Everything eventhub holds on you, as a JSON file.
+
+    The account, your organisations, and the registrations made with your address, with
+    their passes, scans and bookings.
+    """
     return download(service.personal_data(require_user()))
 
 
 @blp.post("/editions/<int:edition_id>/registrations/<int:registration_id>/erase")
+@operation_id("erase_registration")
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.ErasedSchema)
 def erase(edition_id: int, registration_id: int) -> dict[str, Any]:
-    """Erase an attendee's personal data, irreversibly: names, addresses and notes go, the
-    passes are revoked, an account that is only an attendee's is anonymised; what is counted
-    (scans, presences, tallies, the report) stays. Erasing again changes nothing. Recorded in
-    the audit log (``registration.erased``)."""
+    """Erase an attendee's personal data, irreversibly (organisers).
+
+    Names, addresses and notes go, the passes are revoked, an account that is only an
+    attendee's is anonymised; what is counted (scans, presences, tallies, the report) stays.
+    Erasing again changes nothing. Recorded in the audit log (``registration.erased``).
+    """
     edition = events.get_edition(edition_id, current_user())
     registration = service.erase_attendee(edition.id, registration_id)
     db.session.commit()

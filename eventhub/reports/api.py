@@ -18,6 +18,7 @@ from eventhub.accounts.auth import (
 from eventhub.accounts.models import Role
 from eventhub.errors import DomainError, FieldError
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.problems import PROBLEM_JSON, ProblemSchema
 from eventhub.reports import files, past, schemas, service
@@ -89,6 +90,10 @@ def list_past_figures(args: dict[str, Any]) -> dict[str, Any]:
     409, schema=ProblemSchema, content_type=PROBLEM_JSON, description="past_figures_exist"
 )
 def create_past_figures(data: dict[str, Any]) -> PastEditionFigures:
+    """Enter the figures of an edition held before eventhub (organisers).
+
+    409 ``past_figures_exist`` if the series already has figures for that fiscal year.
+    """
     entry = past.create_entry(data)
     db.session.commit()
     return entry
@@ -98,6 +103,7 @@ def create_past_figures(data: dict[str, Any]) -> PastEditionFigures:
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.PastFiguresOutSchema)
 def get_past_figures(entry_id: int) -> PastEditionFigures:
+    """One entry of past figures (organisers)."""
     return past.get_entry(entry_id)
 
 
@@ -105,6 +111,7 @@ def get_past_figures(entry_id: int) -> PastEditionFigures:
 @login_required(Role.ORGANISER)
 @blp.response(204)
 def delete_past_figures(entry_id: int) -> None:
+    """Delete an entry of past figures entered by mistake (organisers)."""
     db.session.delete(past.get_entry(entry_id))
     db.session.commit()
 
@@ -208,6 +215,7 @@ def start_build(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
 @blp.arguments(schemas.BuildListArgs, location="query")
 @blp.response(200, page_of(schemas.BuildSchema))
 def list_builds(args: dict[str, Any]) -> dict[str, Any]:
+    """Report builds, newest first, optionally of one fiscal year (organisers)."""
     page = paginate(service.builds_query(args.get("fiscal_year")), args)
     return {**page, "items": [_build_view(b) for b in page["items"]]}
 
@@ -227,8 +235,11 @@ def get_build(build_id: int) -> dict[str, Any]:
     409, schema=ProblemSchema, content_type=PROBLEM_JSON, description="report_not_ready"
 )
 def publish_build(build_id: int) -> dict[str, Any]:
-    """Publish a finished build: its report and files become public, and it becomes the
-    fiscal year's public report (at /reports/{fiscal_year}) until another is published."""
+    """Publish a finished report build (organisers).
+
+    Its report and files become public, and it becomes the fiscal year's public report (at
+    /reports/{fiscal_year}) until another is published.
+    """
     build = service.publish(service.get_build(build_id), require_user().id)
     db.session.commit()
     return _build_view(build)
@@ -245,6 +256,7 @@ def unpublish_build(build_id: int) -> dict[str, Any]:
 
 
 @blp.get("/builds/<int:build_id>/files/<name>")
+@operation_id("get_build_file")
 @optional_login
 @blp.response(200, content_type="text/html")
 @blp.doc(responses={"200": _FILE_DOC})

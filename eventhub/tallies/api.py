@@ -12,6 +12,7 @@ from eventhub.accounts.auth import current_user, login_required, require_user
 from eventhub.accounts.models import Role
 from eventhub.events import service as events
 from eventhub.extensions import db
+from eventhub.openapi import operation_id
 from eventhub.pagination import page_of, paginate
 from eventhub.tallies import records, schemas, service
 from eventhub.tallies.models import Deal, EditionTally
@@ -22,11 +23,15 @@ blp = Blueprint(
 
 
 @blp.get("/editions/<int:edition_id>/tallies")
+@operation_id("get_tallies")
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.LiveTalliesSchema)
 def live(edition_id: int) -> dict[str, Any]:
-    """The edition's figures as last counted (workers follow the scans every 30 s while it
-    runs), how many scans are not counted yet, and any full recompute under way."""
+    """The edition's tallies, as last counted.
+
+    Workers follow the scans every 30 s while the edition runs. Also how many scans are not
+    counted yet, and any full recompute under way.
+    """
     return service.live(events.get_edition(edition_id, current_user()))
 
 
@@ -41,6 +46,7 @@ def _recompute_state(tally: EditionTally) -> dict[str, Any]:
 
 
 @blp.post("/editions/<int:edition_id>/tallies/recompute")
+@operation_id("recompute_tallies")
 @login_required(Role.ORGANISER)
 @blp.response(202, schemas.RecomputeSchema)
 def recompute(edition_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -54,9 +60,11 @@ def recompute(edition_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
 
 
 @blp.get("/editions/<int:edition_id>/tallies/recompute")
+@operation_id("get_tallies_recompute")
 @login_required(Role.ORGANISER)
 @blp.response(200, schemas.RecomputeSchema)
 def recompute_state(edition_id: int) -> dict[str, Any]:
+    """The state of the edition's last full recompute of its tallies (organisers)."""
     edition = events.get_edition(edition_id, current_user())
     tally = service.stored(edition.id)
     if tally is None:
@@ -65,12 +73,16 @@ def recompute_state(edition_id: int) -> dict[str, Any]:
 
 
 @blp.post("/editions/<int:edition_id>/online-participations")
+@operation_id("record_online_participation")
 @login_required(Role.ORGANISER)
 @blp.arguments(schemas.ParticipationBatchSchema)
 @blp.response(200, schemas.ParticipationResultSchema)
 def record_participation(data: dict[str, Any], edition_id: int) -> dict[str, int]:
-    """Attendees who took part online (from the organiser or the streaming platform's export),
-    one per attendee and day; 409 ``edition_not_online`` for an in-person edition."""
+    """Record attendees who took part online (organisers).
+
+    From the organiser or the streaming platform's export, one per attendee and day; 409
+    ``edition_not_online`` for an in-person edition.
+    """
     edition = events.get_edition(edition_id, current_user())
     result = records.record_participation(edition, data)
     tasks.enqueue(service.INCREMENTAL_TASK, edition.id)
@@ -96,6 +108,7 @@ def record_deal(data: dict[str, Any], edition_id: int) -> Deal:
 @blp.arguments(schemas.DealListArgs, location="query")
 @blp.response(200, page_of(schemas.DealSchema))
 def list_deals(args: dict[str, Any], edition_id: int) -> dict[str, Any]:
+    """The edition's recorded deals (成約), oldest first (organisers)."""
     return paginate(records.deals_query(events.get_edition(edition_id, current_user())), args)
 
 

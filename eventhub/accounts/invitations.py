@@ -158,7 +158,10 @@ def _answer(invitation: MembershipInvitation, status: InvitationStatus) -> None:
 def accept(user: User, invitation_id: int) -> Membership:
     """Accept one's invitation: from now on the user is a member of its organisation."""
     invitation = _own(user, invitation_id)
-    refuse_organisers(user)
+    # Under the user's lock, as granting the organiser role: of the two at once, one loses.
+    accounts.lock_user(user)
+    if accounts.holds_organiser_role(user):
+        raise DomainError("organiser_not_member")
     _answer(invitation, S.ACCEPTED)
     organisation = invitation.organisation
     membership = next((m for m in organisation.memberships if m.user_id == user.id), None)

@@ -93,6 +93,10 @@ _REFUSALS: dict[str, str] = {
     "organiser_not_member": N_(
         "Organisers see every organisation without joining one: an organiser cannot be a member."
     ),
+    "member_not_organiser": N_(
+        "A member of an organisation cannot be an organiser: this user is a member of "
+        "%(organisations)s. They must leave it first."
+    ),
     "invitation_not_open": N_("This invitation has already been answered or withdrawn."),
     "invitation_expired": N_("This invitation has expired; ask the organisation for a new one."),
     # events, booths, calendars
@@ -163,6 +167,11 @@ _REFUSALS: dict[str, str] = {
     "file_too_large": N_("The file is too large."),
     "document_file_missing": N_("The document's file is missing."),
     # passes and the gate
+    "signing_keys_unreadable": N_(
+        "The passes' signing keys cannot be read with the configured secrets (SECRET_KEY was "
+        "changed without keeping the old one in SECRET_KEY_FALLBACKS). Passes cannot be signed "
+        "or checked until an operator restores it."
+    ),
     "registration_full": N_("Registration for %(attendee_type)s is full."),
     "registration_closed": N_("This edition does not take registrations."),
     "already_registered": N_("This email address is already registered for this edition."),

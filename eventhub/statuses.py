@@ -34,6 +34,7 @@ STATUS: dict[str, int] = {
     "unavailable": 503,
     "database_unavailable": 503,
     "not_ready": 503,
+    "signing_keys_unreadable": 503,
     # refusals by the current state of things
     "active_key": 409,
     "already_booked": 409,
@@ -63,6 +64,7 @@ STATUS: dict[str, int] = {
     "invalid_transition": 409,
     "last_member": 409,
     "organiser_not_member": 409,
+    "member_not_organiser": 409,
     "invitation_not_open": 409,
     "invitation_expired": 409,
     "last_organiser": 409,

@@ -210,6 +210,9 @@ _REFUSALS: dict[str, str] = {
     "booking_cancelled": N_("The booking was cancelled."),
     "session_not_started": N_("The session has not started yet."),
     "bookings_forbidden": N_("Only organisers and the session's exhibitor may see its bookings."),
+    "gate_staff_grant_ended": N_(
+        "Your gate staff role for this edition ended at %(ends_at)s, when its gates closed."
+    ),
     "gate_staff_elsewhere": N_(
         "You are gate staff of other editions; an organiser grants you this one."
     ),

@@ -14,6 +14,7 @@ STATUS: dict[str, int] = {
     "invalid_credentials": 401,
     "forbidden": 403,
     "no_consent": 403,
+    "gate_staff_grant_ended": 403,
     "conflict_of_interest": 403,
     "email_not_verified": 403,
     "not_found": 404,

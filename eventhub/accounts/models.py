@@ -3,12 +3,16 @@ from __future__ import annotations
 import enum
 import unicodedata
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, UTCDateTime, enum_check, utcnow
 from eventhub.extensions import Model
+
+if TYPE_CHECKING:
+    from eventhub.events.models import Edition
 
 
 class Locale(enum.StrEnum):
@@ -86,13 +90,9 @@ class User(TimestampMixin, Model):
     def has_role(self, *roles: Role) -> bool:
         return any(grant.role in roles for grant in self.roles)
 
-    def gate_editions(self) -> set[int]:
-        """The editions this user works at as gate staff."""
-        return {
-            grant.edition_id
-            for grant in self.roles
-            if grant.role == Role.GATE_STAFF and grant.edition_id is not None
-        }
+    def gate_grants(self, edition_id: int) -> list[RoleGrant]:
+        """The user's gate staff grants for the edition, ended or not."""
+        return [g for g in self.roles if g.role == Role.GATE_STAFF and g.edition_id == edition_id]
 
     def contact_prefectures(self) -> set[int]:
         return {
@@ -145,6 +145,20 @@ class RoleGrant(Model):
     )
 
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
+    #: A gate staff grant's edition; loaded when asked (only gate staff grants ask).
+    edition: Mapped[Edition | None] = relationship(viewonly=True)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When the grant stops authorising: a gate staff grant ends when its edition's gates
+        close (``Edition.gate_closes_at``); other roles do not end (None)."""
+        if self.role != Role.GATE_STAFF or self.edition is None:
+            return None
+        return self.edition.gate_closes_at
+
+    def active_at(self, now: datetime) -> bool:
+        ends_at = self.ends_at
+        return ends_at is None or now < ends_at
 
 
 class Organisation(TimestampMixin, Model):

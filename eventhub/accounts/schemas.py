@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from eventhub import fields
 from eventhub.accounts.models import Locale, OrganisationKind, Role, TokenScope
+from eventhub.db import utcnow
 from eventhub.messages import MESSAGES
 from eventhub.pagination import PageArgs
 
@@ -104,6 +105,22 @@ class RoleGrantSchema(ma.Schema):
         },
     )
     granted_at = fields.DateTime(dump_only=True)
+    ends_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When the grant stops authorising: for gate staff, the end of the "
+            "day after the edition's last day (exits past midnight); null for other roles"
+        },
+    )
+    active = ma.fields.Method(
+        "_active",
+        dump_only=True,
+        metadata={"type": "boolean", "description": "False once ``ends_at`` has passed"},
+    )
+
+    def _active(self, grant: Any) -> bool:
+        return bool(grant.active_at(utcnow()))
 
     @ma.validates_schema
     def _prefecture_for_contacts(self, data: dict[str, object], **_: object) -> None:

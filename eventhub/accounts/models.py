@@ -217,32 +217,43 @@ class InvitationStatus(enum.StrEnum):
 
 
 class MembershipInvitation(Model):
-    """A member's invitation for an existing account to join their organisation. Nobody
-    becomes a member without saying so: the membership begins when the invitee accepts."""
+    """A member's invitation for an email address to join their organisation. Nobody becomes a
+    member without saying so: the membership begins when the invitee accepts.
+
+    It is for an address, not an account, so that inviting tells the inviter nothing about
+    which addresses have accounts: ``user_id`` names the account that had the address when
+    the invitation was sent, and stays empty otherwise, until an account that proved it owns
+    the address (a verified email) accepts it."""
 
     __tablename__ = "membership_invitations"
     __table_args__ = (
         enum_check("status", InvitationStatus),
         sa.CheckConstraint("expires_at > created_at", name="expires_after_creation"),
-        # One open invitation per person and organisation: inviting again is the same one.
+        # One open invitation per address and organisation: inviting again is the same one.
         sa.Index(
             "uq_membership_invitations_pending",
             "organisation_id",
-            "user_id",
+            "email_key",
             unique=True,
             postgresql_where=sa.text("status = 'pending'"),
             sqlite_where=sa.text("status = 'pending'"),
         ),
-        # The question asked: this person's open invitations.
+        # The questions asked: this person's open invitations, by account and by address.
         sa.Index("ix_membership_invitations_user_id_status", "user_id", "status"),
+        sa.Index("ix_membership_invitations_email_key_status", "email_key", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    #: The invitee.
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: The address invited, as normalised for accounts (``normalise_email``).
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: The address as compared (``email_key``).
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    #: The invitee's account: the one with the address when it was sent, or the one that
+    #: accepted it; None while no account has answered for an address that had none.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -253,7 +264,7 @@ class MembershipInvitation(Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 
 

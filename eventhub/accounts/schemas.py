@@ -249,7 +249,12 @@ class InviterSchema(ma.Schema):
 class InvitationSchema(ma.Schema):
     id = ma.fields.Integer()
     organisation = ma.fields.Nested(OrganisationBriefSchema)
-    user = ma.fields.Nested(UserBriefSchema, metadata={"description": "The invitee"})
+    email = ma.fields.String(
+        metadata={
+            "description": "The address invited. Whether an account has it is not said: the "
+            "answer is the same either way"
+        }
+    )
     invited_by = ma.fields.Nested(InviterSchema, allow_none=True)
     status = ma.fields.String(metadata={"description": "pending, accepted, declined or cancelled"})
     created_at = fields.DateTime()

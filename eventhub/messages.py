@@ -264,7 +264,6 @@ _FIELDS: dict[str, str] = {
     "link_expired": N_("This link has expired; ask for a new one."),
     "email_unchanged": N_("This is already your email address."),
     "password_length": N_("Use 10 to 256 characters."),
-    "unknown_email": N_("No account uses this email; the person must sign up first."),
     "already_member": N_("This person is already a member of the organisation."),
     "schedule_outside_days": N_("A %(kind)s item must take place on the edition's days."),
     "schedule_outside_window": N_(

@@ -1,6 +1,6 @@
 """WSGI entry point of a source checkout: ``gunicorn wsgi:app``, ``flask --app wsgi``.
 Installed, the same app is ``eventhub.wsgi:app``."""
 
-from eventhub.startup import create_app_or_exit
+from eventhub.startup import serve_app_or_exit
 
-app = create_app_or_exit()
+app = serve_app_or_exit()

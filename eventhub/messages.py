@@ -96,6 +96,10 @@ _REFUSALS: dict[str, str] = {
     "organiser_not_member": N_(
         "Organisers see every organisation without joining one: an organiser cannot be a member."
     ),
+    "member_not_organiser": N_(
+        "A member of an organisation cannot be an organiser: this user is a member of "
+        "%(organisations)s. They must leave it first."
+    ),
     "invitation_not_open": N_("This invitation has already been answered or withdrawn."),
     "invitation_expired": N_("This invitation has expired; ask the organisation for a new one."),
     # events, booths, calendars
@@ -166,6 +170,11 @@ _REFUSALS: dict[str, str] = {
     "file_too_large": N_("The file is too large."),
     "document_file_missing": N_("The document's file is missing."),
     # passes and the gate
+    "signing_keys_unreadable": N_(
+        "The passes' signing keys cannot be read with the configured secrets (SECRET_KEY was "
+        "changed without keeping the old one in SECRET_KEY_FALLBACKS). Passes cannot be signed "
+        "or checked until an operator restores it."
+    ),
     "registration_full": N_("Registration for %(attendee_type)s is full."),
     "registration_closed": N_("This edition does not take registrations."),
     "already_registered": N_("This email address is already registered for this edition."),
@@ -204,6 +213,9 @@ _REFUSALS: dict[str, str] = {
     "booking_cancelled": N_("The booking was cancelled."),
     "session_not_started": N_("The session has not started yet."),
     "bookings_forbidden": N_("Only organisers and the session's exhibitor may see its bookings."),
+    "gate_staff_grant_ended": N_(
+        "Your gate staff role for this edition ended at %(ends_at)s, when its gates closed."
+    ),
     "gate_staff_elsewhere": N_(
         "You are gate staff of other editions; an organiser grants you this one."
     ),
@@ -255,7 +267,6 @@ _FIELDS: dict[str, str] = {
     "link_expired": N_("This link has expired; ask for a new one."),
     "email_unchanged": N_("This is already your email address."),
     "password_length": N_("Use 10 to 256 characters."),
-    "unknown_email": N_("No account uses this email; the person must sign up first."),
     "already_member": N_("This person is already a member of the organisation."),
     "schedule_outside_days": N_("A %(kind)s item must take place on the edition's days."),
     "schedule_outside_window": N_(

@@ -7,7 +7,9 @@ Every operation lists the problem+json answers it can give, derived from how it 
 - a bearer token: 403 (a role, a scope or another organisation's data);
 - a path parameter: 404;
 - every operation: 422 (a body, a query parameter or a path id out of bounds);
-- every write: 409 (a row changed meanwhile: optimistic locking, or a state that forbids it).
+- every write: 409 (a row changed meanwhile: optimistic locking, or a state that forbids it);
+- every operation: 503 (the database connection was lost, ``database_unavailable``; or the
+  passes' signing keys cannot be read with the configured secrets, ``signing_keys_unreadable``).
 
 Answers that depend on what the view does rather than on how it is reached (a public login
 that refuses a password with 401, a rate limit's 429) are declared on the view with
@@ -67,7 +69,7 @@ def _one_or_many(content: dict[str, Any]) -> None:
 def standard_errors(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses an operation can answer, from its security, path and method."""
     security = operation.get("security") or []
-    statuses = [422]
+    statuses = [422, 503]
     if security:
         statuses.append(401)
     if any("bearerAuth" in requirement for requirement in security):

@@ -14,6 +14,7 @@ STATUS: dict[str, int] = {
     "invalid_credentials": 401,
     "forbidden": 403,
     "no_consent": 403,
+    "gate_staff_grant_ended": 403,
     "conflict_of_interest": 403,
     "email_not_verified": 403,
     "not_found": 404,
@@ -34,6 +35,7 @@ STATUS: dict[str, int] = {
     "unavailable": 503,
     "database_unavailable": 503,
     "not_ready": 503,
+    "signing_keys_unreadable": 503,
     # refusals by the current state of things
     "active_key": 409,
     "already_booked": 409,
@@ -63,6 +65,7 @@ STATUS: dict[str, int] = {
     "invalid_transition": 409,
     "last_member": 409,
     "organiser_not_member": 409,
+    "member_not_organiser": 409,
     "invitation_not_open": 409,
     "invitation_expired": 409,
     "last_organiser": 409,

@@ -155,3 +155,31 @@ def test_page_sessions_and_forms_survive_the_change(app, make_reader):
         db.engine.dispose()
     with forgetful.app_context():
         db.engine.dispose()
+
+
+def test_without_the_fallback_signing_answers_503_and_the_log_says_what_to_do(
+    app, monkeypatch, anonymous, organiser, edition, caplog
+):
+    device = make_device(organiser, edition["id"], make_gate(organiser, edition["id"])["id"])
+    pass_id, _ = _registered(app, anonymous, edition["id"], "visitor@example.jp")
+    token = get_pass(organiser, pass_id)["token"]
+
+    _use(monkeypatch, app, NEW, [])
+
+    scanned = scan(device, token, at=DURING)
+    keys = device.get("/api/v1/device/keys")
+    for answer in (scanned, keys):
+        assert answer.status_code == 503, answer.get_data(as_text=True)
+        assert answer.mimetype == "application/problem+json"
+        assert answer.json["code"] == "signing_keys_unreadable"
+        assert "SECRET_KEY_FALLBACKS" in answer.json["title"]
+    in_japanese = device.get("/api/v1/device/keys", headers={"Accept-Language": "ja"})
+    assert "署名鍵" in in_japanese.json["title"]
+    logged = [r for r in caplog.records if r.getMessage().startswith("signing key unreadable")]
+    assert logged, "the operator is told in the log"
+    assert "SECRET_KEY_FALLBACKS" in logged[0].getMessage()
+    assert "reencrypt-keys" in logged[0].getMessage()
+
+    # The old secret back among the fallbacks: everything works again, nothing was lost.
+    _use(monkeypatch, app, NEW, [OLD])
+    assert scan(device, token, at=DURING).json["result"] == "admitted"

@@ -152,3 +152,47 @@ def test_create_organiser_without_a_terminal_reads_a_password_file(tmp_path):
     assert response.status_code == 201, response.json
     with app.app_context():
         db.engine.dispose()
+
+
+def test_signing_keys_no_secret_reads_stop_the_server_with_one_line(tmp_path):
+    from datetime import UTC, datetime
+
+    from eventhub.events.models import Edition, Series
+    from eventhub.passes import signing
+
+    old, new = "the-old-secret-key-of-eventhub", "a-new-secret-key-for-eventhub"
+    env = _environment(tmp_path, SECRET_KEY=old, EVENTHUB_BASE_URL="https://eventhub.example.jp")
+    assert _run([PYTHON, "-m", "eventhub", "db", "upgrade"], env).returncode == 0
+    url = f"sqlite:///{tmp_path / 'eventhub.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": old})
+    with app.app_context():
+        series = Series(slug="s", name_ja="展", name_en="Fair")
+        start = datetime(2027, 10, 28, 1, tzinfo=UTC)
+        edition = Edition(
+            series=series,
+            fiscal_year=2027,
+            title_ja="展",
+            title_en="Fair",
+            starts_at=start,
+            ends_at=start.replace(day=29),
+            format="in_person",
+        )
+        db.session.add(edition)
+        db.session.flush()
+        signing.ensure_key(edition.id)
+        db.session.commit()
+        db.engine.dispose()
+    serve = [PYTHON, "-c", "import wsgi"]
+    worker = [PYTHON, "-c", "import workers"]
+
+    assert _run(serve, env).returncode == 0  # the secret that encrypted them reads them
+    for command in (serve, worker):
+        changed = _run(command, {**env, "SECRET_KEY": new})
+        assert changed.returncode == 4, changed.stderr
+        assert changed.stderr.startswith("eventhub: SECRET_KEY does not decrypt"), changed.stderr
+        assert len(changed.stderr.strip().splitlines()) == 1, changed.stderr
+        assert "SECRET_KEY_FALLBACKS" in changed.stderr
+    kept = _run(serve, {**env, "SECRET_KEY": new, "SECRET_KEY_FALLBACKS": f'["{old}"]'})
+    assert kept.returncode == 0, kept.stderr
+    # The command line still runs, to move the keys once the old secret is back.
+    assert _run([PYTHON, "-m", "eventhub", "--help"], {**env, "SECRET_KEY": new}).returncode == 0

@@ -12,10 +12,11 @@ from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger
 
 from eventhub import logs
-from eventhub.startup import create_app_or_exit
+from eventhub.startup import serve_app_or_exit
 
-# A bad setting ends `celery -A workers …` with one line naming it (eventhub.startup).
-flask_app = create_app_or_exit()
+# A bad setting, or signing keys no configured secret reads, ends `celery -A workers …` with
+# one line naming it (eventhub.startup).
+flask_app = serve_app_or_exit()
 celery_app: Celery = flask_app.extensions["celery"]
 
 

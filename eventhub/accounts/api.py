@@ -377,13 +377,12 @@ def list_invitations(organisation_id: int) -> list[Any]:
 @blp.arguments(schemas.MemberAddSchema)
 @blp.response(201, schemas.InvitationSchema)
 def invite_member(data: dict[str, Any], organisation_id: int) -> Any:
-    """Invite a colleague who has an account to join; they become a member when they accept.
+    """Invite a colleague by email to join; they become a member when they accept.
 
-    The invitee is mailed a link to their invitations page; the invitation is open 14 days.
-    Inviting again while one is open returns that one. Only members invite (403
-    ``forbidden``); 422 naming ``email`` for an address without an account or of a member
-    already; 409 ``organiser_not_member`` for an organiser, who sees every organisation
-    without joining one.
+    The address is mailed a link to the invitations page (and to sign up first if no account
+    has it: the answer is the same either way); the invitation is open 14 days. Inviting
+    again while one is open returns that one. Only members invite (403 ``forbidden``); 422
+    naming ``email`` for the address of a member already.
     """
     user = require_user()
     organisation = service.visible_organisation(user, organisation_id)

@@ -29,6 +29,7 @@ PAGES: dict[LinkPurpose, str] = {
 }
 ACCOUNT_PAGE = "/account"
 INVITATIONS_PAGE = "/account/invitations"
+SIGNUP_PAGE = "/signup"
 
 
 def _url(path: str) -> str:
@@ -50,7 +51,10 @@ def when(moment: datetime, locale: str) -> str:
 
 
 def _body(user: User, *paragraphs: str) -> str:
-    greeting = gettext("Dear %(name)s,", name=user.display_name)
+    return _text(gettext("Dear %(name)s,", name=user.display_name), *paragraphs)
+
+
+def _text(greeting: str, *paragraphs: str) -> str:
     footer = "-- \neventhub\n" + gettext(
         "This message was sent automatically; replies are not read."
     )
@@ -190,29 +194,45 @@ def unlock_login(user: User, link: AccountLink, token: str) -> None:
 
 
 def invited(invitation: MembershipInvitation) -> None:
-    """To the invitee: who invited them to which organisation, and where to answer. The link
-    needs no token: only the invitee, logged in, can accept."""
+    """To the invited address: who invited them to which organisation, and where to answer.
+    The link needs no token: only the invitee, logged in, can accept. An address without an
+    account is asked to sign up with it first (in the inviter's language, a colleague's best
+    guess); the same mail is queued either way, so the inviter learns nothing from it."""
     user = invitation.user
     inviter = invitation.invited_by
-    with force_locale(user.locale):
+    locale = user.locale if user else inviter.locale if inviter else "ja"
+    with force_locale(locale):
         subject = gettext(
             "[eventhub] You are invited to join %(organisation)s",
             organisation=invitation.organisation.name,
         )
-        body = _body(
-            user,
-            gettext(
-                "%(inviter)s invited you to join %(organisation)s on eventhub. As a member you "
-                "will see and manage its applications, booths and staff.",
-                inviter=inviter.display_name if inviter else "eventhub",
-                organisation=invitation.organisation.name,
-            ),
-            gettext("Log in and accept or decline the invitation on this page:"),
-            _url(INVITATIONS_PAGE),
-            gettext(
-                "The invitation is open until %(expires)s. If you do not know this "
-                "organisation, decline it or ignore this mail: nothing changes until you accept.",
-                expires=when(invitation.expires_at, user.locale),
-            ),
+        invited = gettext(
+            "%(inviter)s invited you to join %(organisation)s on eventhub. As a member you "
+            "will see and manage its applications, booths and staff.",
+            inviter=inviter.display_name if inviter else "eventhub",
+            organisation=invitation.organisation.name,
         )
-    _queue(f"membership-invitation:{invitation.id}", user.email, subject, body)
+        open_until = gettext(
+            "The invitation is open until %(expires)s. If you do not know this "
+            "organisation, decline it or ignore this mail: nothing changes until you accept.",
+            expires=when(invitation.expires_at, locale),
+        )
+        if user is not None:
+            answer = [
+                gettext("Log in and accept or decline the invitation on this page:"),
+                _url(INVITATIONS_PAGE),
+            ]
+        else:
+            answer = [
+                gettext(
+                    "You have no eventhub account with this address yet. Sign up with this "
+                    "address and confirm it with the link we then mail you:"
+                ),
+                _url(SIGNUP_PAGE),
+                gettext("The invitation then waits for your answer on this page:"),
+                _url(INVITATIONS_PAGE),
+            ]
+        greeting = gettext("Dear %(name)s,", name=user.display_name) if user else gettext("Hello,")
+        body = _text(greeting, invited, *answer, open_until)
+    to = user.email if user else invitation.email  # as the account writes it, if one has it
+    _queue(f"membership-invitation:{invitation.id}", to, subject, body)

@@ -3,12 +3,16 @@ from __future__ import annotations
 import enum
 import unicodedata
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.db import TimestampMixin, UTCDateTime, enum_check, utcnow
 from eventhub.extensions import Model
+
+if TYPE_CHECKING:
+    from eventhub.events.models import Edition
 
 
 class Locale(enum.StrEnum):
@@ -86,13 +90,9 @@ class User(TimestampMixin, Model):
     def has_role(self, *roles: Role) -> bool:
         return any(grant.role in roles for grant in self.roles)
 
-    def gate_editions(self) -> set[int]:
-        """The editions this user works at as gate staff."""
-        return {
-            grant.edition_id
-            for grant in self.roles
-            if grant.role == Role.GATE_STAFF and grant.edition_id is not None
-        }
+    def gate_grants(self, edition_id: int) -> list[RoleGrant]:
+        """The user's gate staff grants for the edition, ended or not."""
+        return [g for g in self.roles if g.role == Role.GATE_STAFF and g.edition_id == edition_id]
 
     def contact_prefectures(self) -> set[int]:
         return {
@@ -145,6 +145,20 @@ class RoleGrant(Model):
     )
 
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
+    #: A gate staff grant's edition; loaded when asked (only gate staff grants ask).
+    edition: Mapped[Edition | None] = relationship(viewonly=True)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When the grant stops authorising: a gate staff grant ends when its edition's gates
+        close (``Edition.gate_closes_at``); other roles do not end (None)."""
+        if self.role != Role.GATE_STAFF or self.edition is None:
+            return None
+        return self.edition.gate_closes_at
+
+    def active_at(self, now: datetime) -> bool:
+        ends_at = self.ends_at
+        return ends_at is None or now < ends_at
 
 
 class Organisation(TimestampMixin, Model):
@@ -203,32 +217,43 @@ class InvitationStatus(enum.StrEnum):
 
 
 class MembershipInvitation(Model):
-    """A member's invitation for an existing account to join their organisation. Nobody
-    becomes a member without saying so: the membership begins when the invitee accepts."""
+    """A member's invitation for an email address to join their organisation. Nobody becomes a
+    member without saying so: the membership begins when the invitee accepts.
+
+    It is for an address, not an account, so that inviting tells the inviter nothing about
+    which addresses have accounts: ``user_id`` names the account that had the address when
+    the invitation was sent, and stays empty otherwise, until an account that proved it owns
+    the address (a verified email) accepts it."""
 
     __tablename__ = "membership_invitations"
     __table_args__ = (
         enum_check("status", InvitationStatus),
         sa.CheckConstraint("expires_at > created_at", name="expires_after_creation"),
-        # One open invitation per person and organisation: inviting again is the same one.
+        # One open invitation per address and organisation: inviting again is the same one.
         sa.Index(
             "uq_membership_invitations_pending",
             "organisation_id",
-            "user_id",
+            "email_key",
             unique=True,
             postgresql_where=sa.text("status = 'pending'"),
             sqlite_where=sa.text("status = 'pending'"),
         ),
-        # The question asked: this person's open invitations.
+        # The questions asked: this person's open invitations, by account and by address.
         sa.Index("ix_membership_invitations_user_id_status", "user_id", "status"),
+        sa.Index("ix_membership_invitations_email_key_status", "email_key", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    #: The invitee.
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: The address invited, as normalised for accounts (``normalise_email``).
+    email: Mapped[str] = mapped_column(sa.String(254))
+    #: The address as compared (``email_key``).
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    #: The invitee's account: the one with the address when it was sent, or the one that
+    #: accepted it; None while no account has answered for an address that had none.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -239,7 +264,7 @@ class MembershipInvitation(Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 
 

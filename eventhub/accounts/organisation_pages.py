@@ -132,7 +132,7 @@ def invite(organisation_id: int) -> Any:
             flash(
                 gettext(
                     "%(email)s is invited: they become a member when they accept.",
-                    email=invitation.user.email,
+                    email=invitation.email,
                 ),
                 "success",
             )

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from eventhub import fields
 from eventhub.accounts.models import Locale, OrganisationKind, Role, TokenScope
+from eventhub.db import utcnow
 from eventhub.messages import MESSAGES
 from eventhub.pagination import PageArgs
 
@@ -104,6 +105,22 @@ class RoleGrantSchema(ma.Schema):
         },
     )
     granted_at = fields.DateTime(dump_only=True)
+    ends_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When the grant stops authorising: for gate staff, the end of the "
+            "day after the edition's last day (exits past midnight); null for other roles"
+        },
+    )
+    active = ma.fields.Method(
+        "_active",
+        dump_only=True,
+        metadata={"type": "boolean", "description": "False once ``ends_at`` has passed"},
+    )
+
+    def _active(self, grant: Any) -> bool:
+        return bool(grant.active_at(utcnow()))
 
     @ma.validates_schema
     def _prefecture_for_contacts(self, data: dict[str, object], **_: object) -> None:
@@ -232,7 +249,12 @@ class InviterSchema(ma.Schema):
 class InvitationSchema(ma.Schema):
     id = ma.fields.Integer()
     organisation = ma.fields.Nested(OrganisationBriefSchema)
-    user = ma.fields.Nested(UserBriefSchema, metadata={"description": "The invitee"})
+    email = ma.fields.String(
+        metadata={
+            "description": "The address invited. Whether an account has it is not said: the "
+            "answer is the same either way"
+        }
+    )
     invited_by = ma.fields.Nested(InviterSchema, allow_none=True)
     status = ma.fields.String(metadata={"description": "pending, accepted, declined or cancelled"})
     created_at = fields.DateTime()

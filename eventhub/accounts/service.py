@@ -341,6 +341,9 @@ def grant_role(
             return grant
     if edition_id is not None and db.session.get(Edition, edition_id) is None:
         raise field_error("edition_id", "unknown_edition")
+    if role == Role.ORGANISER:
+        lock_user(user)
+        refuse_members(user)
     grant = RoleGrant(
         user=user,
         role=role,
@@ -358,6 +361,45 @@ def grant_role(
     )
     log.info("role granted", extra={"user_id": user.id, "role": role})
     return grant
+
+
+def lock_user(user: User) -> None:
+    """Lock the user's row until the transaction ends: whoever makes them a member (accepting
+    an invitation, registering an organisation) and whoever makes them an organiser take it
+    first, so of two such requests at once the second waits, sees what the first did, and
+    is refused."""
+    lock_rows(User, [user.id])
+
+
+def holds_organiser_role(user: User) -> bool:
+    """Whether the user is an organiser, read afresh (after ``lock_user``), not from the
+    grants loaded with the user before the lock."""
+    return (
+        db.session.scalar(
+            sa.select(RoleGrant.id).where(
+                RoleGrant.user_id == user.id, RoleGrant.role == Role.ORGANISER
+            )
+        )
+        is not None
+    )
+
+
+def refuse_members(user: User) -> None:
+    """Refuse to make a member of an organisation an organiser (409 ``member_not_organiser``,
+    naming the organisations): organisers decide on organisations and so belong to none. The
+    member leaves first. Read afresh, after ``lock_user``."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Organisation.id)
+    ).all()
+    if rows:
+        raise DomainError(
+            "member_not_organiser",
+            params={"organisations": ", ".join(name for _, name in rows)},
+            organisation_ids=[organisation_id for organisation_id, _ in rows],
+        )
 
 
 def revoke_role(user: User, grant_id: int) -> None:
@@ -459,7 +501,8 @@ def create_organisation(creator: User, data: dict[str, Any]) -> Organisation:
     """A new organisation with its creator as first member. Others join by invitation
     (eventhub.accounts.invitations). An organiser cannot: they decide on organisations, and a
     membership would let them act as the exhibitor."""
-    if is_organiser(creator):
+    lock_user(creator)
+    if holds_organiser_role(creator):
         raise DomainError("organiser_not_member")
     _check_corporate_number_free(data.get("corporate_number"), None)
     organisation = Organisation(**data)

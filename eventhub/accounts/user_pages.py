@@ -12,6 +12,7 @@ from flask_babel import get_locale, gettext
 
 from eventhub.accounts import schemas, service
 from eventhub.accounts.models import Role, User
+from eventhub.db import utcnow
 from eventhub.errors import DomainError
 from eventhub.events.models import Edition
 from eventhub.extensions import db
@@ -86,6 +87,7 @@ def _render_user(user: User, form: Form | None = None, status: int = 200) -> Any
             role_names=ROLES,
             editions=_edition_choices(),
             is_me=user.id == signed_in_user().id,
+            now=utcnow(),
         ),
         status,
     )

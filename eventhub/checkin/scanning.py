@@ -28,7 +28,7 @@ from flask import current_app
 
 from eventhub.checkin.models import Direction, Presence, Scan, ScanResult
 from eventhub.db import utcnow
-from eventhub.events.models import Edition
+from eventhub.events.models import Edition, gate_closes_at
 from eventhub.extensions import db
 from eventhub.passes import signing
 from eventhub.passes.models import Pass, PassSettings, PassState, RevokedToken
@@ -219,8 +219,8 @@ def _within_edition(row: Any, at: datetime) -> bool:
     """``at`` falls on one of the edition's days, or the day after the last (an exit past
     midnight)."""
     zone = ZoneInfo(row.timezone)
-    first, last = _edition_days(row.starts_at, row.ends_at, zone)
-    return first <= at.astimezone(zone).date() <= last + timedelta(days=1)
+    first = row.starts_at.astimezone(zone).date()
+    return first <= at.astimezone(zone).date() and at < gate_closes_at(row.ends_at, row.timezone)
 
 
 def reentry_allowed(setting: bool | None) -> bool:

@@ -183,16 +183,33 @@ def device_config(device: Device, now: datetime) -> dict[str, Any]:
 
 
 def works_at(user: User | None, edition_id: int) -> bool:
-    """Organisers work at every edition's gates; gate staff at the editions granted to them."""
-    return is_organiser(user) or (user is not None and edition_id in user.gate_editions())
+    """Organisers work at every edition's gates; gate staff at the editions granted to them,
+    until the grant ends with its edition (``RoleGrant.ends_at``)."""
+    if is_organiser(user):
+        return True
+    now = utcnow()
+    return user is not None and any(g.active_at(now) for g in user.gate_grants(edition_id))
+
+
+def _refuse_unless_works_at(user: User | None, edition_id: int) -> None:
+    """403 ``gate_staff_grant_ended`` (with ``ends_at``) for gate staff whose grant for the
+    edition has ended, ``forbidden`` for gate staff of other editions."""
+    if works_at(user, edition_id):
+        return
+    ended = [g.ends_at for g in user.gate_grants(edition_id)] if user is not None else []
+    ends_at = max((e for e in ended if e is not None), default=None)
+    if ends_at is not None:
+        shown = {"ends_at": ends_at.isoformat(timespec="minutes")}  # at the venue
+        raise DomainError("gate_staff_grant_ended", params=shown, ends_at=ends_at)
+    raise forbidden("gate_staff_elsewhere")
 
 
 def desk_edition(edition_id: int, user: User | None) -> Edition:
     """An edition whose check-in desk ``user`` works at (403 ``forbidden`` for gate staff of
-    other editions; 404 as ``events.get_edition`` for an edition they may not see)."""
+    other editions, ``gate_staff_grant_ended`` once their edition is over; 404 as
+    ``events.get_edition`` for an edition they may not see)."""
     edition = events.get_edition(edition_id, user)
-    if not works_at(user, edition.id):
-        raise forbidden("gate_staff_elsewhere")
+    _refuse_unless_works_at(user, edition.id)
     return edition
 
 
@@ -211,6 +228,8 @@ def undo(scan_id: int, user: User | None, device: Device | None = None) -> Scan:
     if device is not None and scan.device_id != device.id:
         raise not_found("scan")
     if device is None and not works_at(user, scan.edition_id):
+        if user is not None and user.gate_grants(scan.edition_id):
+            _refuse_unless_works_at(user, scan.edition_id)  # their edition is over
         raise not_found("scan")
     if scan.method not in {"qr", "manual"} or ScanResult(scan.result) not in _UNDOABLE:
         raise _conflict("nothing_to_undo")

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +64,15 @@ class Series(Model):
     editions: Mapped[list[Edition]] = relationship(back_populates="series")
 
 
+def gate_closes_at(ends_at: datetime, timezone: str) -> datetime:
+    """When an edition's gates close for good: the end of the day after its last day, at its
+    venue. Scans dated until then count (an exit past midnight), and gate staff work the
+    edition until then; their grant ends with it."""
+    zone = ZoneInfo(timezone)
+    last_day = ends_at.astimezone(zone).date()
+    return datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=zone)
+
+
 class Edition(TimestampMixin, Model):
     __tablename__ = "editions"
     __table_args__ = (
@@ -121,6 +131,10 @@ class Edition(TimestampMixin, Model):
     @property
     def is_published(self) -> bool:
         return self.status in PUBLISHED_STATUSES
+
+    @property
+    def gate_closes_at(self) -> datetime:
+        return gate_closes_at(self.ends_at, self.timezone)
 
 
 class TimetableSession(TimestampMixin, Model):

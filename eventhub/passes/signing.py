@@ -123,11 +123,33 @@ def retire(edition_id: int, key_id: str) -> SigningKey:
     return row
 
 
+#: What an operator does when no configured secret decrypts a stored signing key.
+UNREADABLE_GUIDANCE = (
+    "put the previous secret in SECRET_KEY_FALLBACKS (then run 'flask eventhub reencrypt-keys' "
+    "to move the keys to SECRET_KEY), or set SECRET_KEY back"
+)
+
+
+def unreadable_keys() -> DomainError:
+    """503 ``signing_keys_unreadable``: no configured secret decrypts the stored signing keys
+    (SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS). Nothing is signed or
+    verified until the operator puts the old secret back; retrying does not help before."""
+    return DomainError("signing_keys_unreadable")
+
+
 def _build_ring(edition_id: int) -> keys.KeyRing:
     live = _live_keys(edition_id)
     if not live:
         return keys.KeyRing(edition_id)
-    signer, _ = _decrypt(live[-1])
+    try:
+        signer, _ = _decrypt(live[-1])
+    except keys.KeyDecryptionError as exc:
+        log.error(
+            "signing key unreadable: %s",
+            UNREADABLE_GUIDANCE,
+            extra={"edition_id": edition_id, "key_id": live[-1].key_id},
+        )
+        raise unreadable_keys() from exc
     return keys.KeyRing(edition_id, signer=signer, verifiers=[row.public_key for row in live[:-1]])
 
 
@@ -169,7 +191,8 @@ def reencrypt_all() -> Reencrypted:
 
 
 def keyring(edition_id: int) -> keys.KeyRing:
-    """The edition's ring, from the process cache when fresh."""
+    """The edition's ring, from the process cache when fresh; 503
+    ``signing_keys_unreadable`` when no configured secret decrypts its signing key."""
     now = time.monotonic()
     with _cache_lock:
         cached = _cache.get(edition_id)
@@ -198,3 +221,23 @@ def edition_of_key(key_id: str) -> int | None:
 def jwks(edition_id: int) -> dict[str, Any]:
     """Public keys for gate devices to verify offline."""
     return keyring(edition_id).jwks()
+
+
+def first_unreadable_key() -> SigningKey | None:
+    """A signing key in use (unretired) that no configured secret decrypts, or None: what
+    start-up checks, so a changed SECRET_KEY stops the server at once rather than failing
+    each pass. One decryption per edition in use, newest edition first."""
+    newest = (
+        sa.select(sa.func.max(SigningKey.id))
+        .where(SigningKey.retired_at.is_(None))
+        .group_by(SigningKey.edition_id)
+    )
+    rows = db.session.scalars(
+        sa.select(SigningKey).where(SigningKey.id.in_(newest)).order_by(SigningKey.id.desc())
+    )
+    for row in rows:
+        try:
+            _decrypt(row)
+        except keys.KeyDecryptionError:
+            return row
+    return None

@@ -5,7 +5,7 @@ staff list and from the pass, and ``erased_at`` says so (and makes a purge that 
 them). Downgrading drops the column; the erased names stay erased.
 
 Revision ID: d4a9e2c7b130
-Revises: c8e1f5a2d7b4
+Revises: d4a7c1e9f3b6
 Create Date: 2026-12-07 00:30:00.000000
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4a9e2c7b130'
-down_revision = 'c8e1f5a2d7b4'
+down_revision = 'd4a7c1e9f3b6'
 branch_labels = None
 depends_on = None
 

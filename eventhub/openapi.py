@@ -218,13 +218,19 @@ class SchemaRulesPlugin(BasePlugin):
             )
         return extra
 
-    def operation_helper(
-        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    def path_helper(
+        self,
+        path: str | None = None,
+        operations: dict[str, Any] | None = None,
+        parameters: list[Any] | None = None,
+        **kwargs: Any,
     ) -> None:
+        every = [*(parameters or [])]
         for operation in (operations or {}).values():
-            for parameter in operation.get("parameters", []):
-                if not isinstance(parameter, dict) or parameter.get("in") != "path":
-                    continue
-                schema = parameter.get("schema", {})
-                if schema.get("type") == "string" and "pattern" not in schema:
-                    schema["pattern"] = fields.NO_CONTROLS
+            every.extend(operation.get("parameters", []))
+        for parameter in every:
+            if not isinstance(parameter, dict) or parameter.get("in") != "path":
+                continue
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "string" and "pattern" not in schema:
+                schema["pattern"] = fields.NO_CONTROLS

@@ -107,7 +107,11 @@ class DecisionSchema(ma.Schema):
     decision = ma.fields.String(
         required=True, validate=ma.validate.OneOf(["approved", "rejected", "waitlisted"])
     )
-    reason = fields.MultilineText(allow_none=True, max_length=2000)
+    reason = fields.MultilineText(
+        allow_none=True,
+        max_length=2000,
+        metadata={"rule": "Required unless the decision is approved."},
+    )
     version = ma.fields.Integer(
         required=True,
         strict=True,

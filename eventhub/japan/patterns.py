@@ -89,6 +89,10 @@ def _nfkc(c: str) -> str:
     return unicodedata.normalize("NFKC", c)
 
 
+def _is_nfkc_of(target: str, c: str) -> bool:
+    return _nfkc(c) == target
+
+
 @functools.cache
 def _whitespace_chars() -> tuple[str, ...]:
     """Characters that are white space once NFKC has run: trimmed, or one space between words."""
@@ -105,7 +109,7 @@ def derive_furigana_pattern() -> str:
     spaces between words; at least one kana."""
     kana = _select(lambda c: _accepts(normalise_furigana, c))
     marks = {
-        mark: _select(lambda c, mark=mark: _nfkc(c) == mark)  # ゙ and ﾞ, ゚ and ﾟ
+        mark: _select(functools.partial(_is_nfkc_of, mark))  # ゙ and ﾞ, ゚ and ﾟ
         for mark in (_VOICED, _SEMI_VOICED)
     }
     # A kana followed by a separate sound mark that NFKC joins to it (ｶﾞ → ガ).

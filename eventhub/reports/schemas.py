@@ -127,7 +127,10 @@ class PastFiguresSchema(ma.Schema):
         PrefectureName(),
         load_only=True,
         allow_none=True,
-        metadata={"description": "The prefectures one by one (codes or names)"},
+        metadata={
+            "description": "The prefectures one by one (codes or names)",
+            "rule": "Either prefectures or prefectures_printed, not both.",
+        },
     )
     prefecture_codes = ma.fields.List(ma.fields.Integer(), dump_only=True, allow_none=True)
     prefectures_printed = PrintedPrefectures(

@@ -65,8 +65,9 @@ class ContactSchema(fields.DraftPart):
 
 
 class NationalZoneFields(_SeriesFields):
-    """The fields of an application to an edition of the series `national-zone` (産業交流展
-    「全国ゾーン」): the prefecture that recommends the exhibitor, and whom it wishes to meet."""
+    """The fields of an application to an edition of the series `national-zone`
+    (産業交流展「全国ゾーン」): the prefecture that recommends the exhibitor, and whom it
+    wishes to meet."""
 
     recommending_prefecture_code = fields.PrefectureCode(
         required=True,
@@ -121,8 +122,8 @@ class HandsOnSchema(fields.DraftPart):
 
 
 class TakumiFields(_SeriesFields):
-    """The fields of an application to an edition of the series `takumi` (ものづくり・匠の技の
-    祭典): the craft, its demonstration, hands-on workshops and sales."""
+    """The fields of an application to an edition of the series `takumi`
+    (ものづくり・匠の技の祭典): the craft, its demonstration, hands-on workshops and sales."""
 
     craft = fields.Text(
         required=True,

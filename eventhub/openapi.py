@@ -99,8 +99,9 @@ class StandardErrorsPlugin(BasePlugin):
                     responses[str(status)] = response_name(status)
 
 
-#: Formats that already exclude control characters (and say more than a pattern would).
-_FORMATS = {"date-time", "date", "email", "url", "uri", "uuid", "time"}
+#: Formats that already exclude control characters (and say more than a pattern would), and
+#: files (a binary part is no text).
+_FORMATS = {"date-time", "date", "email", "url", "uri", "uuid", "time", "binary", "byte"}
 
 #: The sentence a cross-field rule ends with: how the server answers when it does not hold.
 REFUSED = "Otherwise the server answers 422 `validation_failed`, naming this field."

@@ -81,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 openapi.StandardErrorsPlugin(),
                 openapi.OperationIdPlugin(app),
                 openapi.RequestExamplesPlugin(),
+                openapi.SchemaRulesPlugin(),
             ],
             "components": {
                 "securitySchemes": {
@@ -93,6 +94,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     # Every Integer field of every request schema is bounded and documents it (eventhub.bounds).
     api.ma_plugin.converter.add_attribute_function(bounds.document_maximum)
+    # Patterns, labels, help and rules each field declares; series_fields' oneOf (eventhub.openapi).
+    openapi.init_converter(api.ma_plugin.converter)
     Blueprint.ARGUMENTS_PARSER = bounds.BoundedParser()
     app.register_error_handler(DBAPIError, problems.handle_database_error)
     app.register_error_handler(StaleDataError, locking.handle_stale_data)

@@ -22,6 +22,11 @@ from eventhub.errors import FieldError, invalid
 #: surrogates (valid JSON escapes, but not text).
 FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
+#: The same characters as a JSON Schema character class, for the OpenAPI document's patterns.
+#: Unpaired surrogates are left out: ECMA-262 patterns see UTF-16 code units, where a pair (an
+#: emoji) is two surrogates too; the document says it in words.
+PATTERN_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+
 MESSAGE = "control_character"
 
 #: The request headers whose values eventhub reads as data (bearer tokens, the pass key).

@@ -19,6 +19,12 @@ Every operation gets an ``operationId``: the view function's name (``list_editio
 is what generated clients name their functions and modules after. A view whose name would
 collide with another area's, or reads badly out of its module, names its own with
 ``operation_id``. Every request body gets its example from ``eventhub.openapi_examples``.
+
+Rules the server enforces are stated from the declarations it validates with, not written
+again: ``field_rules`` adds what eventhub's own fields say of themselves (a pattern derived
+from a normaliser, a description where no pattern can say it), the labels and help a field
+declares, the rule across fields it is checked by; ``SchemaRulesPlugin`` marks what a draft may
+leave out, and states that no string may hold a control character.
 """
 
 from __future__ import annotations
@@ -28,11 +34,14 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import marshmallow as ma
 from apispec import BasePlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
 from flask_smorest import Blueprint
 
-from eventhub import openapi_examples
+from eventhub import fields, openapi_examples
+from eventhub.i18n import translate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,3 +150,141 @@ class StandardErrorsPlugin(BasePlugin):
             for status in standard_errors(path or "", method, operation):
                 if status not in responses and str(status) not in responses:
                     responses[str(status)] = response_name(status)
+
+
+#: Formats that already exclude control characters (and say more than a pattern would), and
+#: files (a binary part is no text).
+_FORMATS = {"date-time", "date", "email", "url", "uri", "uuid", "time", "binary", "byte"}
+
+#: The sentence a cross-field rule ends with: how the server answers when it does not hold.
+REFUSED = "Otherwise the server answers 422 `validation_failed`, naming this field."
+
+
+def _labels(msgid: str) -> dict[str, str]:
+    return {"en": translate(msgid, "en"), "ja": translate(msgid, "ja")}
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "。", "!", "?", ")", "）")) else f"{text}."
+
+
+def _join(*texts: str | None) -> str:
+    """Sentences into one description, each ending with a full stop."""
+    return " ".join(_sentence(t) for t in texts if t and t.strip())
+
+
+def field_rules(self: Any, field: ma.fields.Field, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """apispec attribute function: what a field declares beyond marshmallow's own arguments.
+
+    - ``openapi`` of eventhub's field classes (``eventhub.fields``): a pattern, a description,
+      an example;
+    - metadata ``label`` and ``help`` (catalogue msgids, as the pages show them): ``title``,
+      the help as the description, both in English and Japanese as ``x-label`` and ``x-help``;
+    - metadata ``choices`` (value → msgid) of an enum, or of its list's items: ``x-enum-labels``
+      and a line of the description;
+    - metadata ``rule``: a rule across fields the schema cannot state, with the answer the
+      server gives when it does not hold;
+    - every other string a request sends: no control characters (``fields.NO_CONTROLS``).
+    """
+    extra: dict[str, Any] = dict(getattr(field, "openapi", None) or {})
+    own = field.metadata
+    description = [ret.get("description")]
+    if "label" in own:
+        extra["title"] = translate(own["label"], "en")
+        extra["x-label"] = _labels(own["label"])
+    if "help" in own:
+        description.append(translate(own["help"], "en"))
+        extra["x-help"] = _labels(own["help"])
+    description.append(extra.pop("description", None))
+    if "choices" in own:
+        labels = {value: _labels(msgid) for value, msgid in own["choices"].items()}
+        extra["x-enum-labels"] = labels
+        description.append(
+            "Values: "
+            + "; ".join(
+                f"`{value}`: {label['en']} ({label['ja']})" for value, label in labels.items()
+            )
+            + "."
+        )
+    if "rule" in own:
+        description.append(_join(own["rule"], REFUSED))
+        extra["x-rule"] = own["rule"]
+    types = ret.get("type")
+    is_string = types == "string" or (isinstance(types, list) and "string" in types)
+    plain = not ({"pattern", "enum"} & {*ret, *extra}) and ret.get("format") not in _FORMATS
+    if is_string and plain and not field.dump_only:
+        extra["pattern"] = fields.NO_CONTROLS
+    text = _join(*description)
+    if text:
+        extra["description"] = text
+    return extra
+
+
+def one_of_schemas(
+    self: Any, field: ma.fields.Field, ret: dict[str, Any], **_: Any
+) -> dict[str, Any]:
+    """apispec attribute function: ``fields.OneOfSchemas`` as ``oneOf`` its schemas' components
+    (registered as they are met), and the empty object when the field allows it."""
+    if not isinstance(field, fields.OneOfSchemas):
+        return {}
+    for key in ("type", "additionalProperties", "pattern"):
+        ret.pop(key, None)
+    branches: list[dict[str, Any]] = [self.resolve_nested_schema(s) for s in field.schemas]
+    if field.empty:
+        branches.append({"type": "object", "maxProperties": 0, "description": field.empty})
+    return {"oneOf": branches}
+
+
+def init_converter(converter: Any) -> None:
+    """Adds this module's attribute functions to apispec's marshmallow converter."""
+    converter.add_attribute_function(field_rules)
+    converter.add_attribute_function(one_of_schemas)
+
+
+class SchemaRulesPlugin(BasePlugin):
+    """Schema components: a ``fields.DraftPart``'s required fields become
+    ``x-required-to-submit`` (a draft is sent and answered without them), with its ``openapi``
+    keywords; path parameters that are strings refuse control characters like everything else."""
+
+    def schema_helper(
+        self, name: str, definition: dict[str, Any], schema: Any = None, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        cls = resolve_schema_cls(schema) if schema is not None else None
+        if not (isinstance(cls, type) and issubclass(cls, fields.DraftPart)):
+            return None
+        required = definition.pop("required", [])
+        extra: dict[str, Any] = dict(cls.openapi)
+        # The class's own docstring (not an inherited one) describes the part to clients.
+        about = cls.__dict__.get("__doc__")
+        if about:
+            extra["description"] = " ".join(about.split())
+        if required:
+            extra["x-required-to-submit"] = required
+            for key in required:
+                prop = definition["properties"][key]
+                prop["description"] = _join(prop.get("description"), "Required to submit.")
+            extra["description"] = _join(
+                extra.get("description"),
+                "A draft may leave out any field; submitting requires "
+                + ", ".join(f"`{key}`" for key in required)
+                + " (422 `validation_failed` naming each one missing).",
+            )
+        return extra
+
+    def path_helper(
+        self,
+        path: str | None = None,
+        operations: dict[str, Any] | None = None,
+        parameters: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        every = [*(parameters or [])]
+        for operation in (operations or {}).values():
+            every.extend(operation.get("parameters", []))
+        for parameter in every:
+            if not isinstance(parameter, dict) or parameter.get("in") != "path":
+                continue
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "string" and "pattern" not in schema:
+                schema["pattern"] = fields.NO_CONTROLS

@@ -46,7 +46,9 @@ class UserUpdateSchema(ma.Schema):
     locale = ma.fields.String(validate=fields.one_of(Locale))
     password = Password()
     #: Changing the password needs the current one, so a stolen token cannot lock the owner out.
-    current_password = ma.fields.String(load_only=True)
+    current_password = ma.fields.String(
+        load_only=True, metadata={"rule": "Required with a new password."}
+    )
 
     @ma.validates_schema
     def _password_needs_current(self, data: dict[str, object], **_: object) -> None:
@@ -94,7 +96,11 @@ class AcceptedSchema(ma.Schema):
 class RoleGrantSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     role = ma.fields.String(required=True, validate=fields.one_of(Role))
-    prefecture_code = fields.PrefectureCode(allow_none=True, load_default=None)
+    prefecture_code = fields.PrefectureCode(
+        allow_none=True,
+        load_default=None,
+        metadata={"rule": "Given for a prefecture_contact, and for no other role."},
+    )
     edition_id = ma.fields.Integer(
         allow_none=True,
         load_default=None,

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from eventhub import spreadsheets
 from eventhub.accounts.models import User
 from eventhub.applications import exports
-from eventhub.applications.schemas import SERIES_FIELDS
+from eventhub.applications.series import SERIES_FIELDS
 from eventhub.applications.service import query
 from eventhub.audit import service as audit
 from eventhub.audit.actions import Action

@@ -27,7 +27,7 @@ from flask_babel import get_locale, gettext
 from eventhub import spreadsheets
 from eventhub.accounts.models import Organisation, User
 from eventhub.accounts.service import is_member
-from eventhub.applications import schemas, service, staff
+from eventhub.applications import schemas, series, service, staff
 from eventhub.applications.models import (
     ACTIVE_STATUSES,
     EDITABLE_STATUSES,
@@ -35,7 +35,6 @@ from eventhub.applications.models import (
     ApplicationStatus,
     StaffMember,
 )
-from eventhub.applications.review_labels import TIMBER_PRODUCT_LABELS
 from eventhub.audit import service as audit
 from eventhub.audit.actions import Action
 from eventhub.booths.allocation import allocations_of
@@ -112,7 +111,7 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _series_schema(edition: Edition) -> ma.Schema:
-    return schemas.SERIES_FIELDS[edition.series.slug]()
+    return series.SERIES_FIELDS[edition.series.slug]()
 
 
 def _cleared(schema: ma.Schema, posted: dict[str, Any]) -> dict[str, Any]:
@@ -178,8 +177,8 @@ def _form_page(
             organisations=organisations,
             industry_choices=_choices(INDUSTRY_LABELS),
             booth_type_choices=_choices(BOOTH_TYPE_LABELS),
-            timber_product_choices=_choices(TIMBER_PRODUCT_LABELS),
-            certifications=schemas.CERTIFICATIONS,
+            timber_product_choices=_choices(series.TIMBER_PRODUCT_LABELS),
+            certifications=series.CERTIFICATIONS,
         ),
         status,
     )

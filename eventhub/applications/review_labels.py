@@ -6,6 +6,8 @@ from typing import Any
 
 from flask_babel import get_locale, gettext
 
+from eventhub.applications import series
+from eventhub.applications.series import TIMBER_PRODUCT_LABELS
 from eventhub.i18n import is_english
 from eventhub.messages import N_
 from eventhub.notifications.templates import STATUS_LABELS
@@ -28,14 +30,6 @@ BOOTH_TYPES: dict[str, str] = {
     "table": N_("Table"),
     "online": N_("Online"),
 }
-TIMBER_PRODUCT_LABELS: dict[str, str] = {
-    "structural": N_("Structural timber"),
-    "interior": N_("Interior materials"),
-    "exterior": N_("Exterior materials"),
-    "furniture": N_("Furniture"),
-    "daily_goods": N_("Daily goods"),
-    "other": N_("Other"),
-}
 ATTENDEE_TYPES: dict[str, str] = {
     "general": N_("General visitors"),
     "buyer": N_("Buyers"),
@@ -48,25 +42,8 @@ DECISIONS: list[tuple[str, str]] = [
     ("waitlisted", N_("Waitlist")),
     ("rejected", N_("Reject")),
 ]
-#: The series' own fields (schemas.SERIES_FIELDS), as the application page names them.
-SERIES_FIELDS: dict[str, str] = {
-    "recommending_prefecture_code": N_("Recommending prefecture"),
-    "prefecture_contact": N_("Prefecture's contact"),
-    "target_buyers": N_("Target buyers"),
-    "craft": N_("Craft"),
-    "traditional_craft": N_("Traditional craft designation"),
-    "demonstration": N_("Demonstration"),
-    "demonstration_description": N_("About the demonstration"),
-    "hands_on": N_("Hands-on sessions"),
-    "sales": N_("Sales at the booth"),
-    "video_url": N_("Video"),
-    "timber_species": N_("Timber species"),
-    "origin_prefecture_codes": N_("Origin of the timber"),
-    "product_categories": N_("Products"),
-    "certifications": N_("Certifications"),
-    "business_meetings": N_("Business meetings"),
-    "buyer_types": N_("Buyers to meet"),
-}
+#: The series' own fields, as the application page names them (declared with the fields).
+SERIES_FIELDS: dict[str, str] = series.labels()
 #: Fields holding prefecture codes, shown as the prefectures' names.
 PREFECTURE_FIELDS = frozenset({"recommending_prefecture_code", "origin_prefecture_codes"})
 SORTS: list[tuple[str, str]] = [

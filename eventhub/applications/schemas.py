@@ -1,4 +1,5 @@
-"""The application form: a common part and one part per series (the three series: README.md)."""
+"""The application form: a common part, and one part per series (eventhub.applications.series;
+the three series: README.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from webargs.fields import DelimitedList
 from eventhub import fields
 from eventhub.applications import exports
 from eventhub.applications.models import ApplicationStatus
+from eventhub.applications.series import SERIES_FIELDS
 from eventhub.pagination import PageArgs
 
 
@@ -33,17 +35,6 @@ class BoothType(enum.StrEnum):
     ONLINE = "online"
 
 
-class TimberProduct(enum.StrEnum):
-    STRUCTURAL = "structural"
-    INTERIOR = "interior"
-    EXTERIOR = "exterior"
-    FURNITURE = "furniture"
-    DAILY_GOODS = "daily_goods"
-    OTHER = "other"
-
-
-CERTIFICATIONS = ("FSC", "SGEC", "PEFC", "JAS", "合法木材", "other")
-
 #: Fields a submitted application must have; a draft may leave them out.
 REQUIRED_TO_SUBMIT = (
     "contact_name",
@@ -55,96 +46,6 @@ REQUIRED_TO_SUBMIT = (
     "booth_type",
     "booth_units",
 )
-
-
-def _required_if(
-    data: dict[str, Any], flag: str, field: str, message: str, partial: Any = None
-) -> None:
-    # A draft (loaded partially) may say yes now and describe it later.
-    if not partial and data.get(flag) and not data.get(field):
-        raise ma.ValidationError(message, field)
-
-
-class ContactSchema(ma.Schema):
-    name = fields.Text(required=True, max_length=100)
-    email = ma.fields.Email(required=True)
-    phone = fields.Phone(required=True)
-
-
-class NationalZoneFields(ma.Schema):
-    #: 都道府県推薦: the prefecture that recommends the exhibitor.
-    recommending_prefecture_code = fields.PrefectureCode(required=True)
-    prefecture_contact = ma.fields.Nested(ContactSchema, required=True)
-    target_buyers = ma.fields.List(
-        fields.Text(max_length=100), required=True, validate=ma.validate.Length(min=1, max=10)
-    )
-
-
-class HandsOnSchema(ma.Schema):
-    title = fields.Text(required=True, max_length=100)
-    duration_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(min=5, max=480))
-    seats_per_slot = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=500))
-    fee_yen = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
-    materials = fields.MultilineText(allow_none=True, max_length=500)
-
-
-class TakumiFields(ma.Schema):
-    craft = fields.Text(required=True, max_length=200)
-    #: 伝統的工芸品 designation, e.g. 江戸切子, if the craft has one.
-    traditional_craft = fields.Text(allow_none=True, max_length=200)
-    demonstration = ma.fields.Boolean(load_default=False)
-    demonstration_description = fields.MultilineText(allow_none=True, max_length=2000)
-    hands_on = ma.fields.List(ma.fields.Nested(HandsOnSchema), load_default=list)
-    sales = ma.fields.Boolean(load_default=False)
-    video_url = ma.fields.URL(allow_none=True, schemes={"https"})
-
-    @ma.validates_schema
-    def _demonstration_described(self, data: dict[str, Any], **kwargs: Any) -> None:
-        _required_if(
-            data,
-            "demonstration",
-            "demonstration_description",
-            "Describe the demonstration.",
-            kwargs.get("partial"),
-        )
-
-
-class MokucolleFields(ma.Schema):
-    timber_species = ma.fields.List(
-        fields.Text(max_length=50), required=True, validate=ma.validate.Length(min=1)
-    )
-    #: 産地: the prefectures the timber comes from.
-    origin_prefecture_codes = ma.fields.List(
-        fields.PrefectureCode(), required=True, validate=ma.validate.Length(min=1)
-    )
-    product_categories = ma.fields.List(
-        ma.fields.String(validate=fields.one_of(TimberProduct)),
-        required=True,
-        validate=ma.validate.Length(min=1),
-    )
-    certifications = ma.fields.List(
-        ma.fields.String(validate=ma.validate.OneOf(CERTIFICATIONS)), load_default=list
-    )
-    #: Wishes to take part in business meetings (商談), and with which buyers.
-    business_meetings = ma.fields.Boolean(load_default=False)
-    buyer_types = ma.fields.List(fields.Text(max_length=100), load_default=list)
-
-    @ma.validates_schema
-    def _buyers_for_meetings(self, data: dict[str, Any], **kwargs: Any) -> None:
-        _required_if(
-            data,
-            "business_meetings",
-            "buyer_types",
-            "Say which buyers you wish to meet.",
-            kwargs.get("partial"),
-        )
-
-
-SERIES_FIELDS: dict[str, type[ma.Schema]] = {
-    "national-zone": NationalZoneFields,
-    "takumi": TakumiFields,
-    "mokucolle": MokucolleFields,
-}
 
 
 class ApplicationSchema(ma.Schema):
@@ -171,9 +72,14 @@ class ApplicationSchema(ma.Schema):
         load_only=True, metadata={"description": "true to consent to the edition's terms"}
     )
     terms_accepted_at = fields.DateTime(dump_only=True, allow_none=True)
-    series_fields = ma.fields.Dict(
-        keys=ma.fields.String(),
-        metadata={"description": "The series' own fields: see NationalZone/Takumi/Mokucolle"},
+    series_fields = fields.OneOfSchemas(
+        list(SERIES_FIELDS.values()),
+        empty="No series field given yet: a draft's, until it is filled in.",
+        metadata={
+            "description": "The series' own fields, following the schema of the edition's "
+            "series: NationalZoneFields (national-zone), TakumiFields (takumi) or "
+            "MokucolleFields (mokucolle). An update merges what it sends into the fields kept."
+        },
     )
     recommending_prefecture_code = ma.fields.Integer(dump_only=True, allow_none=True)
     endorsed = ma.fields.Function(lambda a: a.endorsed_at is not None, dump_only=True)
@@ -201,7 +107,11 @@ class DecisionSchema(ma.Schema):
     decision = ma.fields.String(
         required=True, validate=ma.validate.OneOf(["approved", "rejected", "waitlisted"])
     )
-    reason = fields.MultilineText(allow_none=True, max_length=2000)
+    reason = fields.MultilineText(
+        allow_none=True,
+        max_length=2000,
+        metadata={"rule": "Required unless the decision is approved."},
+    )
     version = ma.fields.Integer(
         required=True,
         strict=True,

@@ -25,7 +25,8 @@ from eventhub.applications.models import (
     ApplicationStatus,
     ApplicationTransition,
 )
-from eventhub.applications.schemas import REQUIRED_TO_SUBMIT, SERIES_FIELDS
+from eventhub.applications.schemas import REQUIRED_TO_SUBMIT
+from eventhub.applications.series import SERIES_FIELDS
 from eventhub.audit import service as audit
 from eventhub.audit.actions import Action
 from eventhub.db import utcnow

@@ -18,7 +18,9 @@ class AuditFilterSchema(ma.Schema):
     action = ma.fields.String(validate=fields.one_of(Action))
     actor_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
     since = fields.DateTime(metadata={"description": "From this time on (inclusive)"})
-    until = fields.DateTime(metadata={"description": "Before this time (exclusive)"})
+    until = fields.DateTime(
+        metadata={"description": "Before this time (exclusive)", "rule": "Later than since."}
+    )
 
     @ma.validates_schema
     def _since_before_until(self, data: dict[str, Any], **kwargs: Any) -> None:

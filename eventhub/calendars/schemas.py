@@ -70,8 +70,14 @@ class ScheduleItemSchema(ma.Schema):
         validate=fields.one_of(ScheduleKind),
         metadata={"description": "opening (開場), setup (搬入・設営) or teardown (搬出・撤去)"},
     )
-    starts_at = fields.DateTime(required=True)
-    ends_at = fields.DateTime(required=True)
+    starts_at = fields.DateTime(
+        required=True,
+        metadata={
+            "rule": "Within the edition's days for opening hours; setup and teardown may also "
+            "take the days just before and after."
+        },
+    )
+    ends_at = fields.DateTime(required=True, metadata={"rule": "After starts_at."})
     note_ja = fields.Text(allow_none=True, max_length=200)
     note_en = fields.Text(allow_none=True, max_length=200)
     version = ma.fields.Integer(dump_only=True)

@@ -39,7 +39,10 @@ class EditionSchema(ma.Schema):
     )
     fiscal_year = ma.fields.Integer(
         validate=ma.validate.Range(min=1989, max=2200),
-        metadata={"description": "年度; derived from starts_at when not given"},
+        metadata={
+            "description": "年度; derived from starts_at when not given",
+            "rule": "When given, the fiscal year (April to March) of starts_at's date in Tokyo.",
+        },
     )
     title_ja = fields.Text(required=True, max_length=200)
     title_en = fields.Text(required=True, max_length=200)
@@ -47,11 +50,23 @@ class EditionSchema(ma.Schema):
     venue_en = fields.Text(allow_none=True, max_length=200)
     venue_address = fields.Text(allow_none=True, max_length=300)
     starts_at = fields.DateTime(required=True)
-    ends_at = fields.DateTime(required=True)
-    timezone = ma.fields.String(load_default="Asia/Tokyo", validate=_valid_zone)
+    ends_at = fields.DateTime(
+        required=True, metadata={"rule": "After starts_at (of the edition as updated)."}
+    )
+    timezone = ma.fields.String(
+        load_default="Asia/Tokyo",
+        validate=_valid_zone,
+        metadata={"description": "An IANA time zone name, such as Asia/Tokyo"},
+    )
     format = ma.fields.String(required=True, validate=fields.one_of(EditionFormat))
     applications_open_at = fields.DateTime(allow_none=True)
-    applications_close_at = fields.DateTime(allow_none=True)
+    applications_close_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "rule": "After applications_open_at, and not after starts_at: applications close "
+            "before the edition starts."
+        },
+    )
     booth_capacity = ma.fields.Integer(
         allow_none=True,
         validate=ma.validate.Range(min=0),
@@ -96,7 +111,11 @@ class EditionUpdateSchema(EditionSchema):
 class EditionStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=fields.one_of(EditionStatus))
     reason = fields.MultilineText(
-        max_length=1000, metadata={"description": "Required when cancelling: shown in reports"}
+        max_length=1000,
+        metadata={
+            "description": "Shown in reports",
+            "rule": "Required when status is cancelled.",
+        },
     )
     version = ma.fields.Integer()
 
@@ -121,15 +140,23 @@ class SessionSchema(ma.Schema):
     title_en = fields.Text(allow_none=True, max_length=200)
     description_ja = fields.MultilineText(allow_none=True, validate=ma.validate.Length(max=5000))
     description_en = fields.MultilineText(allow_none=True, validate=ma.validate.Length(max=5000))
-    starts_at = fields.DateTime(required=True)
-    ends_at = fields.DateTime(required=True)
+    starts_at = fields.DateTime(
+        required=True,
+        metadata={"rule": "The session lies within the edition's days (in its time zone)."},
+    )
+    ends_at = fields.DateTime(required=True, metadata={"rule": "After starts_at."})
     place = fields.Text(allow_none=True, max_length=200)
     seats = ma.fields.Integer(
         allow_none=True,
         validate=ma.validate.Range(min=1),
-        metadata={"description": "null for unlimited"},
+        metadata={
+            "description": "null for unlimited",
+            "rule": "Required for a hands_on session; not fewer than the seats already booked.",
+        },
     )
-    organisation_id = ma.fields.Integer(allow_none=True)
+    organisation_id = ma.fields.Integer(
+        allow_none=True, metadata={"rule": "An organisation that exists."}
+    )
     status = ma.fields.String(validate=fields.one_of(SessionStatus))
     version = ma.fields.Integer(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 
@@ -33,6 +33,16 @@ class _Read(ma.fields.Field):
 
 class FiscalYear(_Read):
     reader = staticmethod(past_values.read_fiscal_year)
+    #: What the OpenAPI document states of it (eventhub.openapi): a number, or a string as
+    #: people write the year, which no pattern short of the reader itself could follow.
+    openapi: ClassVar[dict[str, Any]] = {
+        "type": ["integer", "string"],
+        "minimum": FISCAL_YEARS.min,
+        "maximum": FISCAL_YEARS.max,
+        "description": "A fiscal year from 1989 to 2200: a number, or a string such as 2021, "
+        "2021年度, FY2021, 令和3年度, 令和元年度, 平成29年度, R3 or H29 (full-width too).",
+        "example": 2021,
+    }
 
 
 class Month(_Read):
@@ -127,7 +137,10 @@ class PastFiguresSchema(ma.Schema):
         PrefectureName(),
         load_only=True,
         allow_none=True,
-        metadata={"description": "The prefectures one by one (codes or names)"},
+        metadata={
+            "description": "The prefectures one by one (codes or names)",
+            "rule": "Either prefectures or prefectures_printed, not both.",
+        },
     )
     prefecture_codes = ma.fields.List(ma.fields.Integer(), dump_only=True, allow_none=True)
     prefectures_printed = PrintedPrefectures(

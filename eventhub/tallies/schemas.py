@@ -99,7 +99,9 @@ class DealSchema(ma.Schema):
 
     id = ma.fields.Integer(dump_only=True)
     edition_id = ma.fields.Integer(dump_only=True)
-    lead_id = ma.fields.Integer(allow_none=True)
+    lead_id = ma.fields.Integer(
+        allow_none=True, metadata={"rule": "Either lead_id or booking_id, not both."}
+    )
     booking_id = ma.fields.Integer(allow_none=True)
     amount_yen = ma.fields.Integer(
         allow_none=True, validate=ma.validate.Range(min=0), metadata={"format": "int64"}

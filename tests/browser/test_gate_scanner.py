@@ -18,6 +18,7 @@ from eventhub.accounts.models import Role
 from eventhub.checkin import device_auth
 from eventhub.checkin.models import Scan
 from eventhub.extensions import db
+from eventhub.gate import views as gate_views
 from eventhub.passes import signing
 from eventhub.passes.keys import KeyRing
 from eventhub.passes.tokens import PassKind, TokenClaims
@@ -274,6 +275,32 @@ def test_a_scanner_whose_clock_is_off_tells_the_staff_until_it_is_set(live_serve
     page.clock.set_system_time(page.evaluate("Date.now()") / 1000 + 3 * 60)  # set right
     page.evaluate("window.gate.refresh()")
     expect(clock).to_be_hidden()
+
+
+def test_an_open_scanner_page_reloads_into_a_new_release(live_server, context, monkeypatch):
+    """A page left open all day still moves to the release the server runs: at a refresh it
+    finds the new service worker, which takes it over, and it reloads with its pairing and
+    its waiting scans kept."""
+    organiser = organiser_api(live_server)
+    edition = running_edition(organiser)
+    device = new_device(organiser, edition["id"], make_gate(organiser, edition["id"], "西口"))
+    _, token = issued_token(organiser, edition["id"], "release@example.jp")
+    page = paired_scanner(context, live_server.url, device["pairing_code"])
+    old_release = page.get_attribute("body", "data-version")
+    context.set_offline(True)
+    assert wedge(page, token) == "admitted"  # waiting to be sent
+    context.set_offline(False)
+    page.evaluate("window.__old_page = true")
+
+    monkeypatch.setattr(gate_views, "version", lambda: "a-new-release")
+    with page.expect_event("load", timeout=30_000):
+        page.evaluate("window.gate.refresh()")
+
+    assert page.evaluate("window.__old_page === undefined")
+    assert page.get_attribute("body", "data-version") == "a-new-release" != old_release
+    page.wait_for_function("() => window.gate.state.keys.size > 0")  # still paired
+    wait_until_synced(page)
+    assert figures(organiser, edition["id"])["admitted_today"] == 1
 
 
 def write_y4m(png: bytes, path: Path, frames: int = 10) -> None:

@@ -135,6 +135,7 @@ async function refresh() {
     S.clockOffsetMs = (asked + Date.now()) / 2 - serverTime;
     store.set("clockOffsetMs", S.clockOffsetMs);
   }
+  checkForRelease();
   const jwks = await api("/device/keys");
   if (jwks.ok) {
     S.jwks = await jwks.json();
@@ -154,6 +155,43 @@ async function refresh() {
   S.lastRefresh = Date.now();
   setOnline(true);
   renderAll();
+}
+
+// Releases --------------------------------------------------------------------------------
+// A scanner page stays open all day, and a browser looks for a new service worker only when a
+// page is opened: while online, the scanner asks at every refresh. A new release installs and
+// takes the page over; the page then reloads into it as soon as no answer is on the screen,
+// so what decides offline is always the release the server runs. Scans waiting to be sent are
+// in IndexedDB and survive the reload.
+
+let controlled = "serviceWorker" in navigator && navigator.serviceWorker.controller !== null;
+
+function checkForRelease() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker
+    .getRegistration()
+    .then((registration) => registration && registration.update())
+    .catch(() => {}); // offline, or the browser keeps the worker it has
+}
+
+function watchForRelease() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    // The first worker taking over a new page is this release, not a new one.
+    if (!controlled) {
+      controlled = true;
+      return;
+    }
+    reloadWhenIdle();
+  });
+}
+
+function reloadWhenIdle() {
+  if (S.syncing || !$("result").hidden) {
+    setTimeout(reloadWhenIdle, 500);
+    return;
+  }
+  location.reload();
 }
 
 // Pairing ---------------------------------------------------------------------------------
@@ -832,6 +870,7 @@ function wire() {
 
 async function start() {
   wire();
+  watchForRelease();
   renderTexts();
   if ("serviceWorker" in navigator) {
     try {

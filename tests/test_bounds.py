@@ -123,3 +123,17 @@ def test_an_unknown_query_parameter_is_named_not_ignored(client):
     assert response.mimetype == "application/problem+json"
     assert [(e["field"], e["location"]) for e in response.json["errors"]] == [("colour", "query")]
     assert client.get("/api/v1/editions?page=1").status_code == 200
+
+
+def test_every_api_blueprint_parses_with_the_bounded_parser(app):
+    """A blueprint with a parser of its own (the uploads' multipart one) still bounds
+    integers: none may fall back to webargs' plain parser."""
+    from flask_smorest import Blueprint
+
+    from eventhub.bounds import BoundedParser
+
+    api_blueprints = [bp for bp in app.blueprints.values() if isinstance(bp, Blueprint)]
+    assert len(api_blueprints) > 10
+    assert [
+        bp.name for bp in api_blueprints if not isinstance(bp.ARGUMENTS_PARSER, BoundedParser)
+    ] == []

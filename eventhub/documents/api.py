@@ -13,12 +13,12 @@ import flask
 import marshmallow as ma
 from flask import Response, current_app, send_file
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.http import dump_options_header
 
 from eventhub.accounts.auth import login_required, require_user
 from eventhub.applications import service as applications
+from eventhub.bounds import BoundedParser
 from eventhub.config import MULTIPART_OVERHEAD_BYTES
 from eventhub.documents import schemas, service, storage
 from eventhub.documents.models import Document
@@ -32,15 +32,16 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class MultipartParser(FlaskParser):
-    """Adds the ``multipart`` location: the file parts and the text fields of one form.
+class MultipartParser(BoundedParser):
+    """Adds the ``multipart`` location: the file parts and the text fields of one form; the
+    integers bounded as in every other operation (``eventhub.bounds``).
 
     flask-smorest documents one request body per operation; with separate ``files`` and
     ``form`` arguments the form fields would be left out of the OpenAPI description, so one
     schema holds both and is documented as one ``multipart/form-data`` body.
     """
 
-    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}  # noqa: RUF012
+    __location_map__ = {**BoundedParser.__location_map__, "multipart": "load_multipart"}  # noqa: RUF012
 
     def load_multipart(self, req: flask.Request, schema: ma.Schema) -> Any:
         # Files first: a text field named like a file part must not hide the file.

@@ -454,18 +454,18 @@ def test_draft_edition_is_hidden_from_exhibitors(organiser, exhibitor, organisat
     assert_problem(response, 404, "not_found")
 
 
-def test_draft_edition_takes_no_applications(organiser, make_user):
+def test_no_one_who_may_apply_sees_a_draft_edition(organiser, make_user):
+    """Only organisers see drafts, and an organiser belongs to no organisation: a member is
+    refused the role, so a draft takes no application from anyone."""
     edition = make_edition(organiser, "takumi")
-    # One who sees draft editions and belongs to an organisation: a member made organiser
-    # (an organiser cannot join an organisation).
     insider = make_user()
     organisation = make_organisation(insider)
     granted = organiser.post(f"/api/v1/users/{insider.user_id}/roles", json={"role": "organiser"})
-    assert granted.status_code == 201, granted.json
+    assert_problem(granted, 409, "member_not_organiser")
 
     response = _apply(insider, edition["id"], {"organisation_id": organisation["id"]})
 
-    assert_problem(response, 409, "applications_closed")
+    assert_problem(response, 404, "not_found")
 
 
 def test_closed_edition_takes_no_applications(organiser, exhibitor, edition, organisation):
